@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs everything domainscan needs to build, run and test, from Debian's packages only.
+# Idempotent: packages already present are not reinstalled, and apt-get is skipped entirely
+# when nothing is missing (so `make run` on a prepared machine starts at once).
+set -euo pipefail
+
+BUILD_PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
+  librabbitmq-dev libpqxx-dev libpq-dev libsqlite3-dev
+  libunbound-dev libevent-dev dns-root-data libssl-dev libidn2-dev libpsl-dev publicsuffix
+  libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libhowardhinnant-date-dev tzdata
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+# Servers and tools the tests start on loopback (the test bed and the real backends).
+TEST_PACKAGES=(
+  postgresql rabbitmq-server knot knot-dnsutils unbound nginx-light openssl curl ca-certificates
+  procps iproute2 python3
+)
+
+want=("${BUILD_PACKAGES[@]}")
+if [[ "${1:-}" != "--build-only" ]]; then
+  want+=("${TEST_PACKAGES[@]}")
+fi
+
+missing=()
+for pkg in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps: missing packages: ${missing[*]}" >&2
+  echo "install-deps: run as root (or: sudo $0) to install them" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Servers are started by the tests themselves on loopback ports; keep the packaged
+# system services from starting (and grabbing ports 53/80/5432/5672) during install.
+policy=/usr/sbin/policy-rc.d
+created_policy=0
+if [[ ! -e $policy ]]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy"
+  chmod +x "$policy"
+  created_policy=1
+fi
+cleanup() { if [[ $created_policy -eq 1 ]]; then rm -f "$policy"; fi; }
+trap cleanup EXIT
+
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,194 @@
+#include "core/settings.hpp"
+
+#include "core/duration.hpp"
+#include "core/errors.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/url/parse.hpp>
+#include <fmt/format.h>
+
+#include <charconv>
+#include <filesystem>
+
+namespace domainscan {
+namespace {
+
+[[noreturn]] void bad_setting(const std::string& key, const std::string& value, const std::string& why) {
+  throw ValidationError("invalid_setting", fmt::format("setting {}: '{}' {}", key, value, why));
+}
+
+const std::string* single(const RawSettings& raw, const std::string& key) {
+  auto it = raw.find(key);
+  if (it == raw.end() || it->second.empty()) return nullptr;
+  return &it->second.back();
+}
+
+const std::vector<std::string>& list(const RawSettings& raw, const std::string& key) {
+  static const std::vector<std::string> empty;
+  auto it = raw.find(key);
+  return it == raw.end() ? empty : it->second;
+}
+
+int parse_int(const std::string& key, const std::string& value, int min, int max) {
+  int out = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
+  if (ec != std::errc{} || end != value.data() + value.size()) bad_setting(key, value, "is not a whole number");
+  if (out < min || out > max) bad_setting(key, value, fmt::format("is out of range {}-{}", min, max));
+  return out;
+}
+
+std::string parse_http_url(const std::string& key, const std::string& value) {
+  auto url = boost::urls::parse_absolute_uri(value);
+  if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty()) {
+    bad_setting(key, value, "is not an http:// or https:// URL");
+  }
+  std::string out = value;
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+
+std::string readable_file(const std::string& key, const std::string& value) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(value, ec)) bad_setting(key, value, "is not a readable file");
+  return value;
+}
+
+std::string parse_db(const std::string& value) {
+  if (value.starts_with("sqlite:")) {
+    if (value.size() == 7) bad_setting("db", value, "names no file (write sqlite:PATH)");
+    return value;
+  }
+  if (value.starts_with("postgresql://") || value.starts_with("postgres://")) {
+    if (!boost::urls::parse_absolute_uri(value)) bad_setting("db", value, "is not a valid URL");
+    return value;
+  }
+  bad_setting("db", value, "must start with sqlite: or postgresql://");
+}
+
+std::string parse_broker(const std::string& value) {
+  if (value == "embedded") return value;
+  auto url = boost::urls::parse_absolute_uri(value);
+  if (!url || (url->scheme() != "amqp" && url->scheme() != "amqps") || url->host().empty()) {
+    bad_setting("broker", value, "must be 'embedded' or an amqp:// or amqps:// URL");
+  }
+  return value;
+}
+
+std::string parse_suffix(const std::string& value) {
+  std::string s = value;
+  while (!s.empty() && s.front() == '.') s.erase(s.begin());
+  while (!s.empty() && s.back() == '.') s.pop_back();
+  if (s.empty() || s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-.ABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
+                       std::string::npos) {
+    bad_setting("allow-suffix", value, "is not a domain suffix (letters, digits, '-' and '.')");
+  }
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+}  // namespace
+
+std::string HostPort::to_string() const {
+  return host.find(':') != std::string::npos ? fmt::format("[{}]:{}", host, port) : fmt::format("{}:{}", host, port);
+}
+
+HostPort parse_host_port(const std::string& text, std::uint16_t default_port) {
+  HostPort out;
+  std::string port_text;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string::npos) throw ValidationError("invalid_setting", fmt::format("'{}': missing ']'", text));
+    out.host = text.substr(1, close - 1);
+    if (close + 1 < text.size()) {
+      if (text[close + 1] != ':') throw ValidationError("invalid_setting", fmt::format("'{}': expected ':' after ']'", text));
+      port_text = text.substr(close + 2);
+    }
+  } else if (std::count(text.begin(), text.end(), ':') > 1) {
+    out.host = text;  // a bare IPv6 address
+  } else if (const auto colon = text.rfind(':'); colon != std::string::npos) {
+    out.host = text.substr(0, colon);
+    port_text = text.substr(colon + 1);
+  } else {
+    out.host = text;
+  }
+  if (out.host.empty()) throw ValidationError("invalid_setting", fmt::format("'{}': no host", text));
+  if (port_text.empty()) {
+    if (default_port == 0) throw ValidationError("invalid_setting", fmt::format("'{}': no port (write HOST:PORT)", text));
+    out.port = default_port;
+  } else {
+    out.port = static_cast<std::uint16_t>(parse_int("port", port_text, 0, 65535));
+  }
+  return out;
+}
+
+Cidr parse_cidr(const std::string& text) {
+  boost::system::error_code ec;
+  const auto slash = text.find('/');
+  const auto addr = boost::asio::ip::make_address(text.substr(0, slash), ec);
+  if (ec) throw ValidationError("invalid_setting", fmt::format("'{}' is not an address range (CIDR)", text));
+  const int max_prefix = addr.is_v4() ? 32 : 128;
+  const int prefix = slash == std::string::npos ? max_prefix : parse_int("prefix", text.substr(slash + 1), 0, max_prefix);
+  if (addr.is_v4()) return boost::asio::ip::network_v4(addr.to_v4(), static_cast<unsigned short>(prefix)).canonical();
+  return boost::asio::ip::network_v6(addr.to_v6(), static_cast<unsigned short>(prefix)).canonical();
+}
+
+Settings settings_from_raw(const RawSettings& raw) {
+  Settings s;
+  try {
+    if (auto v = single(raw, "listen")) s.listen = parse_host_port(*v, 0);
+  } catch (const ValidationError& e) {
+    bad_setting("listen", *single(raw, "listen"), e.what());
+  }
+  if (auto v = single(raw, "db")) s.db = parse_db(*v);
+  if (auto v = single(raw, "broker")) s.broker = parse_broker(*v);
+  for (const auto& v : list(raw, "dns-server")) {
+    HostPort hp;
+    try {
+      hp = parse_host_port(v, 53);
+    } catch (const ValidationError& e) {
+      bad_setting("dns-server", v, e.what());
+    }
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(hp.host, ec);
+    if (ec) bad_setting("dns-server", v, "must be an IP address (optionally :PORT)");
+    s.dns_servers.push_back(hp);
+  }
+  if (auto v = single(raw, "ca-file")) s.ca_file = readable_file("ca-file", *v);
+  if (auto v = single(raw, "trust-anchor-file")) {
+    if (*v != "none") s.trust_anchor_file = readable_file("trust-anchor-file", *v);
+  } else if (std::error_code ec; std::filesystem::is_regular_file(kDefaultTrustAnchorFile, ec)) {
+    s.trust_anchor_file = kDefaultTrustAnchorFile;
+  }
+  for (const auto& v : list(raw, "allow-target")) {
+    try {
+      s.allow_targets.push_back(parse_cidr(v));
+    } catch (const ValidationError&) {
+      bad_setting("allow-target", v, "is not an address range (e.g. 127.0.0.0/8 or ::1/128)");
+    }
+  }
+  for (const auto& v : list(raw, "allow-suffix")) s.allow_suffixes.push_back(parse_suffix(v));
+  if (auto v = single(raw, "virustotal-key")) s.virustotal_key = *v;
+  if (auto v = single(raw, "virustotal-url")) s.virustotal_url = parse_http_url("virustotal-url", *v);
+  if (auto v = single(raw, "rdap-url")) s.rdap_url = parse_http_url("rdap-url", *v);
+  // Beyond some thousands of scans in flight a worker runs out of sockets before it gains speed.
+  if (auto v = single(raw, "scan-concurrency")) s.scan_concurrency = parse_int("scan-concurrency", *v, 1, 10000);
+  if (auto v = single(raw, "check-timeout")) {
+    try {
+      s.check_timeout = parse_duration(*v);
+    } catch (const ValidationError& e) {
+      bad_setting("check-timeout", *v, e.what());
+    }
+    if (s.check_timeout < std::chrono::milliseconds(100) || s.check_timeout > std::chrono::minutes(10)) {
+      bad_setting("check-timeout", *v, "is out of range 100ms-10m");
+    }
+  }
+  if (auto v = single(raw, "bad-after")) s.bad_after = parse_int("bad-after", *v, 1, 1000);
+  if (auto v = single(raw, "log-level")) s.log_level = *v;
+  if (auto v = single(raw, "log-format")) {
+    if (*v != "text" && *v != "json") bad_setting("log-format", *v, "must be text or json");
+    s.log_format = *v;
+  }
+  return s;
+}
+
+}  // namespace domainscan

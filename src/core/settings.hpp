@@ -1,0 +1,59 @@
+#pragma once
+// Every setting of ARCHITECTURE.md's table, typed and validated. Built from raw strings that
+// come from flags, DOMAINSCAN_* environment variables and an optional TOML file, in that
+// order of precedence (see settings_sources.hpp).
+#include <boost/asio/ip/network_v4.hpp>
+#include <boost/asio/ip/network_v6.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace domainscan {
+
+struct HostPort {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string to_string() const;
+};
+
+using Cidr = std::variant<boost::asio::ip::network_v4, boost::asio::ip::network_v6>;
+
+
+struct Settings {
+  HostPort listen{"127.0.0.1", 8080};
+  std::string db = "sqlite:domainscan.db";
+  std::string broker = "embedded";
+  std::vector<HostPort> dns_servers;          // empty: the system resolvers
+  std::optional<std::string> ca_file;
+  std::optional<std::string> trust_anchor_file;  // nullopt: no DNSSEC validation
+  std::vector<Cidr> allow_targets;
+  std::vector<std::string> allow_suffixes;
+  std::optional<std::string> virustotal_key;
+  std::string virustotal_url = "https://www.virustotal.com";
+  std::optional<std::string> rdap_url;
+  int scan_concurrency = 256;
+  std::chrono::milliseconds check_timeout{10'000};
+  int bad_after = 3;
+  std::string log_level = "info";
+  std::string log_format = "text";
+};
+
+// Where the packaged DNS root trust anchor lives (Debian's dns-root-data).
+inline constexpr const char* kDefaultTrustAnchorFile = "/usr/share/dns/root.key";
+
+// Raw values by setting key ("listen", "dns-server", ...); lists have several entries.
+using RawSettings = std::map<std::string, std::vector<std::string>>;
+
+// Typed and validated settings; throws ValidationError naming the setting and its source.
+Settings settings_from_raw(const RawSettings& raw);
+
+// "host:port", "[v6]:port"; default_port when the port is left out (0: port required).
+HostPort parse_host_port(const std::string& text, std::uint16_t default_port);
+Cidr parse_cidr(const std::string& text);
+
+}  // namespace domainscan

@@ -1,0 +1,136 @@
+#include "core/settings_sources.hpp"
+
+#include "core/errors.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+namespace domainscan {
+
+const std::vector<SettingDef>& setting_defs() {
+  static const std::vector<SettingDef> defs = {
+      {"listen", "DOMAINSCAN_LISTEN", "listen", false, "HTTP listen address HOST:PORT (default 127.0.0.1:8080)"},
+      {"db", "DOMAINSCAN_DB", "db", false,
+       "database: sqlite:PATH or postgresql://user:pass@host:port/db (default sqlite:domainscan.db)"},
+      {"broker", "DOMAINSCAN_BROKER", "broker", false, "message bus: embedded or amqp://user:pass@host:5672/vhost"},
+      {"dns-server", "DOMAINSCAN_DNS_SERVERS", "dns_servers", true,
+       "DNS resolver IP[:PORT] to query (repeatable; default the system resolvers)"},
+      {"ca-file", "DOMAINSCAN_CA_FILE", "ca_file", false, "extra trust anchors (PEM) for certificate checks"},
+      {"trust-anchor-file", "DOMAINSCAN_TRUST_ANCHOR_FILE", "trust_anchor_file", false,
+       "DNSSEC trust anchors (zone-file DS/DNSKEY lines); 'none' disables validation (default the root anchor)"},
+      {"allow-target", "DOMAINSCAN_ALLOW_TARGETS", "allow_targets", true,
+       "CIDR range scans may connect to although it is private or reserved (repeatable)"},
+      {"allow-suffix", "DOMAINSCAN_ALLOW_SUFFIXES", "allow_suffixes", true,
+       "suffix accepted though not on the public suffix list, e.g. test (repeatable)"},
+      {"virustotal-key", "DOMAINSCAN_VIRUSTOTAL_KEY", "virustotal_key", false, "VirusTotal API key (reputation check)"},
+      {"virustotal-url", "DOMAINSCAN_VIRUSTOTAL_URL", "virustotal_url", false,
+       "VirusTotal API base URL (default https://www.virustotal.com)"},
+      {"rdap-url", "DOMAINSCAN_RDAP_URL", "rdap_url", false,
+       "RDAP server base URL (default: from the shipped IANA bootstrap file)"},
+      {"scan-concurrency", "DOMAINSCAN_SCAN_CONCURRENCY", "scan_concurrency", false,
+       "scans in flight per worker (default 256)"},
+      {"check-timeout", "DOMAINSCAN_CHECK_TIMEOUT", "check_timeout", false, "timeout per network check (default 10s)"},
+      {"bad-after", "DOMAINSCAN_BAD_AFTER", "bad_after", false,
+       "consecutive failed scans before a domain is marked bad (default 3)"},
+      {"log-level", "DOMAINSCAN_LOG_LEVEL", "log_level", false, "trace, debug, info, warn, error (default info)"},
+      {"log-format", "DOMAINSCAN_LOG_FORMAT", "log_format", false, "text or json (default text)"},
+  };
+  return defs;
+}
+
+SettingFlags::SettingFlags(CLI::App& app) {
+  config_ = app.add_option("--config", "TOML file holding settings (env DOMAINSCAN_CONFIG)");
+  for (const auto& def : setting_defs()) {
+    auto* opt = app.add_option(fmt::format("--{}", def.key), def.help);
+    opt->expected(1);
+    opt->multi_option_policy(def.repeatable ? CLI::MultiOptionPolicy::TakeAll : CLI::MultiOptionPolicy::TakeLast);
+    opt->group("Settings");
+    options_[def.key] = opt;
+  }
+}
+
+Settings SettingFlags::resolve(const GetEnv& getenv) const {
+  RawSettings flags;
+  for (const auto& [key, opt] : options_) {
+    if (opt->count() > 0) flags[key] = opt->results();
+  }
+  RawSettings merged = merge_settings(std::move(flags), settings_from_env(getenv));
+
+  std::string config_path;
+  if (config_->count() > 0) {
+    config_path = config_->results().back();
+  } else if (const char* env = getenv("DOMAINSCAN_CONFIG"); env && *env) {
+    config_path = env;
+  }
+  if (!config_path.empty()) merged = merge_settings(std::move(merged), settings_from_toml_file(config_path));
+  return settings_from_raw(merged);
+}
+
+RawSettings settings_from_env(const GetEnv& getenv) {
+  RawSettings raw;
+  for (const auto& def : setting_defs()) {
+    const char* value = getenv(def.env);
+    if (value == nullptr || *value == '\0') continue;
+    std::vector<std::string> values;
+    if (def.repeatable) {
+      std::string_view rest = value;
+      while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        const auto item = rest.substr(0, comma);
+        if (!item.empty()) values.emplace_back(item);
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+    } else {
+      values.emplace_back(value);
+    }
+    raw[def.key] = std::move(values);
+  }
+  return raw;
+}
+
+namespace {
+
+std::string toml_scalar(const toml::node& node, const std::string& key) {
+  if (auto s = node.value<std::string>()) return *s;
+  if (node.is_integer()) return std::to_string(*node.value<std::int64_t>());
+  throw ValidationError("invalid_setting", fmt::format("config key '{}' must be a string or an integer", key));
+}
+
+}  // namespace
+
+RawSettings settings_from_toml_file(const std::string& path) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw ValidationError("invalid_setting", fmt::format("config file {}: {}", path, e.description()));
+  }
+  RawSettings raw;
+  for (const auto& [key, node] : table) {
+    const std::string name(key.str());
+    const auto def = std::find_if(setting_defs().begin(), setting_defs().end(),
+                                  [&](const SettingDef& d) { return name == d.toml; });
+    if (def == setting_defs().end()) {
+      throw ValidationError("invalid_setting", fmt::format("config file {}: unknown key '{}'", path, name));
+    }
+    std::vector<std::string> values;
+    if (const auto* array = node.as_array()) {
+      if (!def->repeatable) {
+        throw ValidationError("invalid_setting", fmt::format("config file {}: '{}' takes one value", path, name));
+      }
+      for (const auto& item : *array) values.push_back(toml_scalar(item, name));
+    } else {
+      values.push_back(toml_scalar(node, name));
+    }
+    raw[def->key] = std::move(values);
+  }
+  return raw;
+}
+
+RawSettings merge_settings(RawSettings higher, const RawSettings& lower) {
+  for (const auto& [key, values] : lower) higher.try_emplace(key, values);
+  return higher;
+}
+
+}  // namespace domainscan

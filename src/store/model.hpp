@@ -1,0 +1,97 @@
+#pragma once
+// What the store keeps: domains, their schedules and their scans. Plain values, no I/O.
+#include "core/clock.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace domainscan::store {
+
+enum class DomainStatus { pending, ok, bad };
+enum class ScanStatus { queued, running, completed, failed };
+enum class ScanTrigger { api, rescan, schedule };
+
+std::string_view to_string(DomainStatus s);
+std::string_view to_string(ScanStatus s);
+std::string_view to_string(ScanTrigger t);
+// nullopt for text that names no value (used for query parameters and database rows).
+std::optional<DomainStatus> domain_status_from(std::string_view s);
+std::optional<ScanStatus> scan_status_from(std::string_view s);
+std::optional<ScanTrigger> scan_trigger_from(std::string_view s);
+
+struct Schedule {
+  std::string cron;
+  std::string timezone = "UTC";
+  std::optional<TimePoint> next_run_at;
+};
+
+struct Domain {
+  std::int64_t id = 0;
+  std::string name;
+  DomainStatus status = DomainStatus::pending;
+  std::optional<std::string> bad_reason;
+  TimePoint created_at{};
+  int consecutive_failures = 0;
+  std::optional<Schedule> schedule;
+  std::optional<std::int64_t> last_scan_id;
+};
+
+struct Scan {
+  std::int64_t id = 0;
+  std::string domain;
+  ScanStatus status = ScanStatus::queued;
+  ScanTrigger trigger = ScanTrigger::api;
+  TimePoint queued_at{};
+  std::optional<TimePoint> started_at;
+  std::optional<TimePoint> finished_at;
+  std::optional<std::string> grade;
+  std::optional<int> score;
+  std::optional<std::string> error;
+  // {"checks": {...}, "findings": [...]} as JSON text; empty in summaries and before completion.
+  std::string result_json;
+};
+
+struct DomainQuery {
+  std::optional<DomainStatus> status;
+  std::size_t limit = 50;
+  std::optional<std::string> after;  // the cursor: the last name of the previous page
+};
+
+struct DomainPage {
+  std::vector<Domain> items;
+  std::optional<std::string> next_cursor;
+};
+
+// The outcome the worker stores for a scan it ran, and what it means for the domain.
+struct ScanCompletion {
+  std::int64_t scan_id = 0;
+  ScanStatus status = ScanStatus::completed;  // completed or failed
+  std::optional<std::string> grade;
+  std::optional<int> score;
+  std::optional<std::string> error;
+  std::string result_json;
+  DomainStatus domain_status = DomainStatus::ok;
+  std::optional<std::string> bad_reason;
+  int consecutive_failures = 0;
+};
+
+// A scan to be (re)published on the bus, e.g. after a restart.
+struct ScanRef {
+  std::int64_t scan_id = 0;
+  std::string domain;
+  ScanTrigger trigger = ScanTrigger::api;
+};
+
+struct StoreStats {
+  std::int64_t domains_pending = 0, domains_ok = 0, domains_bad = 0;
+  std::int64_t scans_queued = 0, scans_running = 0, scans_completed = 0, scans_failed = 0;
+
+  // Adds one row of a "SELECT status, count(*) ... GROUP BY status" query.
+  void add_domains(std::string_view status, std::int64_t n);
+  void add_scans(std::string_view status, std::int64_t n);
+};
+
+}  // namespace domainscan::store

@@ -1,0 +1,312 @@
+#include "store/postgres/postgres_store.hpp"
+
+#include "core/errors.hpp"
+#include "store/migrations.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+namespace domainscan::store::postgres {
+namespace {
+
+// Times cross the wire as milliseconds since the epoch: no text formats, no time zones.
+std::string ms(std::string_view column) { return fmt::format("(extract(epoch FROM {}) * 1000)::bigint", column); }
+
+const std::string kDomainColumns = fmt::format(
+    "d.id, d.name, d.status, d.bad_reason, {}, d.consecutive_failures, sc.cron, sc.timezone, {}, "
+    "(SELECT max(id) FROM scans WHERE domain_id = d.id)",
+    ms("d.created_at"), ms("sc.next_run_at"));
+constexpr std::string_view kDomainFrom = " FROM domains d LEFT JOIN schedules sc ON sc.domain_id = d.id ";
+const std::string kScanColumns =
+    fmt::format("s.id, d.name, s.status, s.triggered_by, {}, {}, {}, s.grade, s.score, s.error", ms("s.queued_at"),
+                ms("s.started_at"), ms("s.finished_at"));
+
+TimePoint time_of(const pqxx::field& f) { return TimePoint(std::chrono::milliseconds(f.as<std::int64_t>())); }
+std::optional<TimePoint> optional_time(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return time_of(f);
+}
+std::optional<std::string> optional_text(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return f.as<std::string>();
+}
+std::optional<std::int64_t> to_ms(const std::optional<TimePoint>& t) {
+  if (!t) return std::nullopt;
+  return t->time_since_epoch().count();
+}
+
+Domain read_domain(const pqxx::row& r) {
+  Domain d;
+  d.id = r[0].as<std::int64_t>();
+  d.name = r[1].as<std::string>();
+  d.status = domain_status_from(r[2].c_str()).value_or(DomainStatus::pending);
+  d.bad_reason = optional_text(r[3]);
+  d.created_at = time_of(r[4]);
+  d.consecutive_failures = r[5].as<int>();
+  if (!r[6].is_null()) d.schedule = Schedule{r[6].as<std::string>(), r[7].as<std::string>(), optional_time(r[8])};
+  if (!r[9].is_null()) d.last_scan_id = r[9].as<std::int64_t>();
+  return d;
+}
+
+Scan read_scan(const pqxx::row& r, bool with_result) {
+  Scan s;
+  s.id = r[0].as<std::int64_t>();
+  s.domain = r[1].as<std::string>();
+  s.status = scan_status_from(r[2].c_str()).value_or(ScanStatus::failed);
+  s.trigger = scan_trigger_from(r[3].c_str()).value_or(ScanTrigger::api);
+  s.queued_at = time_of(r[4]);
+  s.started_at = optional_time(r[5]);
+  s.finished_at = optional_time(r[6]);
+  s.grade = optional_text(r[7]);
+  if (!r[8].is_null()) s.score = r[8].as<int>();
+  s.error = optional_text(r[9]);
+  if (with_result && !r[10].is_null()) s.result_json = r[10].as<std::string>();
+  return s;
+}
+
+template <typename... Args>
+std::optional<Domain> load_domain(pqxx::work& tx, std::string_view where, Args&&... args) {
+  auto r = tx.exec_params(fmt::format("SELECT {}{} WHERE {}", kDomainColumns, kDomainFrom, where),
+                          std::forward<Args>(args)...);
+  if (r.empty()) return std::nullopt;
+  return read_domain(r[0]);
+}
+
+std::int64_t insert_scan(pqxx::work& tx, std::int64_t domain_id, ScanTrigger trigger) {
+  auto r = tx.exec_params(
+      "INSERT INTO scans (domain_id, status, triggered_by, queued_at) VALUES ($1, 'queued', $2, now()) "
+      "ON CONFLICT (domain_id) WHERE status = 'queued' DO NOTHING RETURNING id",
+      domain_id, std::string(to_string(trigger)));
+  if (!r.empty()) return r[0][0].as<std::int64_t>();
+  // Another transaction queued one first; that one stands for both.
+  return tx.exec_params("SELECT id FROM scans WHERE domain_id = $1 AND status = 'queued'", domain_id)[0][0]
+      .as<std::int64_t>();
+}
+
+void upsert_schedule(pqxx::work& tx, std::int64_t domain_id, const Schedule& s) {
+  tx.exec_params(
+      "INSERT INTO schedules (domain_id, cron, timezone, next_run_at, updated_at) "
+      "VALUES ($1, $2, $3, to_timestamp($4::bigint / 1000.0), now()) "
+      "ON CONFLICT (domain_id) DO UPDATE SET cron = excluded.cron, timezone = excluded.timezone, "
+      "next_run_at = excluded.next_run_at, updated_at = excluded.updated_at",
+      domain_id, s.cron, s.timezone, to_ms(s.next_run_at));
+}
+
+std::optional<std::int64_t> domain_id_of(pqxx::work& tx, const std::string& name) {
+  auto r = tx.exec_params("SELECT id FROM domains WHERE name = $1", name);
+  if (r.empty()) return std::nullopt;
+  return r[0][0].as<std::int64_t>();
+}
+
+// A fixed key for pg_advisory_xact_lock: processes starting together migrate one at a time.
+constexpr std::int64_t kMigrationLockKey = 0x646f6d61696e73;  // "domains"
+
+}  // namespace
+
+PostgresStore::PostgresStore(std::string url, std::size_t pool_size)
+    : url_(std::move(url)), pool_(pool_size, [this] { return std::make_unique<pqxx::connection>(url_); }) {}
+
+template <typename Fn>
+auto PostgresStore::in_transaction(Fn&& fn) {
+  std::optional<ConnectionPool<pqxx::connection>::Lease> lease;
+  try {
+    lease.emplace(pool_.acquire());
+    pqxx::work tx(**lease);
+    if constexpr (std::is_void_v<decltype(fn(tx))>) {
+      fn(tx);
+      tx.commit();
+    } else {
+      auto result = fn(tx);
+      tx.commit();
+      return result;
+    }
+  } catch (const pqxx::broken_connection& e) {
+    if (lease) lease->mark_broken();
+    throw UnavailableError(fmt::format("postgresql: {}", e.what()));
+  } catch (const pqxx::in_doubt_error& e) {
+    if (lease) lease->mark_broken();
+    throw UnavailableError(fmt::format("postgresql: {}", e.what()));
+  }
+}
+
+void PostgresStore::migrate() {
+  in_transaction([](pqxx::work& tx) {
+    tx.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLockKey);
+    tx.exec("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)");
+    std::set<std::string> applied;
+    for (const auto& row : tx.exec("SELECT name FROM schema_migrations")) applied.insert(row[0].as<std::string>());
+    for (const auto& m : postgres_migrations()) {
+      if (applied.contains(m.name)) continue;
+      spdlog::info("postgresql: applying migration {}", m.name);
+      tx.exec(m.sql);
+      tx.exec_params("INSERT INTO schema_migrations (name, applied_at) VALUES ($1, now())", m.name);
+    }
+  });
+}
+
+void PostgresStore::ping() {
+  in_transaction([](pqxx::work& tx) { tx.exec("SELECT 1"); });
+}
+
+AddDomainResult PostgresStore::add_domain(const std::string& name, const std::optional<Schedule>& schedule,
+                                          ScanTrigger trigger) {
+  return in_transaction([&](pqxx::work& tx) -> AddDomainResult {
+    auto inserted = tx.exec_params(
+        "INSERT INTO domains (name, status, created_at, updated_at) VALUES ($1, 'pending', now(), now()) "
+        "ON CONFLICT (name) DO NOTHING RETURNING id",
+        name);
+    if (inserted.empty()) {
+      auto existing = load_domain(tx, "d.name = $1", name);
+      if (!existing) throw UnavailableError("postgresql: domain vanished while being added; retry");
+      return {*existing, false, existing->last_scan_id.value_or(0)};
+    }
+    const auto domain_id = inserted[0][0].as<std::int64_t>();
+    if (schedule) upsert_schedule(tx, domain_id, *schedule);
+    const auto scan_id = insert_scan(tx, domain_id, trigger);
+    return {*load_domain(tx, "d.id = $1", domain_id), true, scan_id};
+  });
+}
+
+std::optional<Domain> PostgresStore::find_domain(const std::string& name) {
+  return in_transaction([&](pqxx::work& tx) { return load_domain(tx, "d.name = $1", name); });
+}
+
+DomainPage PostgresStore::list_domains(const DomainQuery& query) {
+  return in_transaction([&](pqxx::work& tx) {
+    std::optional<std::string> status;
+    if (query.status) status = std::string(to_string(*query.status));
+    auto rows = tx.exec_params(fmt::format("SELECT {}{} WHERE ($1::text IS NULL OR d.status = $1) "
+                                           "AND ($2::text IS NULL OR d.name > $2) ORDER BY d.name LIMIT $3",
+                                           kDomainColumns, kDomainFrom),
+                               status, query.after, static_cast<std::int64_t>(query.limit + 1));
+    DomainPage page;
+    for (const auto& row : rows) page.items.push_back(read_domain(row));
+    if (page.items.size() > query.limit) {
+      page.items.pop_back();
+      page.next_cursor = page.items.back().name;
+    }
+    return page;
+  });
+}
+
+bool PostgresStore::delete_domain(const std::string& name) {
+  return in_transaction(
+      [&](pqxx::work& tx) { return tx.exec_params("DELETE FROM domains WHERE name = $1", name).affected_rows() > 0; });
+}
+
+bool PostgresStore::set_schedule(const std::string& name, const Schedule& schedule) {
+  return in_transaction([&](pqxx::work& tx) {
+    const auto id = domain_id_of(tx, name);
+    if (!id) return false;
+    upsert_schedule(tx, *id, schedule);
+    return true;
+  });
+}
+
+bool PostgresStore::delete_schedule(const std::string& name) {
+  return in_transaction([&](pqxx::work& tx) {
+    return tx.exec_params("DELETE FROM schedules WHERE domain_id = (SELECT id FROM domains WHERE name = $1)", name)
+               .affected_rows() > 0;
+  });
+}
+
+std::optional<QueueScanResult> PostgresStore::queue_scan(const std::string& name, ScanTrigger trigger) {
+  return in_transaction([&](pqxx::work& tx) -> std::optional<QueueScanResult> {
+    const auto id = domain_id_of(tx, name);
+    if (!id) return std::nullopt;
+    auto queued = tx.exec_params("SELECT id FROM scans WHERE domain_id = $1 AND status = 'queued'", *id);
+    if (!queued.empty()) return QueueScanResult{queued[0][0].as<std::int64_t>(), false};
+    return QueueScanResult{insert_scan(tx, *id, trigger), true};
+  });
+}
+
+std::optional<Scan> PostgresStore::find_scan(std::int64_t id) {
+  return in_transaction([&](pqxx::work& tx) -> std::optional<Scan> {
+    auto r = tx.exec_params(
+        fmt::format("SELECT {}, s.result::text FROM scans s JOIN domains d ON d.id = s.domain_id WHERE s.id = $1",
+                    kScanColumns),
+        id);
+    if (r.empty()) return std::nullopt;
+    return read_scan(r[0], true);
+  });
+}
+
+std::vector<Scan> PostgresStore::list_scans(const std::string& name, std::size_t limit) {
+  return in_transaction([&](pqxx::work& tx) {
+    auto rows = tx.exec_params(fmt::format("SELECT {} FROM scans s JOIN domains d ON d.id = s.domain_id "
+                                           "WHERE d.name = $1 ORDER BY s.id DESC LIMIT $2",
+                                           kScanColumns),
+                               name, static_cast<std::int64_t>(limit));
+    std::vector<Scan> out;
+    for (const auto& row : rows) out.push_back(read_scan(row, false));
+    return out;
+  });
+}
+
+std::optional<Store::Claim> PostgresStore::claim_scan(std::int64_t id) {
+  return in_transaction([&](pqxx::work& tx) -> std::optional<Claim> {
+    // FOR UPDATE: two workers claiming the same scan take turns, and see each other's write.
+    auto r = tx.exec_params(fmt::format("SELECT {}, NULL, s.domain_id FROM scans s JOIN domains d ON d.id = s.domain_id "
+                                        "WHERE s.id = $1 AND s.status IN ('queued', 'running') FOR UPDATE OF s",
+                                        kScanColumns),
+                            id);
+    if (r.empty()) return std::nullopt;
+    Claim claim;
+    claim.scan = read_scan(r[0], false);
+    const auto domain_id = r[0][11].as<std::int64_t>();
+    auto started = tx.exec_params(
+        fmt::format("UPDATE scans SET status = 'running', started_at = now() WHERE id = $1 RETURNING {}",
+                    ms("started_at")),
+        id);
+    claim.scan.status = ScanStatus::running;
+    claim.scan.started_at = time_of(started[0][0]);
+    claim.domain = *load_domain(tx, "d.id = $1", domain_id);
+    return claim;
+  });
+}
+
+bool PostgresStore::complete_scan(const ScanCompletion& c) {
+  return in_transaction([&](pqxx::work& tx) {
+    std::optional<std::string> result;
+    if (!c.result_json.empty()) result = c.result_json;
+    auto updated = tx.exec_params(
+        "UPDATE scans SET status = $1, finished_at = now(), grade = $2, score = $3, error = $4, result = $5::jsonb "
+        "WHERE id = $6 AND status = 'running' RETURNING domain_id",
+        std::string(to_string(c.status)), c.grade, c.score, c.error, result, c.scan_id);
+    if (updated.empty()) return false;
+    tx.exec_params(
+        "UPDATE domains SET status = $1, bad_reason = $2, consecutive_failures = $3, updated_at = now() WHERE id = $4",
+        std::string(to_string(c.domain_status)), c.bad_reason, c.consecutive_failures,
+        updated[0][0].as<std::int64_t>());
+    return true;
+  });
+}
+
+std::vector<ScanRef> PostgresStore::unfinished_scans() {
+  return in_transaction([](pqxx::work& tx) {
+    std::vector<ScanRef> out;
+    for (const auto& row : tx.exec("SELECT s.id, d.name, s.triggered_by FROM scans s JOIN domains d ON d.id = s.domain_id "
+                                   "WHERE s.status IN ('queued', 'running') ORDER BY s.id")) {
+      out.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(),
+                     scan_trigger_from(row[2].c_str()).value_or(ScanTrigger::api)});
+    }
+    return out;
+  });
+}
+
+StoreStats PostgresStore::stats() {
+  return in_transaction([](pqxx::work& tx) {
+    StoreStats s;
+    for (const auto& row : tx.exec("SELECT status, count(*) FROM domains GROUP BY status")) {
+      s.add_domains(row[0].c_str(), row[1].as<std::int64_t>());
+    }
+    for (const auto& row : tx.exec("SELECT status, count(*) FROM scans GROUP BY status")) {
+      s.add_scans(row[0].c_str(), row[1].as<std::int64_t>());
+    }
+    return s;
+  });
+}
+
+}  // namespace domainscan::store::postgres

@@ -1,0 +1,42 @@
+#pragma once
+// The Store on PostgreSQL (libpqxx): for the distributed mode, shared by every service.
+#include "store/connection_pool.hpp"
+#include "store/store.hpp"
+
+#include <pqxx/pqxx>
+
+namespace domainscan::store::postgres {
+
+class PostgresStore final : public Store {
+ public:
+  // url: a libpq connection URI (postgresql://user:pass@host:port/db?...).
+  PostgresStore(std::string url, std::size_t pool_size);
+
+  void migrate() override;
+  void ping() override;
+  AddDomainResult add_domain(const std::string& name, const std::optional<Schedule>& schedule,
+                             ScanTrigger trigger) override;
+  std::optional<Domain> find_domain(const std::string& name) override;
+  DomainPage list_domains(const DomainQuery& query) override;
+  bool delete_domain(const std::string& name) override;
+  bool set_schedule(const std::string& name, const Schedule& schedule) override;
+  bool delete_schedule(const std::string& name) override;
+  std::optional<QueueScanResult> queue_scan(const std::string& name, ScanTrigger trigger) override;
+  std::optional<Scan> find_scan(std::int64_t id) override;
+  std::vector<Scan> list_scans(const std::string& name, std::size_t limit) override;
+  std::optional<Claim> claim_scan(std::int64_t id) override;
+  bool complete_scan(const ScanCompletion& completion) override;
+  std::vector<ScanRef> unfinished_scans() override;
+  StoreStats stats() override;
+
+ private:
+  // Runs fn(work) in one transaction on a pooled connection, committing after it returns.
+  // A lost connection is dropped from the pool and reported as UnavailableError.
+  template <typename Fn>
+  auto in_transaction(Fn&& fn);
+
+  std::string url_;
+  ConnectionPool<pqxx::connection> pool_;
+};
+
+}  // namespace domainscan::store::postgres

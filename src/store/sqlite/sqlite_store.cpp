@@ -1,0 +1,290 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include "core/time_format.hpp"
+#include "store/migrations.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+namespace domainscan::store::sqlite {
+namespace {
+
+// Columns read_domain() expects, in order.
+constexpr std::string_view kDomainColumns =
+    "d.id, d.name, d.status, d.bad_reason, d.created_at, d.consecutive_failures, "
+    "sc.cron, sc.timezone, sc.next_run_at, (SELECT max(id) FROM scans WHERE domain_id = d.id)";
+constexpr std::string_view kDomainFrom = " FROM domains d LEFT JOIN schedules sc ON sc.domain_id = d.id ";
+
+// Columns read_scan() expects, in order; the last is the result (NULL in summaries).
+constexpr std::string_view kScanColumns =
+    "s.id, d.name, s.status, s.triggered_by, s.queued_at, s.started_at, s.finished_at, s.grade, s.score, s.error";
+
+std::string now_text() { return to_rfc3339(now_ms()); }
+
+TimePoint time_of(const std::string& text) {
+  auto t = parse_rfc3339(text);
+  if (!t) throw std::runtime_error("sqlite: unreadable time '" + text + "'");
+  return *t;
+}
+
+std::optional<TimePoint> optional_time(const Statement& st, int col) {
+  if (st.is_null(col)) return std::nullopt;
+  return time_of(st.text(col));
+}
+
+Domain read_domain(const Statement& st) {
+  Domain d;
+  d.id = st.int64(0);
+  d.name = st.text(1);
+  d.status = domain_status_from(st.text(2)).value_or(DomainStatus::pending);
+  d.bad_reason = st.optional_text(3);
+  d.created_at = time_of(st.text(4));
+  d.consecutive_failures = static_cast<int>(st.int64(5));
+  if (!st.is_null(6)) d.schedule = Schedule{st.text(6), st.text(7), optional_time(st, 8)};
+  d.last_scan_id = st.optional_int64(9);
+  return d;
+}
+
+Scan read_scan(const Statement& st, bool with_result) {
+  Scan s;
+  s.id = st.int64(0);
+  s.domain = st.text(1);
+  s.status = scan_status_from(st.text(2)).value_or(ScanStatus::failed);
+  s.trigger = scan_trigger_from(st.text(3)).value_or(ScanTrigger::api);
+  s.queued_at = time_of(st.text(4));
+  s.started_at = optional_time(st, 5);
+  s.finished_at = optional_time(st, 6);
+  s.grade = st.optional_text(7);
+  if (auto score = st.optional_int64(8)) s.score = static_cast<int>(*score);
+  s.error = st.optional_text(9);
+  if (with_result) s.result_json = st.optional_text(10).value_or("");
+  return s;
+}
+
+std::optional<Domain> load_domain(Connection& conn, std::string_view where, const auto&... args) {
+  auto st = conn.prepare(fmt::format("SELECT {}{} WHERE {}", kDomainColumns, kDomainFrom, where));
+  st.bind_all(args...);
+  if (!st.step()) return std::nullopt;
+  return read_domain(st);
+}
+
+std::optional<std::int64_t> queued_scan_of(Connection& conn, std::int64_t domain_id) {
+  auto st = conn.prepare("SELECT id FROM scans WHERE domain_id = ? AND status = 'queued'");
+  st.bind_all(domain_id);
+  if (!st.step()) return std::nullopt;
+  return st.int64(0);
+}
+
+std::int64_t insert_scan(Connection& conn, std::int64_t domain_id, ScanTrigger trigger) {
+  conn.prepare("INSERT INTO scans (domain_id, status, triggered_by, queued_at) VALUES (?, 'queued', ?, ?)")
+      .bind_all(domain_id, to_string(trigger), now_text())
+      .run();
+  return conn.last_insert_rowid();
+}
+
+void upsert_schedule(Connection& conn, std::int64_t domain_id, const Schedule& schedule) {
+  std::optional<std::string> next;
+  if (schedule.next_run_at) next = to_rfc3339(*schedule.next_run_at);
+  conn.prepare(
+          "INSERT INTO schedules (domain_id, cron, timezone, next_run_at, updated_at) VALUES (?, ?, ?, ?, ?) "
+          "ON CONFLICT (domain_id) DO UPDATE SET cron = excluded.cron, timezone = excluded.timezone, "
+          "next_run_at = excluded.next_run_at, updated_at = excluded.updated_at")
+      .bind_all(domain_id, schedule.cron, schedule.timezone, next, now_text())
+      .run();
+}
+
+std::optional<std::int64_t> domain_id_of(Connection& conn, const std::string& name) {
+  auto st = conn.prepare("SELECT id FROM domains WHERE name = ?");
+  st.bind_all(name);
+  if (!st.step()) return std::nullopt;
+  return st.int64(0);
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path, std::size_t pool_size)
+    : pool_(path == ":memory:" ? 1 : pool_size, [path] { return std::make_unique<Connection>(path); }) {}
+
+void SqliteStore::migrate() {
+  auto conn = pool_.acquire();
+  conn->exec("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
+  Transaction tx(*conn);
+  std::set<std::string> applied;
+  auto st = conn->prepare("SELECT name FROM schema_migrations");
+  while (st.step()) applied.insert(st.text(0));
+  for (const auto& m : sqlite_migrations()) {
+    if (applied.contains(m.name)) continue;
+    spdlog::info("sqlite: applying migration {}", m.name);
+    conn->exec(m.sql);
+    conn->prepare("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)").bind_all(m.name, now_text()).run();
+  }
+  tx.commit();
+}
+
+void SqliteStore::ping() {
+  auto conn = pool_.acquire();
+  conn->prepare("SELECT 1").run();
+}
+
+AddDomainResult SqliteStore::add_domain(const std::string& name, const std::optional<Schedule>& schedule,
+                                        ScanTrigger trigger) {
+  auto conn = pool_.acquire();
+  Transaction tx(*conn);
+  if (auto existing = load_domain(*conn, "d.name = ?", name)) {
+    tx.commit();
+    return {*existing, false, existing->last_scan_id.value_or(0)};
+  }
+  const auto now = now_text();
+  conn->prepare("INSERT INTO domains (name, status, created_at, updated_at) VALUES (?, 'pending', ?, ?)")
+      .bind_all(name, now, now)
+      .run();
+  const auto domain_id = conn->last_insert_rowid();
+  if (schedule) upsert_schedule(*conn, domain_id, *schedule);
+  const auto scan_id = insert_scan(*conn, domain_id, trigger);
+  auto domain = load_domain(*conn, "d.id = ?", domain_id);
+  tx.commit();
+  return {*domain, true, scan_id};
+}
+
+std::optional<Domain> SqliteStore::find_domain(const std::string& name) {
+  auto conn = pool_.acquire();
+  return load_domain(*conn, "d.name = ?", name);
+}
+
+DomainPage SqliteStore::list_domains(const DomainQuery& query) {
+  auto conn = pool_.acquire();
+  std::optional<std::string> status;
+  if (query.status) status = std::string(to_string(*query.status));
+  auto st = conn->prepare(fmt::format("SELECT {}{} WHERE (?1 IS NULL OR d.status = ?1) AND (?2 IS NULL OR d.name > ?2) "
+                                      "ORDER BY d.name LIMIT ?3",
+                                      kDomainColumns, kDomainFrom));
+  st.bind_all(status, query.after, static_cast<std::int64_t>(query.limit + 1));
+  DomainPage page;
+  while (st.step()) page.items.push_back(read_domain(st));
+  if (page.items.size() > query.limit) {
+    page.items.pop_back();
+    page.next_cursor = page.items.back().name;
+  }
+  return page;
+}
+
+bool SqliteStore::delete_domain(const std::string& name) {
+  auto conn = pool_.acquire();
+  conn->prepare("DELETE FROM domains WHERE name = ?").bind_all(name).run();
+  return conn->changes() > 0;
+}
+
+bool SqliteStore::set_schedule(const std::string& name, const Schedule& schedule) {
+  auto conn = pool_.acquire();
+  Transaction tx(*conn);
+  const auto id = domain_id_of(*conn, name);
+  if (!id) return false;
+  upsert_schedule(*conn, *id, schedule);
+  tx.commit();
+  return true;
+}
+
+bool SqliteStore::delete_schedule(const std::string& name) {
+  auto conn = pool_.acquire();
+  conn->prepare("DELETE FROM schedules WHERE domain_id = (SELECT id FROM domains WHERE name = ?)").bind_all(name).run();
+  return conn->changes() > 0;
+}
+
+std::optional<QueueScanResult> SqliteStore::queue_scan(const std::string& name, ScanTrigger trigger) {
+  auto conn = pool_.acquire();
+  Transaction tx(*conn);
+  const auto id = domain_id_of(*conn, name);
+  if (!id) return std::nullopt;
+  if (auto queued = queued_scan_of(*conn, *id)) {
+    tx.commit();
+    return QueueScanResult{*queued, false};
+  }
+  const auto scan_id = insert_scan(*conn, *id, trigger);
+  tx.commit();
+  return QueueScanResult{scan_id, true};
+}
+
+std::optional<Scan> SqliteStore::find_scan(std::int64_t id) {
+  auto conn = pool_.acquire();
+  auto st = conn->prepare(
+      fmt::format("SELECT {}, s.result FROM scans s JOIN domains d ON d.id = s.domain_id WHERE s.id = ?", kScanColumns));
+  st.bind_all(id);
+  if (!st.step()) return std::nullopt;
+  return read_scan(st, true);
+}
+
+std::vector<Scan> SqliteStore::list_scans(const std::string& name, std::size_t limit) {
+  auto conn = pool_.acquire();
+  auto st = conn->prepare(fmt::format(
+      "SELECT {} FROM scans s JOIN domains d ON d.id = s.domain_id WHERE d.name = ? ORDER BY s.id DESC LIMIT ?",
+      kScanColumns));
+  st.bind_all(name, static_cast<std::int64_t>(limit));
+  std::vector<Scan> out;
+  while (st.step()) out.push_back(read_scan(st, false));
+  return out;
+}
+
+std::optional<Store::Claim> SqliteStore::claim_scan(std::int64_t id) {
+  auto conn = pool_.acquire();
+  Transaction tx(*conn);
+  auto st = conn->prepare(fmt::format(
+      "SELECT {}, NULL, s.domain_id FROM scans s JOIN domains d ON d.id = s.domain_id "
+      "WHERE s.id = ? AND s.status IN ('queued', 'running')",
+      kScanColumns));
+  st.bind_all(id);
+  if (!st.step()) return std::nullopt;
+  Claim claim;
+  claim.scan = read_scan(st, false);
+  const auto domain_id = st.int64(11);
+  const auto started = now_ms();
+  conn->prepare("UPDATE scans SET status = 'running', started_at = ? WHERE id = ?").bind_all(to_rfc3339(started), id).run();
+  claim.scan.status = ScanStatus::running;
+  claim.scan.started_at = started;
+  claim.domain = *load_domain(*conn, "d.id = ?", domain_id);
+  tx.commit();
+  return claim;
+}
+
+bool SqliteStore::complete_scan(const ScanCompletion& c) {
+  auto conn = pool_.acquire();
+  Transaction tx(*conn);
+  const auto now = now_text();
+  conn->prepare(
+          "UPDATE scans SET status = ?, finished_at = ?, grade = ?, score = ?, error = ?, result = ? "
+          "WHERE id = ? AND status = 'running'")
+      .bind_all(to_string(c.status), now, c.grade, c.score, c.error,
+                c.result_json.empty() ? std::optional<std::string>() : c.result_json, c.scan_id)
+      .run();
+  if (conn->changes() == 0) return false;
+  conn->prepare(
+          "UPDATE domains SET status = ?, bad_reason = ?, consecutive_failures = ?, updated_at = ? "
+          "WHERE id = (SELECT domain_id FROM scans WHERE id = ?)")
+      .bind_all(to_string(c.domain_status), c.bad_reason, c.consecutive_failures, now, c.scan_id)
+      .run();
+  tx.commit();
+  return true;
+}
+
+std::vector<ScanRef> SqliteStore::unfinished_scans() {
+  auto conn = pool_.acquire();
+  auto st = conn->prepare(
+      "SELECT s.id, d.name, s.triggered_by FROM scans s JOIN domains d ON d.id = s.domain_id "
+      "WHERE s.status IN ('queued', 'running') ORDER BY s.id");
+  std::vector<ScanRef> out;
+  while (st.step()) out.push_back({st.int64(0), st.text(1), scan_trigger_from(st.text(2)).value_or(ScanTrigger::api)});
+  return out;
+}
+
+StoreStats SqliteStore::stats() {
+  auto conn = pool_.acquire();
+  StoreStats s;
+  auto domains = conn->prepare("SELECT status, count(*) FROM domains GROUP BY status");
+  while (domains.step()) s.add_domains(domains.text(0), domains.int64(1));
+  auto scans = conn->prepare("SELECT status, count(*) FROM scans GROUP BY status");
+  while (scans.step()) s.add_scans(scans.text(0), scans.int64(1));
+  return s;
+}
+
+}  // namespace domainscan::store::sqlite

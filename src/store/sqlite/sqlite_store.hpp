@@ -1,0 +1,36 @@
+#pragma once
+// The Store on a SQLite file: the default, for `domainscan serve` on one machine.
+#include "store/connection_pool.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
+#include "store/store.hpp"
+
+namespace domainscan::store::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  // path is a file name, or ":memory:" (then one connection, since each would be its own
+  // database).
+  SqliteStore(const std::string& path, std::size_t pool_size);
+
+  void migrate() override;
+  void ping() override;
+  AddDomainResult add_domain(const std::string& name, const std::optional<Schedule>& schedule,
+                             ScanTrigger trigger) override;
+  std::optional<Domain> find_domain(const std::string& name) override;
+  DomainPage list_domains(const DomainQuery& query) override;
+  bool delete_domain(const std::string& name) override;
+  bool set_schedule(const std::string& name, const Schedule& schedule) override;
+  bool delete_schedule(const std::string& name) override;
+  std::optional<QueueScanResult> queue_scan(const std::string& name, ScanTrigger trigger) override;
+  std::optional<Scan> find_scan(std::int64_t id) override;
+  std::vector<Scan> list_scans(const std::string& name, std::size_t limit) override;
+  std::optional<Claim> claim_scan(std::int64_t id) override;
+  bool complete_scan(const ScanCompletion& completion) override;
+  std::vector<ScanRef> unfinished_scans() override;
+  StoreStats stats() override;
+
+ private:
+  ConnectionPool<Connection> pool_;
+};
+
+}  // namespace domainscan::store::sqlite

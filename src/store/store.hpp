@@ -1,0 +1,78 @@
+#pragma once
+// The data-access layer every service uses. Two backends: store/sqlite/ and store/postgres/.
+//
+// Contract: every method is blocking and thread-safe, each is one transaction, and each
+// throws UnavailableError when the database cannot be reached (callers retry or answer 503).
+// Services call it from the database thread pool (core/blocking_pool.hpp), never from an
+// I/O thread.
+#include "store/model.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace domainscan::store {
+
+struct AddDomainResult {
+  Domain domain;
+  bool created = false;       // false: the domain was known; nothing was queued
+  std::int64_t scan_id = 0;   // the first scan (created) or the domain's latest scan (known, 0 if none)
+};
+
+struct QueueScanResult {
+  std::int64_t scan_id = 0;
+  bool created = false;  // false: a queued scan existed already and is returned instead
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Applies the migrations not yet applied, in order. Idempotent.
+  virtual void migrate() = 0;
+  // Throws unless the database answers.
+  virtual void ping() = 0;
+
+  // Adds the domain (with its schedule, if any) and queues its first scan, atomically.
+  // A known domain is returned as it is: no second scan, its schedule untouched.
+  virtual AddDomainResult add_domain(const std::string& name, const std::optional<Schedule>& schedule,
+                                     ScanTrigger trigger) = 0;
+  virtual std::optional<Domain> find_domain(const std::string& name) = 0;
+  virtual DomainPage list_domains(const DomainQuery& query) = 0;
+  // Removes the domain with its schedule and scans. False if it was unknown.
+  virtual bool delete_domain(const std::string& name) = 0;
+
+  // False if the domain is unknown.
+  virtual bool set_schedule(const std::string& name, const Schedule& schedule) = 0;
+  virtual bool delete_schedule(const std::string& name) = 0;
+
+  // Queues a scan unless one is queued already (at most one queued scan per domain).
+  // nullopt if the domain is unknown.
+  virtual std::optional<QueueScanResult> queue_scan(const std::string& name, ScanTrigger trigger) = 0;
+  virtual std::optional<Scan> find_scan(std::int64_t id) = 0;
+  // Newest first, without result_json.
+  virtual std::vector<Scan> list_scans(const std::string& name, std::size_t limit) = 0;
+
+  // Marks a queued (or, after a crash, running) scan running and returns it with its
+  // domain; nullopt if the scan is gone or already finished, so a redelivered request
+  // is not scanned twice.
+  struct Claim {
+    Scan scan;
+    Domain domain;
+  };
+  virtual std::optional<Claim> claim_scan(std::int64_t id) = 0;
+  // Stores the result and the domain's new status together. False (and nothing written)
+  // unless the scan was running: two workers never store two results for one scan.
+  virtual bool complete_scan(const ScanCompletion& completion) = 0;
+  // Scans queued or running, oldest first: what to publish again after a restart.
+  virtual std::vector<ScanRef> unfinished_scans() = 0;
+
+  virtual StoreStats stats() = 0;
+};
+
+// Opens the backend the URL names ("sqlite:PATH", "postgresql://...") and migrates it.
+// pool_size is how many connections the backend may hold at most.
+std::unique_ptr<Store> open_store(const std::string& url, std::size_t pool_size);
+
+}  // namespace domainscan::store

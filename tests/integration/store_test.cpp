@@ -1,0 +1,214 @@
+// The Store contract, run against SQLite and a real PostgreSQL alike.
+#include "store/store.hpp"
+#include "support/backends.hpp"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+namespace domainscan::store {
+namespace {
+
+using testing::Backend;
+
+class StoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    db_ = std::make_unique<testing::FreshDatabase>(GetParam());
+    store_ = open_store(db_->url(), 4);
+  }
+  std::unique_ptr<testing::FreshDatabase> db_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreTest, MigrateTwiceIsHarmless) {
+  store_->migrate();
+  auto again = open_store(db_->url(), 1);
+  EXPECT_NO_THROW(again->ping());
+}
+
+TEST_P(StoreTest, AddDomainQueuesOneScanAndIsIdempotent) {
+  const auto first = store_->add_domain("example.com", std::nullopt, ScanTrigger::api);
+  EXPECT_TRUE(first.created);
+  EXPECT_GT(first.scan_id, 0);
+  EXPECT_EQ(first.domain.name, "example.com");
+  EXPECT_EQ(first.domain.status, DomainStatus::pending);
+  EXPECT_EQ(first.domain.last_scan_id, first.scan_id);
+
+  const auto second = store_->add_domain("example.com", std::nullopt, ScanTrigger::api);
+  EXPECT_FALSE(second.created);
+  EXPECT_EQ(second.scan_id, first.scan_id);
+  EXPECT_EQ(store_->list_scans("example.com", 10).size(), 1u);
+
+  const auto scan = store_->find_scan(first.scan_id);
+  ASSERT_TRUE(scan);
+  EXPECT_EQ(scan->status, ScanStatus::queued);
+  EXPECT_EQ(scan->trigger, ScanTrigger::api);
+  EXPECT_EQ(scan->domain, "example.com");
+}
+
+TEST_P(StoreTest, ConcurrentAddsOfOneDomainCreateItOnce) {
+  std::vector<std::future<AddDomainResult>> adds;
+  for (int i = 0; i < 8; ++i) {
+    adds.push_back(std::async(std::launch::async, [&] { return store_->add_domain("race.com", std::nullopt, ScanTrigger::api); }));
+  }
+  int created = 0;
+  for (auto& f : adds) created += f.get().created ? 1 : 0;
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(store_->list_scans("race.com", 10).size(), 1u);
+}
+
+TEST_P(StoreTest, SchedulesAreStoredWithTheDomain) {
+  const auto added = store_->add_domain("s.com", Schedule{"0 3 * * *", "Europe/Berlin", std::nullopt}, ScanTrigger::api);
+  ASSERT_TRUE(added.domain.schedule);
+  EXPECT_EQ(added.domain.schedule->cron, "0 3 * * *");
+  EXPECT_EQ(added.domain.schedule->timezone, "Europe/Berlin");
+
+  const TimePoint next = TimePoint(std::chrono::milliseconds(1'800'000'000'123));
+  EXPECT_TRUE(store_->set_schedule("s.com", Schedule{"*/5 * * * *", "UTC", next}));
+  auto d = store_->find_domain("s.com");
+  ASSERT_TRUE(d && d->schedule);
+  EXPECT_EQ(d->schedule->cron, "*/5 * * * *");
+  EXPECT_EQ(d->schedule->next_run_at, next);
+
+  EXPECT_TRUE(store_->delete_schedule("s.com"));
+  EXPECT_FALSE(store_->find_domain("s.com")->schedule);
+  EXPECT_FALSE(store_->delete_schedule("s.com"));
+  EXPECT_FALSE(store_->set_schedule("unknown.com", Schedule{"* * * * *", "UTC", std::nullopt}));
+}
+
+TEST_P(StoreTest, AtMostOneQueuedScanPerDomain) {
+  const auto added = store_->add_domain("q.com", std::nullopt, ScanTrigger::api);
+  const auto again = store_->queue_scan("q.com", ScanTrigger::rescan);
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->created);
+  EXPECT_EQ(again->scan_id, added.scan_id);
+
+  ASSERT_TRUE(store_->claim_scan(added.scan_id));  // now running: a new one may queue
+  const auto rescan = store_->queue_scan("q.com", ScanTrigger::rescan);
+  ASSERT_TRUE(rescan);
+  EXPECT_TRUE(rescan->created);
+  EXPECT_NE(rescan->scan_id, added.scan_id);
+  EXPECT_EQ(store_->find_scan(rescan->scan_id)->trigger, ScanTrigger::rescan);
+  EXPECT_FALSE(store_->queue_scan("unknown.com", ScanTrigger::rescan));
+}
+
+TEST_P(StoreTest, ClaimCompleteAndRedeliveryIsHarmless) {
+  const auto added = store_->add_domain("c.com", std::nullopt, ScanTrigger::api);
+  auto claim = store_->claim_scan(added.scan_id);
+  ASSERT_TRUE(claim);
+  EXPECT_EQ(claim->scan.status, ScanStatus::running);
+  EXPECT_TRUE(claim->scan.started_at);
+  EXPECT_EQ(claim->domain.name, "c.com");
+
+  ScanCompletion done;
+  done.scan_id = added.scan_id;
+  done.grade = "B";
+  done.score = 78;
+  done.result_json = R"({"checks":{"dns":{"status":"ok"}},"findings":[]})";
+  EXPECT_TRUE(store_->complete_scan(done));
+  EXPECT_FALSE(store_->complete_scan(done)) << "a second result for one scan must not be stored";
+  EXPECT_FALSE(store_->claim_scan(added.scan_id)) << "a finished scan must not be claimed again";
+
+  const auto scan = store_->find_scan(added.scan_id);
+  ASSERT_TRUE(scan);
+  EXPECT_EQ(scan->status, ScanStatus::completed);
+  EXPECT_EQ(scan->grade, "B");
+  EXPECT_EQ(scan->score, 78);
+  EXPECT_TRUE(scan->finished_at);
+  EXPECT_NE(scan->result_json.find("\"dns\""), std::string::npos);
+  EXPECT_EQ(store_->find_domain("c.com")->status, DomainStatus::ok);
+}
+
+TEST_P(StoreTest, CompletionMarksDomainBad) {
+  const auto added = store_->add_domain("gone.com", std::nullopt, ScanTrigger::api);
+  ASSERT_TRUE(store_->claim_scan(added.scan_id));
+  ScanCompletion done;
+  done.scan_id = added.scan_id;
+  done.domain_status = DomainStatus::bad;
+  done.bad_reason = "nxdomain";
+  done.consecutive_failures = 1;
+  ASSERT_TRUE(store_->complete_scan(done));
+  const auto d = store_->find_domain("gone.com");
+  EXPECT_EQ(d->status, DomainStatus::bad);
+  EXPECT_EQ(d->bad_reason, "nxdomain");
+  EXPECT_EQ(d->consecutive_failures, 1);
+}
+
+TEST_P(StoreTest, ListsPageByCursorAndFilterByStatus) {
+  for (const char* n : {"d.com", "a.com", "c.com", "b.com", "e.com"}) store_->add_domain(n, std::nullopt, ScanTrigger::api);
+  const auto first = store_->list_domains({std::nullopt, 2, std::nullopt});
+  ASSERT_EQ(first.items.size(), 2u);
+  EXPECT_EQ(first.items[0].name, "a.com");
+  EXPECT_EQ(first.items[1].name, "b.com");
+  ASSERT_TRUE(first.next_cursor);
+  const auto second = store_->list_domains({std::nullopt, 2, first.next_cursor});
+  EXPECT_EQ(second.items[0].name, "c.com");
+  const auto last = store_->list_domains({std::nullopt, 2, second.next_cursor});
+  ASSERT_EQ(last.items.size(), 1u);
+  EXPECT_EQ(last.items[0].name, "e.com");
+  EXPECT_FALSE(last.next_cursor);
+
+  EXPECT_EQ(store_->list_domains({DomainStatus::pending, 50, std::nullopt}).items.size(), 5u);
+  EXPECT_TRUE(store_->list_domains({DomainStatus::bad, 50, std::nullopt}).items.empty());
+}
+
+TEST_P(StoreTest, HistoryIsNewestFirstAndSummariesCarryNoResult) {
+  const auto added = store_->add_domain("h.com", std::nullopt, ScanTrigger::api);
+  ASSERT_TRUE(store_->claim_scan(added.scan_id));
+  ScanCompletion done;
+  done.scan_id = added.scan_id;
+  done.result_json = R"({"checks":{},"findings":[]})";
+  ASSERT_TRUE(store_->complete_scan(done));
+  const auto rescan = store_->queue_scan("h.com", ScanTrigger::rescan);
+  const auto history = store_->list_scans("h.com", 10);
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].id, rescan->scan_id);
+  EXPECT_EQ(history[1].id, added.scan_id);
+  EXPECT_TRUE(history[1].result_json.empty());
+  EXPECT_EQ(store_->list_scans("h.com", 1).size(), 1u);
+}
+
+TEST_P(StoreTest, UnfinishedScansAreFoundForRecovery) {
+  const auto a = store_->add_domain("u1.com", std::nullopt, ScanTrigger::api);
+  const auto b = store_->add_domain("u2.com", std::nullopt, ScanTrigger::api);
+  ASSERT_TRUE(store_->claim_scan(b.scan_id));  // running when the process "died"
+  const auto c = store_->add_domain("u3.com", std::nullopt, ScanTrigger::api);
+  ASSERT_TRUE(store_->claim_scan(c.scan_id));
+  ScanCompletion done;
+  done.scan_id = c.scan_id;
+  ASSERT_TRUE(store_->complete_scan(done));
+
+  const auto unfinished = store_->unfinished_scans();
+  ASSERT_EQ(unfinished.size(), 2u);
+  EXPECT_EQ(unfinished[0].scan_id, a.scan_id);
+  EXPECT_EQ(unfinished[0].domain, "u1.com");
+  EXPECT_EQ(unfinished[1].scan_id, b.scan_id);
+  // A running scan can be claimed again after a crash.
+  EXPECT_TRUE(store_->claim_scan(b.scan_id));
+}
+
+TEST_P(StoreTest, DeleteRemovesDomainScheduleAndScans) {
+  const auto added = store_->add_domain("del.com", Schedule{"@daily", "UTC", std::nullopt}, ScanTrigger::api);
+  EXPECT_TRUE(store_->delete_domain("del.com"));
+  EXPECT_FALSE(store_->find_domain("del.com"));
+  EXPECT_FALSE(store_->find_scan(added.scan_id));
+  EXPECT_FALSE(store_->delete_domain("del.com"));
+}
+
+TEST_P(StoreTest, StatsCountByStatus) {
+  store_->add_domain("s1.com", std::nullopt, ScanTrigger::api);
+  const auto b = store_->add_domain("s2.com", std::nullopt, ScanTrigger::api);
+  ASSERT_TRUE(store_->claim_scan(b.scan_id));
+  const auto s = store_->stats();
+  EXPECT_EQ(s.domains_pending, 2);
+  EXPECT_EQ(s.scans_queued, 1);
+  EXPECT_EQ(s.scans_running, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(Backend::sqlite, Backend::postgres),
+                         [](const auto& info) { return testing::backend_name(info.param); });
+
+}  // namespace
+}  // namespace domainscan::store

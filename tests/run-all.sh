@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test: starts the servers the tests need on loopback (PostgreSQL, and the scan
+# test bed: DNS), runs CTest, and stops the servers whatever happens.
+#   tests/run-all.sh [BUILD_DIR] [extra ctest args...]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-build}" && pwd)
+shift || true
+run_dir=$(mktemp -d /tmp/domainscan-test.XXXXXX)
+chmod 755 "$run_dir"
+
+cleanup() {
+  "$root/tests/testbed/dns.sh" stop "$run_dir/dns" || true
+  "$root/tests/testbed/postgres.sh" stop "$run_dir/pg" || true
+  rm -rf "$run_dir"
+}
+trap cleanup EXIT
+
+echo "== starting PostgreSQL"
+DOMAINSCAN_TEST_POSTGRES_URL=$("$root/tests/testbed/postgres.sh" start "$run_dir/pg" "$(python3 "$root/tests/testbed/free-port.py")")
+export DOMAINSCAN_TEST_POSTGRES_URL
+
+echo "== starting the DNS test bed"
+eval "$("$root/tests/testbed/dns.sh" start "$run_dir/dns")"
+export DOMAINSCAN_TEST_DNS_SERVER DOMAINSCAN_TEST_AUTH_DNS_SERVER
+
+export DOMAINSCAN_BINARY="$build/domainscan"
+echo "== running tests"
+cd "$build"
+ctest --output-on-failure --timeout 300 "$@"

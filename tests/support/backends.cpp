@@ -1,0 +1,28 @@
+#include "support/backends.hpp"
+
+#include <pqxx/pqxx>
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace domainscan::testing {
+
+FreshDatabase::FreshDatabase(Backend backend) {
+  if (backend == Backend::sqlite) {
+    url_ = "sqlite:" + (dir_.path() / "test.db").string();
+    return;
+  }
+  const char* pg = std::getenv("DOMAINSCAN_TEST_POSTGRES_URL");
+  if (pg == nullptr || *pg == '\0') {
+    throw std::runtime_error("DOMAINSCAN_TEST_POSTGRES_URL is not set: run the tests with `make test`");
+  }
+  url_ = pg;
+  // Empty the schema so each test starts from nothing; the store migrates it again.
+  pqxx::connection conn(url_);
+  pqxx::work tx(conn);
+  tx.exec("DROP SCHEMA public CASCADE");
+  tx.exec("CREATE SCHEMA public");
+  tx.commit();
+}
+
+}  // namespace domainscan::testing

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The DNS half of the test bed, on loopback only:
+#   knot   authoritative for test. and the zones in zones/ (files named ZONE.zone)
+#   unbound recursive resolver that the scanner is pointed at (--dns-server)
+# dns.sh start DIR  -> prints shell assignments of DOMAINSCAN_TEST_DNS_SERVER (unbound)
+#                      and DOMAINSCAN_TEST_AUTH_DNS_SERVER (knot)
+# dns.sh stop DIR
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+action=$1
+dir=$2
+
+stop_pid() { [[ -f $1 ]] && kill "$(cat "$1")" 2>/dev/null || true; }
+
+wait_for_dns() {  # HOST PORT NAME
+  for _ in $(seq 1 100); do
+    if kdig +short +time=1 +retry=0 "@$1" -p "$2" SOA "$3" 2>/dev/null | grep -q .; then return 0; fi
+    sleep 0.1
+  done
+  echo "dns.sh: no answer from $1:$2 for $3" >&2
+  return 1
+}
+
+case $action in
+  start)
+    mkdir -p "$dir/zones" "$dir/knot-db"
+    cp "$here"/zones/*.zone "$dir/zones/"
+    auth_port=$(python3 "$here/free-port.py")
+    rec_port=$(python3 "$here/free-port.py")
+    {
+      echo "server:"
+      echo "  rundir: \"$dir\""
+      echo "  pidfile: \"$dir/knot.pid\""
+      echo "  listen: 127.0.0.1@$auth_port"
+      echo "database:"
+      echo "  storage: \"$dir/knot-db\""
+      echo "log:"
+      echo "  - target: \"$dir/knot.log\""
+      echo "    any: info"
+      echo "template:"
+      echo "  - id: default"
+      echo "    storage: \"$dir/zones\""
+      echo "zone:"
+      for f in "$dir"/zones/*.zone; do
+        z=$(basename "$f" .zone)
+        echo "  - domain: $z."
+        echo "    file: $z.zone"
+      done
+    } >"$dir/knot.conf"
+    knotd -c "$dir/knot.conf" -d
+    wait_for_dns 127.0.0.1 "$auth_port" test.
+
+    cat >"$dir/unbound.conf" <<CONF
+server:
+  interface: 127.0.0.1
+  port: $rec_port
+  do-ip6: no
+  do-daemonize: yes
+  username: ""
+  chroot: ""
+  directory: "$dir"
+  pidfile: "$dir/unbound.pid"
+  use-syslog: no
+  logfile: "$dir/unbound.log"
+  module-config: "iterator"
+  access-control: 127.0.0.0/8 allow
+  do-not-query-localhost: no
+  local-zone: "test." nodefault
+  qname-minimisation: no
+  cache-max-ttl: 0
+  cache-max-negative-ttl: 0
+stub-zone:
+  name: "test."
+  stub-addr: 127.0.0.1@$auth_port
+# Everything else goes to knot too, which refuses it: no query ever leaves loopback.
+forward-zone:
+  name: "."
+  forward-addr: 127.0.0.1@$auth_port
+CONF
+    unbound -c "$dir/unbound.conf"
+    wait_for_dns 127.0.0.1 "$rec_port" example.test.
+    echo "DOMAINSCAN_TEST_DNS_SERVER=127.0.0.1:$rec_port"
+    echo "DOMAINSCAN_TEST_AUTH_DNS_SERVER=127.0.0.1:$auth_port"
+    ;;
+  stop)
+    stop_pid "$dir/unbound.pid"
+    stop_pid "$dir/knot.pid"
+    ;;
+  *) echo "usage: $0 start DIR | stop DIR" >&2; exit 2 ;;
+esac

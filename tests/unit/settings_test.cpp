@@ -1,0 +1,103 @@
+#include "core/errors.hpp"
+#include "core/settings_sources.hpp"
+#include "support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+
+namespace domainscan {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Parses argv with the real flags, and an environment given as a map.
+Settings parse(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+  CLI::App app{"test"};
+  SettingFlags flags(app);
+  args.insert(args.begin(), "domainscan");
+  std::vector<const char*> argv;
+  for (auto& a : args) argv.push_back(a.c_str());
+  app.parse(static_cast<int>(argv.size()), argv.data());
+  return flags.resolve([&](const char* name) -> const char* {
+    auto it = env.find(name);
+    return it == env.end() ? nullptr : it->second.c_str();
+  });
+}
+
+TEST(Settings, DefaultsMatchTheArchitecture) {
+  const auto s = parse({});
+  EXPECT_EQ(s.listen.to_string(), "127.0.0.1:8080");
+  EXPECT_EQ(s.db, "sqlite:domainscan.db");
+  EXPECT_EQ(s.broker, "embedded");
+  EXPECT_TRUE(s.dns_servers.empty());
+  EXPECT_EQ(s.scan_concurrency, 256);
+  EXPECT_EQ(s.check_timeout, 10s);
+  EXPECT_EQ(s.bad_after, 3);
+  EXPECT_EQ(s.virustotal_url, "https://www.virustotal.com");
+}
+
+TEST(Settings, FlagsWinOverEnvironment) {
+  const auto s = parse({"--listen", "127.0.0.1:9000"},
+                       {{"DOMAINSCAN_LISTEN", "127.0.0.1:7000"}, {"DOMAINSCAN_BAD_AFTER", "5"}});
+  EXPECT_EQ(s.listen.port, 9000);
+  EXPECT_EQ(s.bad_after, 5);
+}
+
+TEST(Settings, ListsFromRepeatedFlagsAndCommaSeparatedEnv) {
+  const auto s = parse({"--dns-server", "127.0.0.1:5353", "--dns-server", "::1"});
+  ASSERT_EQ(s.dns_servers.size(), 2u);
+  EXPECT_EQ(s.dns_servers[0].port, 5353);
+  EXPECT_EQ(s.dns_servers[1].host, "::1");
+  EXPECT_EQ(s.dns_servers[1].port, 53);
+  const auto e = parse({}, {{"DOMAINSCAN_ALLOW_TARGETS", "127.0.0.0/8,::1/128"}, {"DOMAINSCAN_ALLOW_SUFFIXES", "test,.Local."}});
+  EXPECT_EQ(e.allow_targets.size(), 2u);
+  EXPECT_EQ(e.allow_suffixes, (std::vector<std::string>{"test", "local"}));
+}
+
+TEST(Settings, TomlFileBelowEnvironmentAndFlags) {
+  testing::TempDir dir;
+  const auto path = (dir.path() / "domainscan.toml").string();
+  std::ofstream(path) << "listen = \"127.0.0.1:6000\"\nbad_after = 7\nscan_concurrency = 9\n"
+                         "dns_servers = [\"127.0.0.1:53\"]\ncheck_timeout = \"3s\"\n";
+  const auto s = parse({"--config", path, "--scan-concurrency", "11"}, {{"DOMAINSCAN_BAD_AFTER", "2"}});
+  EXPECT_EQ(s.listen.port, 6000);
+  EXPECT_EQ(s.bad_after, 2);
+  EXPECT_EQ(s.scan_concurrency, 11);
+  EXPECT_EQ(s.check_timeout, 3s);
+  EXPECT_EQ(s.dns_servers.size(), 1u);
+}
+
+TEST(Settings, UnknownTomlKeyFailsLoudly) {
+  testing::TempDir dir;
+  const auto path = (dir.path() / "bad.toml").string();
+  std::ofstream(path) << "lisen = \"127.0.0.1:6000\"\n";
+  EXPECT_THROW(parse({"--config", path}), ValidationError);
+}
+
+TEST(Settings, BadValuesAreClearErrors) {
+  const std::vector<std::vector<std::string>> bad = {
+      {"--check-timeout", "ten seconds"}, {"--check-timeout", "0s"},      {"--allow-target", "10.0.0.0/99"},
+      {"--allow-target", "example.com"},  {"--dns-server", "dns.google"}, {"--listen", "127.0.0.1"},
+      {"--db", "mysql://x"},              {"--broker", "redis://x"},       {"--scan-concurrency", "0"},
+      {"--bad-after", "three"},           {"--rdap-url", "ftp://x"},       {"--ca-file", "/nonexistent.pem"},
+      {"--log-format", "xml"},
+  };
+  for (const auto& args : bad) {
+    try {
+      parse(args);
+      ADD_FAILURE() << "accepted " << args[0] << " " << args[1];
+    } catch (const ValidationError& e) {
+      EXPECT_NE(std::string(e.what()).find(args[0].substr(2)), std::string::npos)
+          << "message does not name the setting: " << e.what();
+    }
+  }
+}
+
+TEST(Settings, TrustAnchorNoneDisablesValidation) {
+  EXPECT_FALSE(parse({"--trust-anchor-file", "none"}).trust_anchor_file.has_value());
+}
+
+}  // namespace
+}  // namespace domainscan
