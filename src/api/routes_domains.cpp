@@ -1,0 +1,139 @@
+// /api/v1/domains: add, list, show, delete, rescan, history, schedule.
+#include "api/route_helpers.hpp"
+#include "api/routes.hpp"
+#include "api/views.hpp"
+
+namespace domainscan::api {
+namespace {
+
+namespace json = boost::json;
+using store::ScanTrigger;
+
+// Longest page a client may ask for: enough for a dashboard, small enough for one query.
+constexpr long kMaxPageSize = 500;
+constexpr long kDefaultDomainPage = 50;
+constexpr long kDefaultScanHistory = 20;
+
+HttpError unknown_domain(const std::string& name) {
+  return HttpError(http::status::not_found, "not_found", "no domain " + name);
+}
+
+boost::asio::awaitable<Response> add_domain(ApiContext& ctx, const RouteRequest& req) {
+  const auto body = json_body(req);
+  const auto* domain = body.if_contains("domain");
+  if (domain == nullptr || !domain->is_string()) {
+    throw HttpError(http::status::bad_request, "invalid_domain", "\"domain\" must be a string");
+  }
+  const auto name = normalize_domain(domain->as_string(), ctx.names);
+  const auto schedule = schedule_from(body.if_contains("schedule"));
+
+  const auto added = co_await ctx.db.run([&] { return ctx.store.add_domain(name, schedule, ScanTrigger::api); });
+  if (added.created) co_await publish_scan_request(ctx, added.scan_id, name, ScanTrigger::api);
+
+  auto view = domain_view(added.domain);
+  view["scan_id"] = added.scan_id > 0 ? json::value(added.scan_id) : json::value(nullptr);
+  co_return json_response(added.created ? http::status::accepted : http::status::ok, view);
+}
+
+boost::asio::awaitable<Response> list_domains(ApiContext& ctx, const RouteRequest& req) {
+  store::DomainQuery query;
+  if (auto status = req.query_param("status"); status && !status->empty()) {
+    query.status = store::domain_status_from(*status);
+    if (!query.status) {
+      throw HttpError(http::status::bad_request, "invalid_parameter", "status must be pending, ok or bad");
+    }
+  }
+  query.limit = static_cast<std::size_t>(int_param(req, "limit", 1, kMaxPageSize, kDefaultDomainPage));
+  if (auto cursor = req.query_param("cursor"); cursor && !cursor->empty()) query.after = *cursor;
+
+  const auto page = co_await ctx.db.run([&] { return ctx.store.list_domains(query); });
+  json::array items;
+  for (const auto& d : page.items) items.push_back(domain_view(d));
+  co_return json_response(http::status::ok,
+                          json::object{{"items", std::move(items)},
+                                       {"next_cursor", page.next_cursor ? json::value(*page.next_cursor) : nullptr}});
+}
+
+boost::asio::awaitable<Response> show_domain(ApiContext& ctx, const RouteRequest& req) {
+  const auto name = domain_param(req, ctx);
+  auto domain = co_await ctx.db.run([&] { return ctx.store.find_domain(name); });
+  if (!domain) throw unknown_domain(name);
+  std::optional<store::Scan> last;
+  if (domain->last_scan) {
+    const auto id = domain->last_scan->id;
+    last = co_await ctx.db.run([&] { return ctx.store.find_scan(id); });
+  }
+  co_return json_response(http::status::ok, domain_view(*domain, last));
+}
+
+boost::asio::awaitable<Response> delete_domain(ApiContext& ctx, const RouteRequest& req) {
+  const auto name = domain_param(req, ctx);
+  const bool deleted = co_await ctx.db.run([&] { return ctx.store.delete_domain(name); });
+  if (!deleted) throw unknown_domain(name);
+  Response res(http::status::no_content, 11);
+  res.prepare_payload();
+  co_return res;
+}
+
+boost::asio::awaitable<Response> rescan(ApiContext& ctx, const RouteRequest& req) {
+  const auto name = domain_param(req, ctx);
+  const auto queued = co_await ctx.db.run([&] { return ctx.store.queue_scan(name, ScanTrigger::rescan); });
+  if (!queued) throw unknown_domain(name);
+  if (queued->created) co_await publish_scan_request(ctx, queued->scan_id, name, ScanTrigger::rescan);
+  const auto id = queued->scan_id;
+  const auto scan = co_await ctx.db.run([&] { return ctx.store.find_scan(id); });
+  if (!scan) throw unknown_domain(name);  // deleted in between
+  // 202: a new scan was queued; 200: one was queued already and is the one that will run.
+  co_return json_response(queued->created ? http::status::accepted : http::status::ok, scan_view(*scan, false));
+}
+
+boost::asio::awaitable<Response> scan_history(ApiContext& ctx, const RouteRequest& req) {
+  const auto name = domain_param(req, ctx);
+  const auto limit = static_cast<std::size_t>(int_param(req, "limit", 1, kMaxPageSize, kDefaultScanHistory));
+  const auto domain = co_await ctx.db.run([&] { return ctx.store.find_domain(name); });
+  if (!domain) throw unknown_domain(name);
+  const auto scans = co_await ctx.db.run([&] { return ctx.store.list_scans(name, limit); });
+  json::array items;
+  for (const auto& s : scans) items.push_back(scan_view(s, false));
+  co_return json_response(http::status::ok, json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+}
+
+boost::asio::awaitable<Response> put_schedule(ApiContext& ctx, const RouteRequest& req) {
+  const auto name = domain_param(req, ctx);
+  const auto body = json_body(req);
+  const json::value value = body;
+  const auto schedule = schedule_from(&value);
+  const bool stored = co_await ctx.db.run([&] { return ctx.store.set_schedule(name, *schedule); });
+  if (!stored) throw unknown_domain(name);
+  const auto domain = co_await ctx.db.run([&] { return ctx.store.find_domain(name); });
+  if (!domain) throw unknown_domain(name);
+  co_return json_response(http::status::ok, domain_view(*domain));
+}
+
+boost::asio::awaitable<Response> delete_schedule(ApiContext& ctx, const RouteRequest& req) {
+  const auto name = domain_param(req, ctx);
+  const auto domain = co_await ctx.db.run([&] { return ctx.store.find_domain(name); });
+  if (!domain) throw unknown_domain(name);
+  if (!co_await ctx.db.run([&] { return ctx.store.delete_schedule(name); })) {
+    throw HttpError(http::status::not_found, "not_found", name + " has no schedule");
+  }
+  Response res(http::status::no_content, 11);
+  res.prepare_payload();
+  co_return res;
+}
+
+}  // namespace
+
+void add_domain_routes(Router& router, ApiContext& ctx) {
+  const auto bind = [&ctx](auto fn) { return [&ctx, fn](const RouteRequest& r) { return fn(ctx, r); }; };
+  router.add(http::verb::post, "/api/v1/domains", bind(add_domain));
+  router.add(http::verb::get, "/api/v1/domains", bind(list_domains));
+  router.add(http::verb::get, "/api/v1/domains/{domain}", bind(show_domain));
+  router.add(http::verb::delete_, "/api/v1/domains/{domain}", bind(delete_domain));
+  router.add(http::verb::post, "/api/v1/domains/{domain}/scans", bind(rescan));
+  router.add(http::verb::get, "/api/v1/domains/{domain}/scans", bind(scan_history));
+  router.add(http::verb::put, "/api/v1/domains/{domain}/schedule", bind(put_schedule));
+  router.add(http::verb::delete_, "/api/v1/domains/{domain}/schedule", bind(delete_schedule));
+}
+
+}  // namespace domainscan::api

@@ -1,0 +1,65 @@
+// /healthz (the process answers), /readyz (database and bus reachable), /metrics.
+#include "api/route_helpers.hpp"
+#include "api/routes.hpp"
+#include "bus/topology.hpp"
+
+namespace domainscan::api {
+namespace {
+
+namespace json = boost::json;
+
+boost::asio::awaitable<Response> readyz(ApiContext& ctx) {
+  std::string db_state = "ok";
+  try {
+    co_await ctx.db.run([&] { ctx.store.ping(); });
+  } catch (const std::exception& e) {
+    db_state = e.what();
+  }
+  const std::string bus_state = ctx.bus.healthy() ? "ok" : "unreachable";
+  const bool ready = db_state == "ok" && bus_state == "ok";
+  co_return json_response(ready ? http::status::ok : http::status::service_unavailable,
+                          json::object{{"status", ready ? "ok" : "unavailable"},
+                                       {"database", db_state},
+                                       {"bus", bus_state}});
+}
+
+boost::asio::awaitable<Response> metrics(ApiContext& ctx) {
+  std::string out = ctx.metrics.render_requests();
+  try {
+    const auto s = co_await ctx.db.run([&] { return ctx.store.stats(); });
+    out += "# HELP domainscan_scans Scans in the database, by status.\n# TYPE domainscan_scans gauge\n";
+    for (const auto& [status, n] : {std::pair{"queued", s.scans_queued}, {"running", s.scans_running},
+                                    {"completed", s.scans_completed}, {"failed", s.scans_failed}}) {
+      out += prometheus_line("domainscan_scans", {{"status", status}}, static_cast<double>(n));
+    }
+    out += "# HELP domainscan_domains Domains in the database, by status.\n# TYPE domainscan_domains gauge\n";
+    for (const auto& [status, n] :
+         {std::pair{"pending", s.domains_pending}, {"ok", s.domains_ok}, {"bad", s.domains_bad}}) {
+      out += prometheus_line("domainscan_domains", {{"status", status}}, static_cast<double>(n));
+    }
+  } catch (const std::exception&) {
+    // The database is down: report what we know; /readyz says why.
+  }
+  out += "# HELP domainscan_queue_depth Messages waiting in a bus queue.\n# TYPE domainscan_queue_depth gauge\n";
+  for (const char* q : {bus::kScanQueue, bus::kScheduleQueue}) {
+    out += prometheus_line("domainscan_queue_depth", {{"queue", q}}, static_cast<double>(ctx.bus.depth(q)));
+  }
+  if (ctx.extra_metrics) out += ctx.extra_metrics();
+  Response res(http::status::ok, 11);
+  res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+  res.body() = std::move(out);
+  res.prepare_payload();
+  co_return res;
+}
+
+}  // namespace
+
+void add_health_routes(Router& router, ApiContext& ctx) {
+  router.add(http::verb::get, "/healthz", [](const RouteRequest&) -> boost::asio::awaitable<Response> {
+    co_return json_response(http::status::ok, json::object{{"status", "ok"}});
+  });
+  router.add(http::verb::get, "/readyz", [&ctx](const RouteRequest&) { return readyz(ctx); });
+  router.add(http::verb::get, "/metrics", [&ctx](const RouteRequest&) { return metrics(ctx); });
+}
+
+}  // namespace domainscan::api

@@ -1,0 +1,149 @@
+#include "api/server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace domainscan::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr const char* kServerName = "domainscan";
+
+Response closing(Response res) {
+  res.keep_alive(false);
+  return res;
+}
+
+}  // namespace
+
+HttpServer::HttpServer(asio::any_io_executor executor, const Router& router, Metrics& metrics, ServerLimits limits)
+    : executor_(std::move(executor)), router_(router), metrics_(metrics), limits_(limits), acceptor_(executor_) {}
+
+void HttpServer::start(const HostPort& listen) {
+  tcp::resolver resolver(executor_);
+  boost::system::error_code ec;
+  const auto results = resolver.resolve(listen.host, std::to_string(listen.port), tcp::resolver::passive, ec);
+  if (ec || results.empty()) {
+    throw std::system_error(ec, fmt::format("cannot resolve listen address {}", listen.to_string()));
+  }
+  const tcp::endpoint endpoint = results.begin()->endpoint();
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
+  acceptor_.bind(endpoint, ec);
+  if (ec) throw std::system_error(ec, fmt::format("cannot listen on {}", listen.to_string()));
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+  port_ = acceptor_.local_endpoint().port();
+  spdlog::info("api: listening on http://{}", HostPort{listen.host, port_}.to_string());
+  asio::co_spawn(executor_, accept_loop(), asio::detached);
+}
+
+void HttpServer::stop() {
+  stopping_ = true;
+  asio::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+  });
+}
+
+asio::awaitable<void> HttpServer::accept_loop() {
+  while (!stopping_) {
+    boost::system::error_code ec;
+    // Each connection gets a strand of its own: its handlers never run concurrently.
+    auto socket = co_await acceptor_.async_accept(asio::make_strand(executor_),
+                                                  asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (ec == asio::error::operation_aborted || stopping_) break;
+      spdlog::warn("api: accept failed: {}", ec.message());
+      continue;
+    }
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, session(std::move(socket)), asio::detached);
+  }
+}
+
+asio::awaitable<void> HttpServer::session(tcp::socket socket) {
+  struct Guard {
+    std::shared_ptr<std::atomic<std::size_t>> n;
+    ~Guard() { --*n; }
+  } guard{connections_};
+  const std::size_t open_connections = ++*connections_;
+
+  beast::tcp_stream stream(std::move(socket));
+  // The buffer holds at most a header plus a body; the parser limits enforce the rest.
+  beast::flat_buffer buffer(limits_.max_header_bytes + limits_.max_body_bytes);
+  boost::system::error_code ec;
+
+  const auto send = [&](Response res) -> asio::awaitable<bool> {
+    res.set(http::field::server, kServerName);
+    stream.expires_after(limits_.request_timeout);
+    co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+    co_return !ec && res.keep_alive();
+  };
+
+  if (open_connections > limits_.max_connections) {
+    metrics_.count_request("rejected", "-", 503);
+    co_await send(closing(error_response(http::status::service_unavailable, "overloaded", "too many connections")));
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    co_return;
+  }
+
+  while (true) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
+    parser.body_limit(limits_.max_body_bytes);
+
+    stream.expires_after(limits_.idle_timeout);
+    co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::connection_reset ||
+        ec == asio::error::eof || ec == asio::error::operation_aborted) {
+      break;  // the client went away or stayed silent: nothing to answer
+    }
+    if (ec) {
+      const bool too_big = ec == http::error::header_limit || ec == http::error::buffer_overflow;
+      metrics_.count_request("rejected", "-", too_big ? 431 : 400);
+      co_await send(closing(too_big ? error_response(http::status::request_header_fields_too_large, "header_too_large",
+                                                     "the request header is too large")
+                                    : error_response(http::status::bad_request, "bad_request",
+                                                     "malformed HTTP request: " + ec.message())));
+      break;
+    }
+    // Refuse an announced oversized body before reading any of it.
+    if (const auto length = parser.content_length(); length && *length > limits_.max_body_bytes) {
+      metrics_.count_request("rejected", std::string(parser.get().method_string()), 413);
+      co_await send(closing(error_response(http::status::payload_too_large, "body_too_large",
+                                           fmt::format("the body may be at most {} bytes", limits_.max_body_bytes))));
+      break;
+    }
+    stream.expires_after(limits_.request_timeout);
+    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == http::error::body_limit) {  // a chunked body that grew too large
+      metrics_.count_request("rejected", std::string(parser.get().method_string()), 413);
+      co_await send(closing(error_response(http::status::payload_too_large, "body_too_large",
+                                           fmt::format("the body may be at most {} bytes", limits_.max_body_bytes))));
+      break;
+    }
+    if (ec) break;
+
+    auto request = parser.release();
+    ++in_flight_;
+    std::string route;
+    Response res = co_await router_.dispatch(request, route);
+    --in_flight_;
+    metrics_.count_request(route, std::string(request.method_string()), static_cast<int>(res.result_int()));
+    res.keep_alive(request.keep_alive() && !stopping_);
+    if (!co_await send(std::move(res))) break;
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+}  // namespace domainscan::api

@@ -1,0 +1,87 @@
+#include "app/commands.hpp"
+
+#include "app/scan_command.hpp"
+#include "app/services.hpp"
+#include "core/errors.hpp"
+#include "core/logging.hpp"
+#include "core/settings_sources.hpp"
+#include "store/store.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <iostream>
+
+namespace domainscan::app {
+
+namespace {
+
+struct Subcommand {
+  CLI::App* app;
+  std::unique_ptr<SettingFlags> flags;
+};
+
+Subcommand add_subcommand(CLI::App& root, const char* name, const char* description) {
+  auto* sub = root.add_subcommand(name, description);
+  return {sub, std::make_unique<SettingFlags>(*sub)};
+}
+
+}  // namespace
+
+int run_command_line(int argc, char** argv) {
+  CLI::App root{"domainscan: scans internet domains (DNS, e-mail, TLS, HTTP, registration, reputation) and "
+                "keeps watching them"};
+  root.set_version_flag("--version", "domainscan 0.1.0");
+  root.require_subcommand(1, 1);
+
+  auto serve = add_subcommand(root, "serve", "run api, worker and scheduler in one process (SQLite, embedded bus)");
+  auto api = add_subcommand(root, "api", "run the REST gateway alone (distributed mode: RabbitMQ, PostgreSQL)");
+  auto worker = add_subcommand(root, "worker", "run a scanning worker alone (distributed mode)");
+  auto scheduler = add_subcommand(root, "scheduler", "run the scheduling service alone (distributed mode)");
+  auto scan = add_subcommand(root, "scan", "scan domains once and print the results (no database, no bus)");
+  auto migrate = add_subcommand(root, "migrate", "apply the database migrations and exit");
+
+  std::vector<std::string> scan_domains;
+  std::string scan_format = "text";
+  scan.app->add_option("domains", scan_domains, "domain names or URLs to scan")->required();
+  scan.app->add_option("--format", scan_format, "output: text or json")->check(CLI::IsMember({"text", "json"}));
+
+  try {
+    root.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return root.exit(e);
+  }
+
+  Subcommand* chosen = nullptr;
+  for (auto* s : {&serve, &api, &worker, &scheduler, &scan, &migrate}) {
+    if (s->app->parsed()) chosen = s;
+  }
+
+  Settings settings;
+  try {
+    settings = chosen->flags->resolve([](const char* name) { return std::getenv(name); });
+    init_logging(settings.log_level, settings.log_format == "json" ? LogFormat::json : LogFormat::text);
+  } catch (const ValidationError& e) {
+    std::cerr << "domainscan: " << e.what() << "\n";
+    return 2;
+  }
+
+  try {
+    if (chosen == &serve) return run_services(settings, {true, true, true});
+    if (chosen == &api) return run_services(settings, {true, false, false});
+    if (chosen == &worker) return run_services(settings, {false, true, false});
+    if (chosen == &scheduler) return run_services(settings, {false, false, true});
+    if (chosen == &scan) {
+      return run_scan_command(settings, scan_domains, scan_format == "json" ? OutputFormat::json : OutputFormat::text);
+    }
+    store::open_store(settings.db, 1);  // migrates
+    std::cout << "database " << settings.db << " is up to date\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "domainscan: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace domainscan::app

@@ -1,0 +1,152 @@
+#include "app/services.hpp"
+
+#include "api/routes.hpp"
+#include "api/server.hpp"
+#include "app/signals.hpp"
+#include "bus/messages.hpp"
+#include "bus/topology.hpp"
+#include "scan/engine.hpp"
+#include "store/store.hpp"
+#include "worker/worker.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace domainscan::app {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Database calls block; this many run at once (and the store holds as many connections).
+constexpr std::size_t kDatabaseThreads = 8;
+// How long requests in flight get to finish after a stop signal.
+constexpr std::chrono::seconds kRequestGrace{10};
+
+std::size_t io_threads() { return std::max(2u, std::thread::hardware_concurrency()); }
+
+// Publishes every scan that is queued or was running when the process last stopped: the
+// database, not the in-process queue, is what survives a restart.
+asio::awaitable<void> republish_unfinished(store::Store& store, BlockingPool& db, bus::Bus& bus) {
+  try {
+    const auto scans = co_await db.run([&] { return store.unfinished_scans(); });
+    for (const auto& s : scans) {
+      // A named local, not a temporary in the co_await (see api/route_helpers.cpp).
+      std::string body = bus::to_json(bus::ScanRequested{s.scan_id, s.domain, std::string(to_string(s.trigger))});
+      co_await bus.publish(bus::kScanRequested, std::move(body));
+    }
+    if (!scans.empty()) spdlog::info("recovered {} unfinished scans from the database", scans.size());
+  } catch (const std::exception& e) {
+    spdlog::error("could not recover unfinished scans: {}", e.what());
+  }
+}
+
+std::string worker_metrics(const worker::Worker& w) {
+  const auto& c = w.counters();
+  std::string out = "# HELP domainscan_worker_scans_total Scans this process finished, by result.\n"
+                    "# TYPE domainscan_worker_scans_total counter\n";
+  out += api::prometheus_line("domainscan_worker_scans_total", {{"result", "completed"}}, static_cast<double>(c.completed));
+  out += api::prometheus_line("domainscan_worker_scans_total", {{"result", "failed"}}, static_cast<double>(c.failed));
+  out += api::prometheus_line("domainscan_worker_scans_total", {{"result", "duplicate"}}, static_cast<double>(c.skipped));
+  return out;
+}
+
+}  // namespace
+
+int run_services(const Settings& settings, ServiceSet services) {
+  if (settings.broker == "embedded" && !(services.api && services.worker)) {
+    spdlog::error("the embedded bus only connects services inside one process: use `domainscan serve`, "
+                  "or --broker amqp://... for separate processes");
+    return 2;
+  }
+
+  std::unique_ptr<store::Store> store;
+  try {
+    store = store::open_store(settings.db, kDatabaseThreads);
+  } catch (const std::exception& e) {
+    spdlog::error("cannot open the database {}: {}", settings.db, e.what());
+    return 1;
+  }
+  // Declaration order is teardown order, reversed: the services go first (their I/O objects
+  // while the io_context lives), then the database pool is joined (its last completions are
+  // posted to the stopped io_context), then the io_context destroys the suspended coroutines.
+  asio::io_context io(static_cast<int>(io_threads()));
+  BlockingPool db(kDatabaseThreads);
+
+  std::unique_ptr<bus::Bus> bus;
+  std::unique_ptr<scan::ScanEngine> engine;
+  std::unique_ptr<worker::Worker> worker;
+  api::Metrics metrics;
+  api::Router router;
+  std::unique_ptr<api::ApiContext> api_context;
+  std::unique_ptr<api::HttpServer> server;
+  try {
+    bus = bus::open_bus(settings.broker, io.get_executor());
+    if (services.worker) {
+      engine = std::make_unique<scan::ScanEngine>(io.get_executor(), settings);
+      worker = std::make_unique<worker::Worker>(
+          *store, *bus, db, *engine,
+          worker::WorkerOptions{static_cast<std::size_t>(settings.scan_concurrency), settings.bad_after});
+      worker->start();
+    }
+    if (services.api) {
+      api_context = std::make_unique<api::ApiContext>(api::ApiContext{
+          *store, *bus, db, metrics, DomainNameRules{settings.allow_suffixes},
+          worker ? std::function<std::string()>([w = worker.get()] { return worker_metrics(*w); }) : nullptr});
+      api::add_domain_routes(router, *api_context);
+      api::add_scan_routes(router, *api_context);
+      api::add_seed_routes(router, *api_context);
+      api::add_health_routes(router, *api_context);
+      server = std::make_unique<api::HttpServer>(io.get_executor(), router, metrics);
+      server->start(settings.listen);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("cannot start: {}", e.what());
+    return 1;
+  }
+  if (services.worker && settings.broker == "embedded") {
+    asio::co_spawn(io, republish_unfinished(*store, db, *bus), asio::detached);
+  }
+
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        const int signal = co_await wait_for_stop_signal();
+        spdlog::info("signal {} received: shutting down", signal);
+        asio::steady_timer timer(io);
+        if (server) {
+          server->stop();
+          const auto deadline = std::chrono::steady_clock::now() + kRequestGrace;
+          while (server->in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+            timer.expires_after(std::chrono::milliseconds(20));
+            co_await timer.async_wait(asio::use_awaitable);
+          }
+        }
+        // Scans in flight finish within their check timeouts; give them that and a margin.
+        using namespace asio::experimental::awaitable_operators;
+        timer.expires_after(settings.check_timeout * 3 + std::chrono::seconds(5));
+        const auto finished = co_await (bus->stop() || timer.async_wait(asio::use_awaitable));
+        if (finished.index() == 1) {
+          spdlog::warn("scans still running at shutdown stay queued in the database and resume at the next start");
+        }
+        io.stop();
+      },
+      asio::detached);
+
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < io_threads(); ++i) threads.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : threads) t.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace domainscan::app

@@ -28,17 +28,6 @@ struct Schedule {
   std::optional<TimePoint> next_run_at;
 };
 
-struct Domain {
-  std::int64_t id = 0;
-  std::string name;
-  DomainStatus status = DomainStatus::pending;
-  std::optional<std::string> bad_reason;
-  TimePoint created_at{};
-  int consecutive_failures = 0;
-  std::optional<Schedule> schedule;
-  std::optional<std::int64_t> last_scan_id;
-};
-
 struct Scan {
   std::int64_t id = 0;
   std::string domain;
@@ -52,6 +41,17 @@ struct Scan {
   std::optional<std::string> error;
   // {"checks": {...}, "findings": [...]} as JSON text; empty in summaries and before completion.
   std::string result_json;
+};
+
+struct Domain {
+  std::int64_t id = 0;
+  std::string name;
+  DomainStatus status = DomainStatus::pending;
+  std::optional<std::string> bad_reason;
+  TimePoint created_at{};
+  int consecutive_failures = 0;
+  std::optional<Schedule> schedule;
+  std::optional<Scan> last_scan;  // the newest scan, as a summary (no result_json)
 };
 
 struct DomainQuery {

@@ -17,7 +17,7 @@ namespace domainscan::store {
 struct AddDomainResult {
   Domain domain;
   bool created = false;       // false: the domain was known; nothing was queued
-  std::int64_t scan_id = 0;   // the first scan (created) or the domain's latest scan (known, 0 if none)
+  std::int64_t scan_id = 0;   // the first scan (created), or the newest scan (known; 0 if none)
 };
 
 struct QueueScanResult {

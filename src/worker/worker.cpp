@@ -1,0 +1,94 @@
+#include "worker/worker.hpp"
+
+#include "bus/messages.hpp"
+#include "bus/topology.hpp"
+#include "core/errors.hpp"
+#include "worker/bad_domain.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace domainscan::worker {
+
+namespace asio = boost::asio;
+
+Worker::Worker(store::Store& store, bus::Bus& bus, BlockingPool& db, scan::ScanEngine& engine, WorkerOptions options)
+    : store_(store), bus_(bus), db_(db), engine_(engine), options_(options) {}
+
+void Worker::start() {
+  bus_.subscribe(bus::kScanQueue, [this](const bus::Message& m) { return handle(m); }, options_.concurrency);
+}
+
+asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
+  bus::ScanRequested request;
+  try {
+    request = bus::parse_scan_requested(message.body);
+  } catch (const ValidationError& e) {
+    spdlog::error("worker: malformed scan request ({}): {}", e.what(), message.body.substr(0, 200));
+    co_return bus::Outcome::dead_letter;
+  }
+
+  std::optional<store::Store::Claim> claim;
+  try {
+    claim = co_await db_.run([&] { return store_.claim_scan(request.scan_id); });
+  } catch (const UnavailableError& e) {
+    spdlog::warn("worker: scan {}: database unavailable, will retry: {}", request.scan_id, e.what());
+    co_return bus::Outcome::retry;
+  }
+  if (!claim) {
+    ++counters_.skipped;
+    spdlog::debug("worker: scan {} is finished or gone; nothing to do", request.scan_id);
+    co_return bus::Outcome::ack;
+  }
+
+  const auto& domain = claim->domain;
+  spdlog::info("worker: scanning {} (scan {})", domain.name, request.scan_id);
+  store::ScanCompletion completion;
+  completion.scan_id = request.scan_id;
+  try {
+    const auto report = co_await engine_.scan(domain.name);
+    const auto verdict =
+        judge_domain(domain, report.nxdomain, report.every_check_unreachable, options_.bad_after);
+    completion.status = store::ScanStatus::completed;
+    completion.grade = report.grade;
+    completion.score = report.score;
+    completion.result_json = report.result_json();
+    completion.domain_status = verdict.status;
+    completion.bad_reason = verdict.bad_reason;
+    completion.consecutive_failures = verdict.consecutive_failures;
+  } catch (const std::exception& e) {
+    // The engine itself failed (not a check: checks report their own errors). The scan is
+    // failed; the domain keeps its status.
+    spdlog::error("worker: scan {} of {} failed: {}", request.scan_id, domain.name, e.what());
+    completion.status = store::ScanStatus::failed;
+    completion.error = e.what();
+    completion.domain_status = domain.status;
+    completion.bad_reason = domain.bad_reason;
+    completion.consecutive_failures = domain.consecutive_failures;
+  }
+
+  bool stored = false;
+  try {
+    stored = co_await db_.run([&] { return store_.complete_scan(completion); });
+  } catch (const UnavailableError& e) {
+    spdlog::warn("worker: scan {}: cannot store the result, will retry: {}", request.scan_id, e.what());
+    co_return bus::Outcome::retry;
+  }
+  if (!stored) {
+    ++counters_.skipped;
+    co_return bus::Outcome::ack;  // another delivery finished it first
+  }
+  (completion.status == store::ScanStatus::completed ? counters_.completed : counters_.failed)++;
+
+  // A named local, not a temporary in the co_await (see api/route_helpers.cpp).
+  std::string event = bus::to_json(bus::ScanCompleted{
+      request.scan_id, domain.name, std::string(store::to_string(completion.status)), completion.grade});
+  try {
+    co_await bus_.publish(bus::kScanCompleted, std::move(event));
+  } catch (const std::exception& e) {
+    // The result is stored, which is what counts; the event is best effort.
+    spdlog::warn("worker: scan {}: scan.completed not published: {}", request.scan_id, e.what());
+  }
+  co_return bus::Outcome::ack;
+}
+
+}  // namespace domainscan::worker

@@ -34,7 +34,9 @@ TEST_P(StoreTest, AddDomainQueuesOneScanAndIsIdempotent) {
   EXPECT_GT(first.scan_id, 0);
   EXPECT_EQ(first.domain.name, "example.com");
   EXPECT_EQ(first.domain.status, DomainStatus::pending);
-  EXPECT_EQ(first.domain.last_scan_id, first.scan_id);
+  ASSERT_TRUE(first.domain.last_scan);
+  EXPECT_EQ(first.domain.last_scan->id, first.scan_id);
+  EXPECT_EQ(first.domain.last_scan->status, ScanStatus::queued);
 
   const auto second = store_->add_domain("example.com", std::nullopt, ScanTrigger::api);
   EXPECT_FALSE(second.created);

@@ -14,14 +14,21 @@ namespace {
 // Times cross the wire as milliseconds since the epoch: no text formats, no time zones.
 std::string ms(std::string_view column) { return fmt::format("(extract(epoch FROM {}) * 1000)::bigint", column); }
 
-const std::string kDomainColumns = fmt::format(
-    "d.id, d.name, d.status, d.bad_reason, {}, d.consecutive_failures, sc.cron, sc.timezone, {}, "
-    "(SELECT max(id) FROM scans WHERE domain_id = d.id)",
-    ms("d.created_at"), ms("sc.next_run_at"));
-constexpr std::string_view kDomainFrom = " FROM domains d LEFT JOIN schedules sc ON sc.domain_id = d.id ";
+// Columns read_scan() expects, in order, for a scan aliased s of a domain aliased d; a
+// result column may follow (read only when asked for).
 const std::string kScanColumns =
     fmt::format("s.id, d.name, s.status, s.triggered_by, {}, {}, {}, s.grade, s.score, s.error", ms("s.queued_at"),
                 ms("s.started_at"), ms("s.finished_at"));
+constexpr int kScanColumnCount = 10;
+
+// Columns read_domain() expects, in order: the domain, its schedule, its newest scan.
+const std::string kDomainColumns =
+    fmt::format("d.id, d.name, d.status, d.bad_reason, {}, d.consecutive_failures, sc.cron, sc.timezone, {}, {}",
+                ms("d.created_at"), ms("sc.next_run_at"), kScanColumns);
+constexpr std::string_view kDomainFrom =
+    " FROM domains d LEFT JOIN schedules sc ON sc.domain_id = d.id "
+    "LEFT JOIN scans s ON s.id = (SELECT max(id) FROM scans WHERE domain_id = d.id) ";
+constexpr int kDomainOwnColumns = 9;
 
 TimePoint time_of(const pqxx::field& f) { return TimePoint(std::chrono::milliseconds(f.as<std::int64_t>())); }
 std::optional<TimePoint> optional_time(const pqxx::field& f) {
@@ -37,6 +44,8 @@ std::optional<std::int64_t> to_ms(const std::optional<TimePoint>& t) {
   return t->time_since_epoch().count();
 }
 
+Scan read_scan(const pqxx::row& r, bool with_result, int first = 0);
+
 Domain read_domain(const pqxx::row& r) {
   Domain d;
   d.id = r[0].as<std::int64_t>();
@@ -46,23 +55,23 @@ Domain read_domain(const pqxx::row& r) {
   d.created_at = time_of(r[4]);
   d.consecutive_failures = r[5].as<int>();
   if (!r[6].is_null()) d.schedule = Schedule{r[6].as<std::string>(), r[7].as<std::string>(), optional_time(r[8])};
-  if (!r[9].is_null()) d.last_scan_id = r[9].as<std::int64_t>();
+  if (!r[kDomainOwnColumns].is_null()) d.last_scan = read_scan(r, false, kDomainOwnColumns);
   return d;
 }
 
-Scan read_scan(const pqxx::row& r, bool with_result) {
+Scan read_scan(const pqxx::row& r, bool with_result, int first) {
   Scan s;
-  s.id = r[0].as<std::int64_t>();
-  s.domain = r[1].as<std::string>();
-  s.status = scan_status_from(r[2].c_str()).value_or(ScanStatus::failed);
-  s.trigger = scan_trigger_from(r[3].c_str()).value_or(ScanTrigger::api);
-  s.queued_at = time_of(r[4]);
-  s.started_at = optional_time(r[5]);
-  s.finished_at = optional_time(r[6]);
-  s.grade = optional_text(r[7]);
-  if (!r[8].is_null()) s.score = r[8].as<int>();
-  s.error = optional_text(r[9]);
-  if (with_result && !r[10].is_null()) s.result_json = r[10].as<std::string>();
+  s.id = r[first + 0].as<std::int64_t>();
+  s.domain = r[first + 1].as<std::string>();
+  s.status = scan_status_from(r[first + 2].c_str()).value_or(ScanStatus::failed);
+  s.trigger = scan_trigger_from(r[first + 3].c_str()).value_or(ScanTrigger::api);
+  s.queued_at = time_of(r[first + 4]);
+  s.started_at = optional_time(r[first + 5]);
+  s.finished_at = optional_time(r[first + 6]);
+  s.grade = optional_text(r[first + 7]);
+  if (!r[first + 8].is_null()) s.score = r[first + 8].as<int>();
+  s.error = optional_text(r[first + 9]);
+  if (with_result && !r[first + kScanColumnCount].is_null()) s.result_json = r[first + kScanColumnCount].as<std::string>();
   return s;
 }
 
@@ -160,7 +169,7 @@ AddDomainResult PostgresStore::add_domain(const std::string& name, const std::op
     if (inserted.empty()) {
       auto existing = load_domain(tx, "d.name = $1", name);
       if (!existing) throw UnavailableError("postgresql: domain vanished while being added; retry");
-      return {*existing, false, existing->last_scan_id.value_or(0)};
+      return {*existing, false, existing->last_scan ? existing->last_scan->id : 0};
     }
     const auto domain_id = inserted[0][0].as<std::int64_t>();
     if (schedule) upsert_schedule(tx, domain_id, *schedule);
@@ -255,7 +264,7 @@ std::optional<Store::Claim> PostgresStore::claim_scan(std::int64_t id) {
     if (r.empty()) return std::nullopt;
     Claim claim;
     claim.scan = read_scan(r[0], false);
-    const auto domain_id = r[0][11].as<std::int64_t>();
+    const auto domain_id = r[0][kScanColumnCount + 1].as<std::int64_t>();
     auto started = tx.exec_params(
         fmt::format("UPDATE scans SET status = 'running', started_at = now() WHERE id = $1 RETURNING {}",
                     ms("started_at")),

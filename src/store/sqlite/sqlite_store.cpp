@@ -11,15 +11,21 @@
 namespace domainscan::store::sqlite {
 namespace {
 
-// Columns read_domain() expects, in order.
-constexpr std::string_view kDomainColumns =
-    "d.id, d.name, d.status, d.bad_reason, d.created_at, d.consecutive_failures, "
-    "sc.cron, sc.timezone, sc.next_run_at, (SELECT max(id) FROM scans WHERE domain_id = d.id)";
-constexpr std::string_view kDomainFrom = " FROM domains d LEFT JOIN schedules sc ON sc.domain_id = d.id ";
-
-// Columns read_scan() expects, in order; the last is the result (NULL in summaries).
+// Columns read_scan() expects, in order, for a scan aliased s of a domain aliased d; a
+// result column may follow (read only when asked for).
 constexpr std::string_view kScanColumns =
     "s.id, d.name, s.status, s.triggered_by, s.queued_at, s.started_at, s.finished_at, s.grade, s.score, s.error";
+constexpr int kScanColumnCount = 10;
+
+// Columns read_domain() expects, in order: the domain, its schedule, its newest scan.
+const std::string kDomainColumns =
+    fmt::format("d.id, d.name, d.status, d.bad_reason, d.created_at, d.consecutive_failures, "
+                "sc.cron, sc.timezone, sc.next_run_at, {}",
+                kScanColumns);
+constexpr std::string_view kDomainFrom =
+    " FROM domains d LEFT JOIN schedules sc ON sc.domain_id = d.id "
+    "LEFT JOIN scans s ON s.id = (SELECT max(id) FROM scans WHERE domain_id = d.id) ";
+constexpr int kDomainOwnColumns = 9;
 
 std::string now_text() { return to_rfc3339(now_ms()); }
 
@@ -34,6 +40,8 @@ std::optional<TimePoint> optional_time(const Statement& st, int col) {
   return time_of(st.text(col));
 }
 
+Scan read_scan(const Statement& st, bool with_result, int first = 0);
+
 Domain read_domain(const Statement& st) {
   Domain d;
   d.id = st.int64(0);
@@ -43,23 +51,23 @@ Domain read_domain(const Statement& st) {
   d.created_at = time_of(st.text(4));
   d.consecutive_failures = static_cast<int>(st.int64(5));
   if (!st.is_null(6)) d.schedule = Schedule{st.text(6), st.text(7), optional_time(st, 8)};
-  d.last_scan_id = st.optional_int64(9);
+  if (!st.is_null(kDomainOwnColumns)) d.last_scan = read_scan(st, false, kDomainOwnColumns);
   return d;
 }
 
-Scan read_scan(const Statement& st, bool with_result) {
+Scan read_scan(const Statement& st, bool with_result, int first) {
   Scan s;
-  s.id = st.int64(0);
-  s.domain = st.text(1);
-  s.status = scan_status_from(st.text(2)).value_or(ScanStatus::failed);
-  s.trigger = scan_trigger_from(st.text(3)).value_or(ScanTrigger::api);
-  s.queued_at = time_of(st.text(4));
-  s.started_at = optional_time(st, 5);
-  s.finished_at = optional_time(st, 6);
-  s.grade = st.optional_text(7);
-  if (auto score = st.optional_int64(8)) s.score = static_cast<int>(*score);
-  s.error = st.optional_text(9);
-  if (with_result) s.result_json = st.optional_text(10).value_or("");
+  s.id = st.int64(first + 0);
+  s.domain = st.text(first + 1);
+  s.status = scan_status_from(st.text(first + 2)).value_or(ScanStatus::failed);
+  s.trigger = scan_trigger_from(st.text(first + 3)).value_or(ScanTrigger::api);
+  s.queued_at = time_of(st.text(first + 4));
+  s.started_at = optional_time(st, first + 5);
+  s.finished_at = optional_time(st, first + 6);
+  s.grade = st.optional_text(first + 7);
+  if (auto score = st.optional_int64(first + 8)) s.score = static_cast<int>(*score);
+  s.error = st.optional_text(first + 9);
+  if (with_result) s.result_json = st.optional_text(first + kScanColumnCount).value_or("");
   return s;
 }
 
@@ -134,7 +142,7 @@ AddDomainResult SqliteStore::add_domain(const std::string& name, const std::opti
   Transaction tx(*conn);
   if (auto existing = load_domain(*conn, "d.name = ?", name)) {
     tx.commit();
-    return {*existing, false, existing->last_scan_id.value_or(0)};
+    return {*existing, false, existing->last_scan ? existing->last_scan->id : 0};
   }
   const auto now = now_text();
   conn->prepare("INSERT INTO domains (name, status, created_at, updated_at) VALUES (?, 'pending', ?, ?)")
@@ -237,7 +245,7 @@ std::optional<Store::Claim> SqliteStore::claim_scan(std::int64_t id) {
   if (!st.step()) return std::nullopt;
   Claim claim;
   claim.scan = read_scan(st, false);
-  const auto domain_id = st.int64(11);
+  const auto domain_id = st.int64(kScanColumnCount + 1);
   const auto started = now_ms();
   conn->prepare("UPDATE scans SET status = 'running', started_at = ? WHERE id = ?").bind_all(to_rfc3339(started), id).run();
   claim.scan.status = ScanStatus::running;

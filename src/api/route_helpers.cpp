@@ -1,0 +1,73 @@
+#include "api/route_helpers.hpp"
+
+#include "bus/messages.hpp"
+#include "core/errors.hpp"
+#include "bus/topology.hpp"
+#include "scheduler/schedule_validation.hpp"
+
+#include <boost/json/parse.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+namespace domainscan::api {
+
+namespace json = boost::json;
+
+json::object json_body(const RouteRequest& req) {
+  const auto& body = req.request.body();
+  if (body.empty()) throw HttpError(http::status::bad_request, "invalid_json", "the request body is empty; JSON expected");
+  boost::system::error_code ec;
+  auto value = json::parse(body, ec);
+  if (ec) throw HttpError(http::status::bad_request, "invalid_json", "the request body is not valid JSON: " + ec.message());
+  if (!value.is_object()) throw HttpError(http::status::bad_request, "invalid_json", "the request body must be a JSON object");
+  return std::move(value.as_object());
+}
+
+std::optional<store::Schedule> schedule_from(const json::value* value) {
+  if (value == nullptr || value->is_null()) return std::nullopt;
+  if (!value->is_object()) throw ValidationError("invalid_schedule", "\"schedule\" must be an object {\"cron\", \"timezone\"}");
+  const auto& o = value->as_object();
+  store::Schedule s;
+  const auto* cron = o.if_contains("cron");
+  if (!cron || !cron->is_string()) throw ValidationError("invalid_schedule", "\"schedule.cron\" must be a string");
+  s.cron = std::string(cron->as_string());
+  if (const auto* tz = o.if_contains("timezone"); tz && !tz->is_null()) {
+    if (!tz->is_string()) throw ValidationError("invalid_schedule", "\"schedule.timezone\" must be a string");
+    s.timezone = std::string(tz->as_string());
+  }
+  scheduler::validate_schedule(s);
+  return s;
+}
+
+std::string domain_param(const RouteRequest& req, const ApiContext& ctx) {
+  return normalize_domain(req.path.at("domain"), ctx.names);
+}
+
+long int_param(const RouteRequest& req, const std::string& name, long min, long max, long fallback) {
+  const auto text = req.query_param(name);
+  if (!text) return fallback;
+  long value = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc{} || end != text->data() + text->size() || value < min || value > max) {
+    throw HttpError(http::status::bad_request, "invalid_parameter",
+                    fmt::format("{} must be a whole number from {} to {}", name, min, max));
+  }
+  return value;
+}
+
+boost::asio::awaitable<void> publish_scan_request(ApiContext& ctx, std::int64_t scan_id, const std::string& domain,
+                                                  store::ScanTrigger trigger) {
+  // Built before the co_await: GCC 12 destroys aggregate temporaries inside a co_await
+  // expression twice (a compiler bug), so message bodies are always named locals.
+  std::string body = bus::to_json(bus::ScanRequested{scan_id, domain, std::string(store::to_string(trigger))});
+  try {
+    co_await ctx.bus.publish(bus::kScanRequested, std::move(body));
+  } catch (const std::exception& e) {
+    spdlog::error("api: scan {} of {} stored but not published ({}); it is published again at restart", scan_id,
+                  domain, e.what());
+  }
+}
+
+}  // namespace domainscan::api

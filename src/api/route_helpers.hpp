@@ -1,0 +1,25 @@
+#pragma once
+// Pieces shared by the route groups: reading request bodies and parameters, and queueing
+// a scan on the bus.
+#include "api/api_context.hpp"
+#include "api/router.hpp"
+
+#include <boost/json/object.hpp>
+
+namespace domainscan::api {
+
+// The body as a JSON object; HttpError 400 if it is empty, not JSON, or not an object.
+boost::json::object json_body(const RouteRequest& req);
+// An optional schedule object {"cron", "timezone"} as validated store::Schedule.
+std::optional<store::Schedule> schedule_from(const boost::json::value* value);
+// The {domain} path segment, normalised; ValidationError (400) when it is no domain name.
+std::string domain_param(const RouteRequest& req, const ApiContext& ctx);
+// A query parameter as an integer in [min, max], or fallback when absent.
+long int_param(const RouteRequest& req, const std::string& name, long min, long max, long fallback);
+
+// Publishes scan.requested. A bus failure is logged, not raised: the scan row is stored
+// and queued, and is published again when the service restarts.
+boost::asio::awaitable<void> publish_scan_request(ApiContext& ctx, std::int64_t scan_id, const std::string& domain,
+                                                  store::ScanTrigger trigger);
+
+}  // namespace domainscan::api

@@ -1,0 +1,48 @@
+#pragma once
+// Matches a request to a route by method and path. Paths are split into percent-decoded
+// segments (Boost.URL), and a pattern segment "{name}" captures one segment, so an encoded
+// "../" inside a segment stays one segment and never walks the path. No match: 404; a path
+// that matches with another method: 405 with Allow.
+#include "api/http_types.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/url/params_view.hpp>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace domainscan::api {
+
+struct RouteRequest {
+  const Request& request;
+  std::map<std::string, std::string> path;  // captured {name} segments, decoded
+  std::map<std::string, std::string> query;  // query parameters, decoded (last one wins)
+
+  std::optional<std::string> query_param(const std::string& name) const;
+};
+
+using RouteHandler = std::function<boost::asio::awaitable<Response>(const RouteRequest&)>;
+
+class Router {
+ public:
+  // pattern: "/api/v1/domains/{domain}". The pattern is also the route's metrics label.
+  void add(http::verb method, std::string pattern, RouteHandler handler);
+
+  // Answers the request; route is set to the matched pattern (or "unmatched").
+  // Never throws: handler errors become JSON error responses.
+  boost::asio::awaitable<Response> dispatch(const Request& request, std::string& route) const;
+
+ private:
+  struct Route {
+    http::verb method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    RouteHandler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace domainscan::api

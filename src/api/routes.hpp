@@ -1,0 +1,13 @@
+#pragma once
+// Registers the routes of ARCHITECTURE.md's REST API, one group per file.
+#include "api/api_context.hpp"
+#include "api/router.hpp"
+
+namespace domainscan::api {
+
+void add_domain_routes(Router& router, ApiContext& ctx);  // /api/v1/domains...
+void add_scan_routes(Router& router, ApiContext& ctx);    // /api/v1/scans/{id}
+void add_seed_routes(Router& router, ApiContext& ctx);    // /domain (the seed's own routes)
+void add_health_routes(Router& router, ApiContext& ctx);  // /healthz, /readyz, /metrics
+
+}  // namespace domainscan::api

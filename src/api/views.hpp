@@ -1,0 +1,14 @@
+#pragma once
+// The JSON bodies of ARCHITECTURE.md: domains, scans (full or summary), pages.
+#include "store/model.hpp"
+
+#include <boost/json/object.hpp>
+
+namespace domainscan::api {
+
+// A scan; with `full`, its "checks" and "findings" from the stored result.
+boost::json::object scan_view(const store::Scan& scan, bool full);
+// A domain; last_scan is the full scan when given, else the summary the domain carries.
+boost::json::object domain_view(const store::Domain& domain, const std::optional<store::Scan>& full_last_scan = {});
+
+}  // namespace domainscan::api

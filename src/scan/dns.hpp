@@ -1,0 +1,17 @@
+#pragma once
+// The DNS check: A, AAAA, NS, MX, TXT, CAA and SOA of the domain, asked in parallel, and
+// the DNSSEC status of the answers. NXDOMAIN is reported for bad-domain detection.
+#include "scan/check_result.hpp"
+#include "scan/unbound_resolver.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <string>
+
+namespace domainscan::scan {
+
+boost::asio::awaitable<CheckResult> run_dns_check(UnboundResolver& resolver, const std::string& domain,
+                                                  std::chrono::milliseconds timeout);
+
+}  // namespace domainscan::scan

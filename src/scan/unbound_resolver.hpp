@@ -1,0 +1,70 @@
+#pragma once
+// Asynchronous DNS with libunbound, driven by Asio: queries are started with
+// ub_resolve_async, unbound's file descriptor is watched by the io_context, and ub_process
+// delivers the answers. No thread per query. DNSSEC is validated when trust anchors are set.
+#include "core/settings.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct ub_ctx;
+struct ub_result;
+
+namespace domainscan::scan {
+
+struct DnsAnswer {
+  int rcode = 0;                       // 0 NOERROR, 2 SERVFAIL, 3 NXDOMAIN, ...
+  bool nxdomain = false;
+  bool secure = false;                 // validated by DNSSEC
+  bool bogus = false;                  // DNSSEC validation failed
+  std::string why_bogus;
+  std::vector<std::string> rdata;      // wire-format rdata of each record
+  std::optional<std::string> error;    // set when there is no answer at all (timeout, ...)
+};
+
+struct ResolverConfig {
+  std::vector<HostPort> servers;                 // empty: the system's /etc/resolv.conf
+  std::optional<std::string> trust_anchor_file;  // nullopt: no DNSSEC validation
+  // Suffixes the operator allowed (--allow-suffix): unbound's built-in local zones for
+  // special-use names (RFC 6761: test., invalid., ...) are made transparent for them so they
+  // resolve. ("nodefault" is ignored when set through ub_ctx_set_option; "transparent" works.)
+  std::vector<std::string> allowed_suffixes;
+};
+
+class UnboundResolver {
+ public:
+  UnboundResolver(boost::asio::any_io_executor executor, const ResolverConfig& config);
+  ~UnboundResolver();
+  UnboundResolver(const UnboundResolver&) = delete;
+  UnboundResolver& operator=(const UnboundResolver&) = delete;
+
+  // Never throws for DNS failures: a timeout or transport failure is DnsAnswer::error.
+  boost::asio::awaitable<DnsAnswer> query(std::string name, int rrtype, std::chrono::milliseconds timeout);
+
+  bool validating() const { return validating_; }
+
+ private:
+  struct Pending;
+  static void on_result(void* data, int err, ub_result* result);
+  void watch();
+  boost::asio::awaitable<DnsAnswer> query_on_strand(std::string name, int rrtype, std::chrono::milliseconds timeout);
+
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  std::unique_ptr<ub_ctx, void (*)(ub_ctx*)> ctx_;
+  boost::asio::posix::stream_descriptor fd_;
+  bool watching_ = false;
+  bool validating_ = false;
+  std::map<int, std::shared_ptr<Pending>> pending_;  // by unbound's async id
+};
+
+}  // namespace domainscan::scan

@@ -1,0 +1,48 @@
+#pragma once
+// The scanning worker: consumes scan.requested, claims the scan row, runs the engine, and
+// stores the result with the domain's new status in one transaction; then announces
+// scan.completed. The bus delivers at most `concurrency` requests at a time.
+//
+// Delivery rules: a request for a scan that is already finished (or deleted) is acknowledged
+// without scanning; a malformed request is dead-lettered; a database outage is retried.
+#include "bus/bus.hpp"
+#include "core/blocking_pool.hpp"
+#include "scan/engine.hpp"
+#include "store/store.hpp"
+
+#include <atomic>
+
+namespace domainscan::worker {
+
+struct WorkerOptions {
+  std::size_t concurrency = 256;
+  int bad_after = 3;
+};
+
+struct WorkerCounters {
+  std::atomic<long> completed{0};
+  std::atomic<long> failed{0};
+  std::atomic<long> skipped{0};  // redelivered requests for finished scans
+};
+
+class Worker {
+ public:
+  Worker(store::Store& store, bus::Bus& bus, BlockingPool& db, scan::ScanEngine& engine, WorkerOptions options);
+
+  // Subscribes to the scan queue.
+  void start();
+  // Handles one message (public for tests).
+  boost::asio::awaitable<bus::Outcome> handle(const bus::Message& message);
+
+  const WorkerCounters& counters() const { return counters_; }
+
+ private:
+  store::Store& store_;
+  bus::Bus& bus_;
+  BlockingPool& db_;
+  scan::ScanEngine& engine_;
+  WorkerOptions options_;
+  WorkerCounters counters_;
+};
+
+}  // namespace domainscan::worker
