@@ -83,6 +83,10 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
   beast::flat_buffer buffer(limits_.max_header_bytes + limits_.max_body_bytes);
   boost::system::error_code ec;
 
+  const auto body_too_large = [this] {
+    return closing(error_response(http::status::payload_too_large, "body_too_large",
+                                  fmt::format("the body may be at most {} bytes", limits_.max_body_bytes)));
+  };
   const auto send = [&](Response res) -> asio::awaitable<bool> {
     res.set(http::field::server, kServerName);
     stream.expires_after(limits_.request_timeout);
@@ -92,7 +96,10 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
 
   if (open_connections > limits_.max_connections) {
     metrics_.count_request("rejected", "-", 503);
-    co_await send(closing(error_response(http::status::service_unavailable, "overloaded", "too many connections")));
+    // GCC 12 miscompiles temporaries inside a co_await expression (double destruction):
+    // every response is built into a named local first.
+    Response overloaded = closing(error_response(http::status::service_unavailable, "overloaded", "too many connections"));
+    co_await send(std::move(overloaded));
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     co_return;
   }
@@ -108,28 +115,30 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
         ec == asio::error::eof || ec == asio::error::operation_aborted) {
       break;  // the client went away or stayed silent: nothing to answer
     }
+    if (ec == http::error::body_limit) {
+      // Beast checks an announced Content-Length against the limit while parsing the header,
+      // so an oversized body is refused here, before any of it is read.
+      metrics_.count_request("rejected", std::string(parser.get().method_string()), 413);
+      Response too_large = body_too_large();
+      co_await send(std::move(too_large));
+      break;
+    }
     if (ec) {
       const bool too_big = ec == http::error::header_limit || ec == http::error::buffer_overflow;
       metrics_.count_request("rejected", "-", too_big ? 431 : 400);
-      co_await send(closing(too_big ? error_response(http::status::request_header_fields_too_large, "header_too_large",
-                                                     "the request header is too large")
-                                    : error_response(http::status::bad_request, "bad_request",
-                                                     "malformed HTTP request: " + ec.message())));
-      break;
-    }
-    // Refuse an announced oversized body before reading any of it.
-    if (const auto length = parser.content_length(); length && *length > limits_.max_body_bytes) {
-      metrics_.count_request("rejected", std::string(parser.get().method_string()), 413);
-      co_await send(closing(error_response(http::status::payload_too_large, "body_too_large",
-                                           fmt::format("the body may be at most {} bytes", limits_.max_body_bytes))));
+      Response rejection = closing(
+          too_big ? error_response(http::status::request_header_fields_too_large, "header_too_large",
+                                   "the request header is too large")
+                  : error_response(http::status::bad_request, "bad_request", "malformed HTTP request: " + ec.message()));
+      co_await send(std::move(rejection));
       break;
     }
     stream.expires_after(limits_.request_timeout);
     co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::body_limit) {  // a chunked body that grew too large
       metrics_.count_request("rejected", std::string(parser.get().method_string()), 413);
-      co_await send(closing(error_response(http::status::payload_too_large, "body_too_large",
-                                           fmt::format("the body may be at most {} bytes", limits_.max_body_bytes))));
+      Response too_large = body_too_large();
+      co_await send(std::move(too_large));
       break;
     }
     if (ec) break;
@@ -141,7 +150,8 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
     --in_flight_;
     metrics_.count_request(route, std::string(request.method_string()), static_cast<int>(res.result_int()));
     res.keep_alive(request.keep_alive() && !stopping_);
-    if (!co_await send(std::move(res))) break;
+    const bool keep_going = co_await send(std::move(res));
+    if (!keep_going) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }

@@ -96,9 +96,15 @@ void UnboundResolver::watch() {
   watching_ = true;
   fd_.async_wait(asio::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
     watching_ = false;
-    if (ec) return;
-    if (int rc = ub_process(ctx_.get()); rc != 0) spdlog::warn("libunbound: ub_process: {}", ub_strerror(rc));
-    watch();
+    if (ec && ec != asio::error::operation_aborted) {
+      spdlog::error("libunbound: waiting for answers failed: {}", ec.message());
+      return;  // the queries in flight end at their timeouts
+    }
+    if (!fd_.is_open()) return;
+    if (!ec) {
+      if (int rc = ub_process(ctx_.get()); rc != 0) spdlog::warn("libunbound: ub_process: {}", ub_strerror(rc));
+    }
+    watch();  // a query may have started after a cancelled wait
   });
 }
 
@@ -127,6 +133,9 @@ asio::awaitable<DnsAnswer> UnboundResolver::query_on_strand(std::string name, in
     if (!pending->answer) {  // the timer ran out before the answer came
       ub_cancel(ctx_.get(), pending->async_id);
       pending_.erase(pending->async_id);
+      // Nothing left to wait for: stop watching, or the armed wait would keep the
+      // io_context busy forever (a one-shot `domainscan scan` would never return).
+      if (pending_.empty()) fd_.cancel();
       DnsAnswer timed_out;
       timed_out.error = fmt::format("no answer within {} ms", timeout.count());
       co_return timed_out;

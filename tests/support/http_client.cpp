@@ -6,6 +6,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -51,15 +54,17 @@ HttpResponse http_request(std::uint16_t port, const std::string& method, const s
 
 std::string raw_exchange(std::uint16_t port, const std::string& bytes, int timeout_ms) {
   asio::io_context io;
-  beast::tcp_stream stream(io);
-  stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  stream.expires_after(std::chrono::milliseconds(timeout_ms));
+  asio::ip::tcp::socket socket(io);
+  socket.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  // A receive timeout on the socket itself: these reads are blocking.
+  timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+  setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   beast::error_code ec;
-  asio::write(stream.socket(), asio::buffer(bytes), ec);
+  asio::write(socket, asio::buffer(bytes), ec);
   std::string received;
   std::array<char, 4096> chunk{};
   while (true) {
-    auto n = stream.socket().read_some(asio::buffer(chunk), ec);
+    auto n = socket.read_some(asio::buffer(chunk), ec);
     received.append(chunk.data(), n);
     if (ec || received.find("\r\n\r\n") != std::string::npos) break;
   }

@@ -69,9 +69,13 @@ server:
   qname-minimisation: no
   cache-max-ttl: 0
   cache-max-negative-ttl: 0
-stub-zone:
-  name: "test."
-  stub-addr: 127.0.0.1@$auth_port
+CONF
+    # One stub per zone: the zones' NS records name ns1.test (127.0.0.53:53, where nothing
+    # listens), so unbound must never follow them and always ask knot on its own port.
+    for f in "$dir"/zones/*.zone; do
+      printf 'stub-zone:\n  name: "%s."\n  stub-addr: 127.0.0.1@%s\n' "$(basename "$f" .zone)" "$auth_port"
+    done >>"$dir/unbound.conf"
+    cat >>"$dir/unbound.conf" <<CONF
 # Everything else goes to knot too, which refuses it: no query ever leaves loopback.
 forward-zone:
   name: "."

@@ -1,0 +1,127 @@
+// Every kind of bad input gets the right status and a JSON error body; the server keeps
+// serving and nothing is stored.
+#include "bus/topology.hpp"
+#include "support/api_harness.hpp"
+#include "support/http_client.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+namespace domainscan::testing {
+namespace {
+
+class ApiBadInput : public ::testing::Test {
+ protected:
+  // Asserts status and error code, then that the server still answers and stored nothing.
+  void expect_error(const HttpResponse& res, int status, const std::string& code) {
+    EXPECT_EQ(res.status, status) << res.body;
+    ASSERT_EQ(res.headers.at("content-type").rfind("application/json", 0), 0u) << res.body;
+    const auto body = res.json();
+    ASSERT_TRUE(body.is_object() && body.as_object().contains("error")) << res.body;
+    EXPECT_EQ(body.at("error").at("code").as_string(), code) << res.body;
+    EXPECT_FALSE(body.at("error").at("message").as_string().empty());
+    expect_still_serving_and_empty();
+  }
+  void expect_still_serving_and_empty() {
+    EXPECT_EQ(http_request(api.port(), "GET", "/healthz").status, 200);
+    EXPECT_TRUE(api.store().list_domains({}).items.empty()) << "bad input must store nothing";
+    EXPECT_EQ(api.bus().depth(bus::kScanQueue), 0) << "bad input must publish nothing";
+  }
+  HttpResponse post_domains(const std::string& body) { return http_request(api.port(), "POST", "/api/v1/domains", body); }
+
+  ApiHarness api;
+};
+
+TEST_F(ApiBadInput, MalformedJson) { expect_error(post_domains("{\"domain\": "), 400, "invalid_json"); }
+TEST_F(ApiBadInput, JsonThatIsNotAnObject) { expect_error(post_domains("[\"example.com\"]"), 400, "invalid_json"); }
+TEST_F(ApiBadInput, EmptyBody) { expect_error(post_domains(""), 400, "invalid_json"); }
+TEST_F(ApiBadInput, MissingDomain) { expect_error(post_domains("{}"), 400, "invalid_domain"); }
+TEST_F(ApiBadInput, NonStringDomain) { expect_error(post_domains(R"({"domain": 42})"), 400, "invalid_domain"); }
+TEST_F(ApiBadInput, IpLiteral) { expect_error(post_domains(R"({"domain": "192.0.2.7"})"), 400, "invalid_domain"); }
+TEST_F(ApiBadInput, Localhost) { expect_error(post_domains(R"({"domain": "localhost"})"), 400, "invalid_domain"); }
+
+TEST_F(ApiBadInput, NameOf300Characters) {
+  std::string name;
+  while (name.size() < 296) name += "abcdefgh.";
+  expect_error(post_domains(R"({"domain": ")" + name + R"(com"})"), 400, "invalid_domain");
+}
+
+TEST_F(ApiBadInput, LabelOf64Characters) {
+  expect_error(post_domains(R"({"domain": ")" + std::string(64, 'a') + R"(.com"})"), 400, "invalid_domain");
+}
+
+TEST_F(ApiBadInput, UnknownSuffix) {
+  expect_error(post_domains(R"({"domain": "example.notasuffix"})"), 400, "invalid_domain");
+}
+
+TEST_F(ApiBadInput, InvalidSchedule) {
+  expect_error(post_domains(R"({"domain": "example.com", "schedule": {"cron": "every day"}})"), 400,
+               "invalid_schedule");
+  expect_error(post_domains(R"({"domain": "example.com", "schedule": {"cron": "0 3 * * *", "timezone": "Mars/Olympus"}})"),
+               400, "invalid_schedule");
+}
+
+TEST_F(ApiBadInput, TenMebibyteBodyIsRefusedUnread) {
+  // Announce 10 MiB but send only the first kilobyte: the answer must come without the
+  // server waiting for (or reading) the rest.
+  const std::size_t announced = 10 * 1024 * 1024;
+  const std::string request = fmt::format(
+      "POST /api/v1/domains HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{}",
+      announced, std::string(1024, ' '));
+  const auto answer = raw_exchange(api.port(), request, 5000);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
+  EXPECT_NE(answer.find("body_too_large"), std::string::npos) << answer;
+  expect_still_serving_and_empty();
+}
+
+TEST_F(ApiBadInput, ChunkedBodyOverTheLimitIsRefused) {
+  api::ServerLimits small;
+  small.max_body_bytes = 1024;
+  ApiHarness limited(Backend::sqlite, small);
+  std::string request = "POST /api/v1/domains HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 4; ++i) request += "200\r\n" + std::string(512, 'x') + "\r\n";
+  request += "0\r\n\r\n";
+  const auto answer = raw_exchange(limited.port(), request, 5000);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
+  EXPECT_EQ(http_request(limited.port(), "GET", "/healthz").status, 200);
+}
+
+TEST_F(ApiBadInput, MalformedHttpGets400) {
+  const auto answer = raw_exchange(api.port(), "THIS IS NOT HTTP\r\n\r\n");
+  EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
+  expect_still_serving_and_empty();
+}
+
+TEST_F(ApiBadInput, UnknownRoute) { expect_error(http_request(api.port(), "GET", "/api/v1/nothing"), 404, "not_found"); }
+
+TEST_F(ApiBadInput, WrongMethod) {
+  const auto res = http_request(api.port(), "PATCH", "/api/v1/domains");
+  EXPECT_NE(res.headers.at("allow").find("POST"), std::string::npos);
+  EXPECT_NE(res.headers.at("allow").find("GET"), std::string::npos);
+  expect_error(res, 405, "method_not_allowed");
+}
+
+TEST_F(ApiBadInput, NonNumericScanId) {
+  expect_error(http_request(api.port(), "GET", "/api/v1/scans/abc"), 400, "invalid_scan_id");
+  expect_error(http_request(api.port(), "GET", "/api/v1/scans/-4"), 400, "invalid_scan_id");
+  expect_error(http_request(api.port(), "GET", "/api/v1/scans/99999999999999999999999"), 400, "invalid_scan_id");
+}
+
+TEST_F(ApiBadInput, EncodedDotDotInPath) {
+  expect_error(http_request(api.port(), "GET", "/api/v1/domains/..%2F..%2Fetc%2Fpasswd"), 400, "invalid_domain");
+  expect_error(http_request(api.port(), "DELETE", "/api/v1/domains/%2E%2E"), 400, "invalid_domain");
+  expect_error(http_request(api.port(), "GET", "/api/v1/domains/../../healthz"), 404, "not_found");
+}
+
+TEST_F(ApiBadInput, BadQueryParameters) {
+  expect_error(http_request(api.port(), "GET", "/api/v1/domains?status=great"), 400, "invalid_parameter");
+  expect_error(http_request(api.port(), "GET", "/api/v1/domains?limit=0"), 400, "invalid_parameter");
+  expect_error(http_request(api.port(), "GET", "/api/v1/domains?limit=ten"), 400, "invalid_parameter");
+  expect_error(http_request(api.port(), "POST", "/domain?domain=example.com&interval=25"), 400, "invalid_parameter");
+  expect_error(http_request(api.port(), "POST", "/domain?domain=example.com&interval=0"), 400, "invalid_parameter");
+  expect_error(http_request(api.port(), "GET", "/domain"), 400, "invalid_domain");
+  expect_error(http_request(api.port(), "GET", "/domain?domain=127.0.0.1"), 400, "invalid_domain");
+}
+
+}  // namespace
+}  // namespace domainscan::testing

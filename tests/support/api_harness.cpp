@@ -1,0 +1,27 @@
+#include "support/api_harness.hpp"
+
+#include "api/routes.hpp"
+
+namespace domainscan::testing {
+
+ApiHarness::ApiHarness(Backend backend, api::ServerLimits limits) : db_(backend) {
+  store_ = store::open_store(db_.url(), 2);
+  bus_ = std::make_unique<bus::embedded::EmbeddedBus>(io_.get_executor());
+  context_ = std::make_unique<api::ApiContext>(
+      api::ApiContext{*store_, *bus_, pool_, metrics_, DomainNameRules{{"test"}}, nullptr});
+  api::add_domain_routes(router_, *context_);
+  api::add_scan_routes(router_, *context_);
+  api::add_seed_routes(router_, *context_);
+  api::add_health_routes(router_, *context_);
+  server_ = std::make_unique<api::HttpServer>(io_.get_executor(), router_, metrics_, limits);
+  server_->start(HostPort{"127.0.0.1", 0});
+  for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
+}
+
+ApiHarness::~ApiHarness() {
+  server_->stop();
+  io_.stop();
+  for (auto& t : threads_) t.join();
+}
+
+}  // namespace domainscan::testing

@@ -1,0 +1,39 @@
+#pragma once
+// The API wired as in `serve` (store, database pool, embedded bus, routes, Beast server on
+// a free port) but without a worker, so scans stay queued and tests see exactly what the
+// API did. Runs on its own io_context threads; talk to it over real HTTP on port().
+#include "api/api_context.hpp"
+#include "api/router.hpp"
+#include "api/server.hpp"
+#include "bus/embedded/embedded_bus.hpp"
+#include "support/backends.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <thread>
+
+namespace domainscan::testing {
+
+class ApiHarness {
+ public:
+  explicit ApiHarness(Backend backend = Backend::sqlite, api::ServerLimits limits = {});
+  ~ApiHarness();
+
+  std::uint16_t port() const { return server_->port(); }
+  store::Store& store() { return *store_; }
+  bus::embedded::EmbeddedBus& bus() { return *bus_; }
+
+ private:
+  FreshDatabase db_;
+  std::unique_ptr<store::Store> store_;
+  boost::asio::io_context io_;
+  BlockingPool pool_{2};
+  std::unique_ptr<bus::embedded::EmbeddedBus> bus_;
+  api::Metrics metrics_;
+  api::Router router_;
+  std::unique_ptr<api::ApiContext> context_;
+  std::unique_ptr<api::HttpServer> server_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace domainscan::testing
