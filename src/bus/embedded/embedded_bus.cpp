@@ -12,17 +12,13 @@
 #include <spdlog/spdlog.h>
 
 namespace domainscan::bus::embedded {
-namespace {
 
 namespace asio = boost::asio;
 
-// Retry n waits n seconds (1, 2, 3, ...): long enough for a restarting database, short
-// enough that a scan is not held up for long.
-std::chrono::milliseconds retry_delay(int attempt) { return std::chrono::seconds(std::min(attempt, 30)); }
-
-}  // namespace
-
-EmbeddedBus::EmbeddedBus(asio::any_io_executor executor) : executor_(std::move(executor)) {
+// Retry n waits n steps (1 s, 2 s, 3 s, ... by default): long enough for a restarting
+// database, short enough that a scan is not held up for long.
+EmbeddedBus::EmbeddedBus(asio::any_io_executor executor, std::chrono::milliseconds retry_step)
+    : executor_(std::move(executor)), retry_step_(retry_step) {
   for (const char* q : {kScanQueue, kScheduleQueue}) queues_[q];
 }
 
@@ -96,7 +92,7 @@ void EmbeddedBus::settle(const std::string& queue, Message message, Outcome outc
     if (dead_.size() > kMaxDeadMessages) dead_.pop_front();
   } else if (outcome == Outcome::retry && !stopping_) {
     ++message.attempt;
-    auto timer = std::make_shared<asio::steady_timer>(executor_, retry_delay(message.attempt - 1));
+    auto timer = std::make_shared<asio::steady_timer>(executor_, retry_step_ * std::min(message.attempt - 1, 30));
     timer->async_wait([this, timer, queue, message = std::move(message)](boost::system::error_code ec) mutable {
       if (ec) return;
       std::lock_guard relock(mutex_);

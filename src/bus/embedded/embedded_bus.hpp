@@ -6,7 +6,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
-#include <condition_variable>
+#include <chrono>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -21,7 +21,9 @@ inline constexpr std::size_t kMaxDeadMessages = 1'000;
 
 class EmbeddedBus final : public Bus {
  public:
-  explicit EmbeddedBus(boost::asio::any_io_executor executor);
+  // Retry n of a message waits n * retry_step (capped at 30 steps).
+  explicit EmbeddedBus(boost::asio::any_io_executor executor,
+                       std::chrono::milliseconds retry_step = std::chrono::seconds(1));
   ~EmbeddedBus() override;
 
   boost::asio::awaitable<void> publish(std::string routing_key, std::string body) override;
@@ -47,6 +49,7 @@ class EmbeddedBus final : public Bus {
   void settle(const std::string& queue, Message message, Outcome outcome);
 
   boost::asio::any_io_executor executor_;
+  std::chrono::milliseconds retry_step_;
   mutable std::mutex mutex_;
   std::map<std::string, Queue> queues_;
   std::deque<Message> dead_;
