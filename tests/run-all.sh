@@ -10,11 +10,18 @@ run_dir=$(mktemp -d /tmp/domainscan-test.XXXXXX)
 chmod 755 "$run_dir"
 
 cleanup() {
+  "$root/tests/testbed/rabbitmq.sh" stop "$run_dir/rabbitmq" || true
   "$root/tests/testbed/dns.sh" stop "$run_dir/dns" || true
   "$root/tests/testbed/postgres.sh" stop "$run_dir/pg" || true
   rm -rf "$run_dir"
 }
 trap cleanup EXIT
+
+# RabbitMQ takes the longest to start: it boots in the background meanwhile.
+echo "== starting RabbitMQ"
+"$root/tests/testbed/rabbitmq.sh" start "$run_dir/rabbitmq" "$(python3 "$root/tests/testbed/free-port.py")" \
+  >"$run_dir/amqp-url" &
+rabbitmq_starter=$!
 
 echo "== starting PostgreSQL"
 DOMAINSCAN_TEST_POSTGRES_URL=$("$root/tests/testbed/postgres.sh" start "$run_dir/pg" "$(python3 "$root/tests/testbed/free-port.py")")
@@ -23,6 +30,14 @@ export DOMAINSCAN_TEST_POSTGRES_URL
 echo "== starting the DNS test bed"
 eval "$("$root/tests/testbed/dns.sh" start "$run_dir/dns")"
 export DOMAINSCAN_TEST_DNS_SERVER DOMAINSCAN_TEST_AUTH_DNS_SERVER
+
+if ! wait "$rabbitmq_starter"; then
+  echo "RabbitMQ did not start" >&2
+  exit 1
+fi
+DOMAINSCAN_TEST_AMQP_URL=$(cat "$run_dir/amqp-url")
+DOMAINSCAN_TEST_RABBITMQ_CTL="$root/tests/testbed/rabbitmq.sh ctl $run_dir/rabbitmq"
+export DOMAINSCAN_TEST_AMQP_URL DOMAINSCAN_TEST_RABBITMQ_CTL
 
 export DOMAINSCAN_BINARY="$build/domainscan"
 echo "== running tests"

@@ -1,0 +1,216 @@
+// The RabbitMQ bus against the broker that tests/run-all.sh started: publish with confirms,
+// consume and ack, retries through the retry queues, dead letters, reconnection.
+#include "bus/amqp/amqp_bus.hpp"
+#include "bus/amqp/amqp_topology.hpp"
+#include "bus/topology.hpp"
+#include "core/errors.hpp"
+#include "support/amqp_testbed.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+namespace domainscan::testing {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using bus::Message;
+using bus::Outcome;
+using bus::amqp::AmqpBus;
+
+// Short retry delays, so a message runs through every attempt in well under a second.
+const bus::amqp::RetryDelays kFastRetries = {20ms, 40ms, 60ms, 80ms};
+
+template <class Pred>
+bool eventually(Pred done, std::chrono::milliseconds timeout = 15s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(10ms);
+  }
+  return true;
+}
+
+// What a handler saw, safe to read from the test thread.
+struct Seen {
+  std::mutex m;
+  std::vector<Message> messages;
+  void add(const Message& msg) {
+    std::lock_guard l(m);
+    messages.push_back(msg);
+  }
+  std::size_t size() {
+    std::lock_guard l(m);
+    return messages.size();
+  }
+  std::vector<int> attempts() {
+    std::lock_guard l(m);
+    std::vector<int> out;
+    for (const auto& msg : messages) out.push_back(msg.attempt);
+    return out;
+  }
+};
+
+class AmqpBusTest : public ::testing::Test {
+ protected:
+  AmqpBusTest() {
+    reset_amqp_topology(kFastRetries);
+    bus_ = make_bus(test_amqp_url());
+    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
+  }
+  ~AmqpBusTest() override {
+    bus_.reset();
+    work_.reset();
+    io_.stop();
+    for (auto& t : threads_) t.join();
+  }
+
+  std::unique_ptr<AmqpBus> make_bus(const std::string& url) {
+    bus::amqp::AmqpBusOptions options;
+    options.retry_delays = kFastRetries;
+    options.connection.heartbeat = 2s;
+    return std::make_unique<AmqpBus>(io_.get_executor(), bus::amqp::parse_amqp_url(url), options);
+  }
+
+  void wait_connected(AmqpBus& b) { ASSERT_TRUE(eventually([&] { return b.healthy(); })); }
+
+  void publish(AmqpBus& b, const std::string& key, const std::string& body) {
+    asio::co_spawn(io_, b.publish(key, body), asio::use_future).get();
+  }
+
+  // Reads what reached domainscan.dead, with its headers.
+  std::vector<bus::amqp::Delivery> dead_messages(std::size_t expected) {
+    bus::amqp::AmqpConnection c(bus::amqp::parse_amqp_url(test_amqp_url()), {});
+    c.start_consuming(bus::kDeadQueue);
+    std::vector<bus::amqp::Delivery> out;
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (out.size() < expected && std::chrono::steady_clock::now() < deadline) {
+      if (auto d = c.consume_one(200ms)) {
+        c.ack(d->delivery_tag);
+        out.push_back(std::move(*d));
+      }
+    }
+    return out;
+  }
+
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_{io_.get_executor()};
+  std::unique_ptr<AmqpBus> bus_;
+  std::vector<std::thread> threads_;
+};
+
+TEST_F(AmqpBusTest, PublishedMessagesAreConsumedOnceAndAcknowledged) {
+  wait_connected(*bus_);
+  Seen seen;
+  bus_->subscribe(bus::kScanQueue, [&](const Message& m) -> asio::awaitable<Outcome> {
+    seen.add(m);
+    co_return Outcome::ack;
+  }, 8);
+  for (int i = 0; i < 50; ++i) publish(*bus_, bus::kScanRequested, std::to_string(i));
+  ASSERT_TRUE(eventually([&] { return seen.size() == 50; }));
+  std::this_thread::sleep_for(300ms);  // nothing comes back after the acks
+  EXPECT_EQ(seen.size(), 50u);
+  std::lock_guard l(seen.m);
+  EXPECT_EQ(seen.messages.front().routing_key, bus::kScanRequested);
+  EXPECT_EQ(seen.messages.front().attempt, 1);
+}
+
+TEST_F(AmqpBusTest, MessagesPublishedBeforeAnyConsumerWaitInTheDurableQueue) {
+  wait_connected(*bus_);
+  publish(*bus_, bus::kScanRequested, "early");
+  Seen seen;
+  auto other = make_bus(test_amqp_url());  // another process, in effect
+  other->subscribe(bus::kScanQueue, [&](const Message& m) -> asio::awaitable<Outcome> {
+    seen.add(m);
+    co_return Outcome::ack;
+  }, 1);
+  ASSERT_TRUE(eventually([&] { return seen.size() == 1; }));
+  asio::co_spawn(io_, other->stop(), asio::use_future).get();
+}
+
+TEST_F(AmqpBusTest, RetriesComeBackThroughTheRetryQueuesWithTheAttemptCounted) {
+  wait_connected(*bus_);
+  Seen seen;
+  bus_->subscribe(bus::kScanQueue, [&](const Message& m) -> asio::awaitable<Outcome> {
+    seen.add(m);
+    co_return m.attempt < 3 ? Outcome::retry : Outcome::ack;
+  }, 4);
+  publish(*bus_, bus::kScanRequested, "flaky");
+  ASSERT_TRUE(eventually([&] { return seen.size() == 3; }));
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(seen.attempts(), (std::vector<int>{1, 2, 3}));
+  std::lock_guard l(seen.m);
+  EXPECT_EQ(seen.messages.back().routing_key, bus::kScanRequested);  // not the retry queue's name
+  EXPECT_EQ(seen.messages.back().body, "flaky");
+}
+
+TEST_F(AmqpBusTest, AMessageThatAlwaysFailsIsDeadLetteredAfterTheLastAttempt) {
+  wait_connected(*bus_);
+  std::atomic<int> deliveries{0};
+  bus_->subscribe(bus::kScanQueue, [&](const Message&) -> asio::awaitable<Outcome> {
+    ++deliveries;
+    throw std::runtime_error("database down");  // a throwing handler counts as retry
+    co_return Outcome::ack;
+  }, 4);
+  publish(*bus_, bus::kScanRequested, R"({"v":1,"scan_id":7,"domain":"a.test","trigger":"api"})");
+  const auto dead = dead_messages(1);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(deliveries.load(), bus::kMaxDeliveryAttempts);
+  EXPECT_EQ(dead[0].body, R"({"v":1,"scan_id":7,"domain":"a.test","trigger":"api"})");
+  EXPECT_EQ(std::get<std::string>(dead[0].headers.at(bus::amqp::kReasonHeader)), "failed 5 attempts");
+  EXPECT_EQ(std::get<std::string>(dead[0].headers.at(bus::amqp::kQueueHeader)), bus::kScanQueue);
+}
+
+TEST_F(AmqpBusTest, APoisonMessageGoesStraightToTheDeadQueue) {
+  wait_connected(*bus_);
+  std::atomic<int> deliveries{0};
+  bus_->subscribe(bus::kScanQueue, [&](const Message&) -> asio::awaitable<Outcome> {
+    ++deliveries;
+    co_return Outcome::dead_letter;
+  }, 4);
+  publish(*bus_, bus::kScanRequested, "not json");
+  const auto dead = dead_messages(1);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(deliveries.load(), 1);
+  EXPECT_EQ(dead[0].body, "not json");
+}
+
+TEST_F(AmqpBusTest, PublishingWithoutABrokerFailsClearly) {
+  auto nowhere = make_bus("amqp://guest:guest@127.0.0.1:1/");
+  EXPECT_FALSE(nowhere->healthy());
+  EXPECT_THROW(publish(*nowhere, bus::kScanRequested, "x"), UnavailableError);
+}
+
+TEST_F(AmqpBusTest, ReconnectsByItselfWhenTheBrokerDropsEveryConnection) {
+  wait_connected(*bus_);
+  Seen seen;
+  bus_->subscribe(bus::kScanQueue, [&](const Message& m) -> asio::awaitable<Outcome> {
+    seen.add(m);
+    co_return Outcome::ack;
+  }, 4);
+  publish(*bus_, bus::kScanRequested, "before");
+  ASSERT_TRUE(eventually([&] { return seen.size() == 1; }));
+
+  ASSERT_TRUE(rabbitmqctl("close_all_connections test"));
+  // Publishing fails while the publisher is down and works again once it reconnected.
+  ASSERT_TRUE(eventually([&] {
+    try {
+      publish(*bus_, bus::kScanRequested, "after");
+      return true;
+    } catch (const UnavailableError&) {
+      return false;
+    }
+  }, 30s));
+  ASSERT_TRUE(eventually([&] { return seen.size() >= 2; }, 30s));
+  std::lock_guard l(seen.m);
+  EXPECT_EQ(seen.messages.back().body, "after");
+}
+
+}  // namespace
+}  // namespace domainscan::testing

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# A throw-away RabbitMQ node on loopback for the tests, isolated from any system one: its
+# own node name, data directory, epmd and distribution ports.
+#   rabbitmq.sh start DIR PORT   -> prints the amqp:// URL once the broker accepts connections
+#   rabbitmq.sh stop DIR         -> stops the node and its epmd
+#   rabbitmq.sh ctl DIR ARGS...  -> rabbitmqctl against the node (e.g. stop_app, start_app,
+#                                   close_all_connections, list_queues)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+action=$1
+dir=$(mkdir -p "$2" && cd "$2" && pwd)
+shift 2
+
+load_env() {
+  # shellcheck disable=SC1091
+  source "$dir/env"
+  export HOME="$dir" RABBITMQ_NODENAME RABBITMQ_NODE_IP_ADDRESS RABBITMQ_NODE_PORT RABBITMQ_DIST_PORT \
+    ERL_EPMD_PORT ERL_EPMD_ADDRESS RABBITMQ_MNESIA_BASE RABBITMQ_LOG_BASE RABBITMQ_CONFIG_FILE \
+    RABBITMQ_ENABLED_PLUGINS_FILE RABBITMQ_PID_FILE RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS RABBITMQ_CTL_ERL_ARGS
+}
+
+ctl() { /usr/lib/rabbitmq/bin/rabbitmqctl "$@"; }
+
+case $action in
+  start)
+    port=$1
+    cat >"$dir/env" <<ENV
+RABBITMQ_NODENAME=domainscan-test-$port@localhost
+RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+RABBITMQ_NODE_PORT=$port
+RABBITMQ_DIST_PORT=$(python3 "$here/free-port.py")
+ERL_EPMD_PORT=$(python3 "$here/free-port.py")
+ERL_EPMD_ADDRESS=127.0.0.1
+RABBITMQ_MNESIA_BASE=$dir/mnesia
+RABBITMQ_LOG_BASE=$dir/log
+RABBITMQ_CONFIG_FILE=$dir/rabbitmq
+RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins
+RABBITMQ_PID_FILE=$dir/rabbitmq.pid
+RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+RABBITMQ_CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+ENV
+    cat >"$dir/rabbitmq.conf" <<CONF
+listeners.tcp.default = 127.0.0.1:$port
+disk_free_limit.absolute = 50MB
+log.file.level = warning
+CONF
+    echo "[]." >"$dir/enabled_plugins"
+    load_env
+    nohup /usr/lib/rabbitmq/bin/rabbitmq-server >"$dir/server.log" 2>&1 &
+    if ! ctl wait --timeout 120 "$RABBITMQ_PID_FILE" >/dev/null 2>&1; then
+      echo "rabbitmq.sh: the broker did not start; see $dir/server.log" >&2
+      tail -20 "$dir/server.log" >&2
+      exit 1
+    fi
+    echo "amqp://guest:guest@127.0.0.1:$port/"
+    ;;
+  stop)
+    [[ -f $dir/env ]] || exit 0
+    load_env
+    ctl stop "$RABBITMQ_PID_FILE" >/dev/null 2>&1 || true
+    epmd -port "$ERL_EPMD_PORT" -kill >/dev/null 2>&1 || true
+    ;;
+  ctl)
+    load_env
+    ctl "$@"
+    ;;
+  *) echo "usage: $0 start DIR PORT | stop DIR | ctl DIR ARGS..." >&2; exit 2 ;;
+esac
