@@ -1,13 +1,11 @@
 #include "api/route_helpers.hpp"
 
-#include "bus/messages.hpp"
+#include "api/outbox.hpp"
 #include "core/errors.hpp"
-#include "bus/topology.hpp"
 #include "scheduler/schedule_validation.hpp"
 
 #include <boost/json/parse.hpp>
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <charconv>
 
@@ -59,15 +57,8 @@ long int_param(const RouteRequest& req, const std::string& name, long min, long 
 
 boost::asio::awaitable<void> publish_scan_request(ApiContext& ctx, std::int64_t scan_id, const std::string& domain,
                                                   store::ScanTrigger trigger) {
-  // Built before the co_await: GCC 12 destroys aggregate temporaries inside a co_await
-  // expression twice (a compiler bug), so message bodies are always named locals.
-  std::string body = bus::to_json(bus::ScanRequested{scan_id, domain, std::string(store::to_string(trigger))});
-  try {
-    co_await ctx.bus.publish(bus::kScanRequested, std::move(body));
-  } catch (const std::exception& e) {
-    spdlog::error("api: scan {} of {} stored but not published ({}); it is published again at restart", scan_id,
-                  domain, e.what());
-  }
+  const store::ScanRef scan{scan_id, domain, trigger};
+  co_await publish_scan(ctx.store, ctx.db, ctx.bus, scan);
 }
 
 }  // namespace domainscan::api

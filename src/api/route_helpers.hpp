@@ -17,8 +17,8 @@ std::string domain_param(const RouteRequest& req, const ApiContext& ctx);
 // A query parameter as an integer in [min, max], or fallback when absent.
 long int_param(const RouteRequest& req, const std::string& name, long min, long max, long fallback);
 
-// Publishes scan.requested. A bus failure is logged, not raised: the scan row is stored
-// and queued, and is published again when the service restarts.
+// Publishes scan.requested through the outbox (api/outbox.hpp). A bus failure is logged,
+// not raised: the scan row is stored and queued, and the sweeper publishes it later.
 boost::asio::awaitable<void> publish_scan_request(ApiContext& ctx, std::int64_t scan_id, const std::string& domain,
                                                   store::ScanTrigger trigger);
 

@@ -1,5 +1,6 @@
 #include "app/services.hpp"
 
+#include "api/outbox.hpp"
 #include "api/routes.hpp"
 #include "api/server.hpp"
 #include "app/signals.hpp"
@@ -38,11 +39,7 @@ std::size_t io_threads() { return std::max(2u, std::thread::hardware_concurrency
 asio::awaitable<void> republish_unfinished(store::Store& store, BlockingPool& db, bus::Bus& bus) {
   try {
     const auto scans = co_await db.run([&] { return store.unfinished_scans(); });
-    for (const auto& s : scans) {
-      // A named local, not a temporary in the co_await (see api/route_helpers.cpp).
-      std::string body = bus::to_json(bus::ScanRequested{s.scan_id, s.domain, std::string(to_string(s.trigger))});
-      co_await bus.publish(bus::kScanRequested, std::move(body));
-    }
+    for (const auto& s : scans) co_await api::publish_scan(store, db, bus, s);
     if (!scans.empty()) spdlog::info("recovered {} unfinished scans from the database", scans.size());
   } catch (const std::exception& e) {
     spdlog::error("could not recover unfinished scans: {}", e.what());
@@ -88,6 +85,7 @@ int run_services(const Settings& settings, ServiceSet services) {
   api::Router router;
   std::unique_ptr<api::ApiContext> api_context;
   std::unique_ptr<api::HttpServer> server;
+  std::unique_ptr<api::OutboxSweeper> sweeper;
   try {
     bus = bus::open_bus(settings.broker, io.get_executor());
     if (services.worker) {
@@ -107,6 +105,8 @@ int run_services(const Settings& settings, ServiceSet services) {
       api::add_health_routes(router, *api_context);
       server = std::make_unique<api::HttpServer>(io.get_executor(), router, metrics);
       server->start(settings.listen);
+      sweeper = std::make_unique<api::OutboxSweeper>(io.get_executor(), *store, db, *bus);
+      sweeper->start();
     }
   } catch (const std::exception& e) {
     spdlog::error("cannot start: {}", e.what());
@@ -122,6 +122,7 @@ int run_services(const Settings& settings, ServiceSet services) {
         const int signal = co_await wait_for_stop_signal();
         spdlog::info("signal {} received: shutting down", signal);
         asio::steady_timer timer(io);
+        if (sweeper) sweeper->stop();
         if (server) {
           server->stop();
           const auto deadline = std::chrono::steady_clock::now() + kRequestGrace;

@@ -7,6 +7,7 @@
 // I/O thread.
 #include "store/model.hpp"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,8 +66,17 @@ class Store {
   // Stores the result and the domain's new status together. False (and nothing written)
   // unless the scan was running: two workers never store two results for one scan.
   virtual bool complete_scan(const ScanCompletion& completion) = 0;
+  // Marks a queued or running scan failed with `error` (the bus gave up on its request);
+  // the domain's status is left as it is. False if the scan was finished or gone.
+  virtual bool fail_scan(std::int64_t id, const std::string& error) = 0;
   // Scans queued or running, oldest first: what to publish again after a restart.
   virtual std::vector<ScanRef> unfinished_scans() = 0;
+
+  // The outbox. A scan's request is published after its row is committed; the broker's
+  // confirm is recorded here. Queued scans older than min_age with no confirm recorded are
+  // what the sweeper publishes again (oldest first, at most `limit`).
+  virtual void mark_published(const std::vector<std::int64_t>& scan_ids) = 0;
+  virtual std::vector<ScanRef> unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) = 0;
 
   virtual StoreStats stats() = 0;
 };

@@ -5,6 +5,7 @@
 #include "core/errors.hpp"
 #include "worker/bad_domain.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 namespace domainscan::worker {
@@ -18,6 +19,21 @@ void Worker::start() {
   bus_.subscribe(bus::kScanQueue, [this](const bus::Message& m) { return handle(m); }, options_.concurrency);
 }
 
+asio::awaitable<bus::Outcome> Worker::retry_later(const bus::Message& message, std::int64_t scan_id,
+                                                  std::string why) {
+  if (message.attempt < bus::kMaxDeliveryAttempts) co_return bus::Outcome::retry;
+  // The bus gives up after this attempt (the request goes to domainscan.dead): say so on
+  // the scan, if the database lets us, so that it does not look queued forever.
+  const auto error = fmt::format("gave up after {} attempts: {}", message.attempt, why);
+  try {
+    co_await db_.run([&] { return store_.fail_scan(scan_id, error); });
+  } catch (const std::exception& e) {
+    spdlog::error("worker: scan {} could not be marked failed ({}); replay it from domainscan.dead", scan_id,
+                  e.what());
+  }
+  co_return bus::Outcome::retry;
+}
+
 asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
   bus::ScanRequested request;
   try {
@@ -27,13 +43,16 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
     co_return bus::Outcome::dead_letter;
   }
 
+  // (co_await is not allowed inside a catch block: the failure is kept and handled after.)
   std::optional<store::Store::Claim> claim;
+  std::optional<std::string> unavailable;
   try {
     claim = co_await db_.run([&] { return store_.claim_scan(request.scan_id); });
   } catch (const UnavailableError& e) {
     spdlog::warn("worker: scan {}: database unavailable, will retry: {}", request.scan_id, e.what());
-    co_return bus::Outcome::retry;
+    unavailable = e.what();
   }
+  if (unavailable) co_return co_await retry_later(message, request.scan_id, *unavailable);
   if (!claim) {
     ++counters_.skipped;
     spdlog::debug("worker: scan {} is finished or gone; nothing to do", request.scan_id);
@@ -71,8 +90,9 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
     stored = co_await db_.run([&] { return store_.complete_scan(completion); });
   } catch (const UnavailableError& e) {
     spdlog::warn("worker: scan {}: cannot store the result, will retry: {}", request.scan_id, e.what());
-    co_return bus::Outcome::retry;
+    unavailable = e.what();
   }
+  if (unavailable) co_return co_await retry_later(message, request.scan_id, *unavailable);
   if (!stored) {
     ++counters_.skipped;
     co_return bus::Outcome::ack;  // another delivery finished it first

@@ -37,6 +37,9 @@ class Worker {
   const WorkerCounters& counters() const { return counters_; }
 
  private:
+  // Outcome::retry; on the last attempt the scan is first marked failed with `why`.
+  boost::asio::awaitable<bus::Outcome> retry_later(const bus::Message& message, std::int64_t scan_id, std::string why);
+
   store::Store& store_;
   bus::Bus& bus_;
   BlockingPool& db_;

@@ -191,6 +191,40 @@ TEST_P(StoreTest, UnfinishedScansAreFoundForRecovery) {
   EXPECT_TRUE(store_->claim_scan(b.scan_id));
 }
 
+TEST_P(StoreTest, OutboxFindsQueuedScansWhosePublishWasNeverConfirmed) {
+  const auto a = store_->add_domain("o1.com", std::nullopt, ScanTrigger::api);
+  const auto b = store_->add_domain("o2.com", std::nullopt, ScanTrigger::rescan);
+  const auto c = store_->add_domain("o3.com", std::nullopt, ScanTrigger::api);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // Younger than the minimum age: most likely being published right now.
+  EXPECT_TRUE(store_->unpublished_scans(std::chrono::hours(1), 100).empty());
+
+  store_->mark_published({a.scan_id});
+  ASSERT_TRUE(store_->claim_scan(c.scan_id));  // running: its request did arrive
+  const auto unpublished = store_->unpublished_scans(std::chrono::milliseconds(0), 100);
+  ASSERT_EQ(unpublished.size(), 1u);
+  EXPECT_EQ(unpublished[0].scan_id, b.scan_id);
+  EXPECT_EQ(unpublished[0].domain, "o2.com");
+  EXPECT_EQ(unpublished[0].trigger, ScanTrigger::rescan);
+
+  store_->mark_published({b.scan_id});
+  EXPECT_TRUE(store_->unpublished_scans(std::chrono::milliseconds(0), 100).empty());
+}
+
+TEST_P(StoreTest, FailScanEndsAQueuedOrRunningScanOnly) {
+  const auto a = store_->add_domain("f1.com", std::nullopt, ScanTrigger::api);
+  ASSERT_TRUE(store_->claim_scan(a.scan_id));
+  EXPECT_TRUE(store_->fail_scan(a.scan_id, "gave up after 5 attempts: database down"));
+  const auto failed = store_->find_scan(a.scan_id);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->status, ScanStatus::failed);
+  EXPECT_EQ(failed->error, "gave up after 5 attempts: database down");
+  EXPECT_TRUE(failed->finished_at);
+  EXPECT_FALSE(store_->fail_scan(a.scan_id, "again"));  // finished already
+  EXPECT_FALSE(store_->claim_scan(a.scan_id));          // and not scanned any more
+  EXPECT_EQ(store_->find_domain("f1.com")->status, DomainStatus::pending);
+}
+
 TEST_P(StoreTest, DeleteRemovesDomainScheduleAndScans) {
   const auto added = store_->add_domain("del.com", Schedule{"@daily", "UTC", std::nullopt}, ScanTrigger::api);
   EXPECT_TRUE(store_->delete_domain("del.com"));

@@ -137,6 +137,15 @@ auto PostgresStore::in_transaction(Fn&& fn) {
   } catch (const pqxx::in_doubt_error& e) {
     if (lease) lease->mark_broken();
     throw UnavailableError(fmt::format("postgresql: {}", e.what()));
+  } catch (const pqxx::sql_error& e) {
+    // Class 08 (connection exception) and 57 (operator intervention: the server is
+    // shutting down or starting up) mean the database, not the statement, is the problem.
+    const std::string state = e.sqlstate();
+    if (state.starts_with("08") || state.starts_with("57")) {
+      if (lease) lease->mark_broken();
+      throw UnavailableError(fmt::format("postgresql: {}", e.what()));
+    }
+    throw;
   }
 }
 
@@ -290,6 +299,40 @@ bool PostgresStore::complete_scan(const ScanCompletion& c) {
         std::string(to_string(c.domain_status)), c.bad_reason, c.consecutive_failures,
         updated[0][0].as<std::int64_t>());
     return true;
+  });
+}
+
+bool PostgresStore::fail_scan(std::int64_t id, const std::string& error) {
+  return in_transaction([&](pqxx::work& tx) {
+    return !tx.exec_params(
+                  "UPDATE scans SET status = 'failed', finished_at = now(), error = $1 "
+                  "WHERE id = $2 AND status IN ('queued', 'running') RETURNING id",
+                  error, id)
+                .empty();
+  });
+}
+
+void PostgresStore::mark_published(const std::vector<std::int64_t>& scan_ids) {
+  if (scan_ids.empty()) return;
+  in_transaction([&](pqxx::work& tx) {
+    for (const auto id : scan_ids) {
+      tx.exec_params("UPDATE scans SET published_at = now() WHERE id = $1 AND published_at IS NULL", id);
+    }
+  });
+}
+
+std::vector<ScanRef> PostgresStore::unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) {
+  return in_transaction([&](pqxx::work& tx) {
+    std::vector<ScanRef> out;
+    for (const auto& row : tx.exec_params(
+             "SELECT s.id, d.name, s.triggered_by FROM scans s JOIN domains d ON d.id = s.domain_id "
+             "WHERE s.status = 'queued' AND s.published_at IS NULL "
+             "AND s.queued_at <= now() - $1 * interval '1 millisecond' ORDER BY s.queued_at LIMIT $2",
+             static_cast<std::int64_t>(min_age.count()), static_cast<std::int64_t>(limit))) {
+      out.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(),
+                     scan_trigger_from(row[2].c_str()).value_or(ScanTrigger::api)});
+    }
+    return out;
   });
 }
 

@@ -275,6 +275,38 @@ bool SqliteStore::complete_scan(const ScanCompletion& c) {
   return true;
 }
 
+bool SqliteStore::fail_scan(std::int64_t id, const std::string& error) {
+  auto conn = pool_.acquire();
+  conn->prepare(
+          "UPDATE scans SET status = 'failed', finished_at = ?, error = ? "
+          "WHERE id = ? AND status IN ('queued', 'running')")
+      .bind_all(now_text(), error, id)
+      .run();
+  return conn->changes() > 0;
+}
+
+void SqliteStore::mark_published(const std::vector<std::int64_t>& scan_ids) {
+  if (scan_ids.empty()) return;
+  auto conn = pool_.acquire();
+  Transaction tx(*conn);
+  const auto now = now_text();
+  for (const auto id : scan_ids) {
+    conn->prepare("UPDATE scans SET published_at = ? WHERE id = ? AND published_at IS NULL").bind_all(now, id).run();
+  }
+  tx.commit();
+}
+
+std::vector<ScanRef> SqliteStore::unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) {
+  auto conn = pool_.acquire();
+  auto st = conn->prepare(
+      "SELECT s.id, d.name, s.triggered_by FROM scans s JOIN domains d ON d.id = s.domain_id "
+      "WHERE s.status = 'queued' AND s.published_at IS NULL AND s.queued_at <= ? ORDER BY s.queued_at LIMIT ?");
+  st.bind_all(to_rfc3339(now_ms() - min_age), static_cast<std::int64_t>(limit));
+  std::vector<ScanRef> out;
+  while (st.step()) out.push_back({st.int64(0), st.text(1), scan_trigger_from(st.text(2)).value_or(ScanTrigger::api)});
+  return out;
+}
+
 std::vector<ScanRef> SqliteStore::unfinished_scans() {
   auto conn = pool_.acquire();
   auto st = conn->prepare(

@@ -1,0 +1,74 @@
+#include "api/outbox.hpp"
+
+#include "bus/messages.hpp"
+#include "bus/topology.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+namespace domainscan::api {
+
+namespace asio = boost::asio;
+
+asio::awaitable<bool> publish_scan(store::Store& store, BlockingPool& db, bus::Bus& bus, const store::ScanRef& scan) {
+  // A named local, not a temporary in the co_await: GCC 12 destroys aggregate temporaries
+  // inside a co_await expression twice.
+  std::string body = bus::to_json(bus::ScanRequested{scan.scan_id, scan.domain, std::string(to_string(scan.trigger))});
+  try {
+    co_await bus.publish(bus::kScanRequested, std::move(body));
+  } catch (const std::exception& e) {
+    spdlog::warn("outbox: scan {} of {} is stored but not published yet ({}); the sweeper retries", scan.scan_id,
+                 scan.domain, e.what());
+    co_return false;
+  }
+  try {
+    const std::vector<std::int64_t> ids{scan.scan_id};
+    co_await db.run([&] { store.mark_published(ids); });
+  } catch (const std::exception& e) {
+    // Published but not recorded: the sweeper publishes it again, which is harmless.
+    spdlog::warn("outbox: scan {} published, but recording it failed: {}", scan.scan_id, e.what());
+    co_return false;
+  }
+  co_return true;
+}
+
+OutboxSweeper::OutboxSweeper(asio::any_io_executor executor, store::Store& store, BlockingPool& db, bus::Bus& bus)
+    : timer_(asio::make_strand(executor)), store_(store), db_(db), bus_(bus) {}
+
+void OutboxSweeper::start() { asio::co_spawn(timer_.get_executor(), loop(), asio::detached); }
+
+void OutboxSweeper::stop() {
+  asio::post(timer_.get_executor(), [this] {
+    stopping_ = true;
+    timer_.cancel();
+  });
+}
+
+asio::awaitable<void> OutboxSweeper::loop() {
+  while (!stopping_) {
+    timer_.expires_after(kInterval);
+    boost::system::error_code ec;
+    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (stopping_) break;
+    if (!bus_.healthy()) continue;
+    std::vector<store::ScanRef> scans;
+    try {
+      scans = co_await db_.run([&] { return store_.unpublished_scans(kMinAge, kBatch); });
+    } catch (const std::exception& e) {
+      spdlog::warn("outbox: cannot read unpublished scans: {}", e.what());
+      continue;
+    }
+    std::size_t published = 0;
+    for (const auto& scan : scans) {
+      if (stopping_ || !co_await publish_scan(store_, db_, bus_, scan)) break;
+      ++published;
+    }
+    if (published > 0) spdlog::info("outbox: published {} scan requests that had not been confirmed", published);
+  }
+}
+
+}  // namespace domainscan::api
