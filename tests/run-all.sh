@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: starts the servers the tests need on loopback (PostgreSQL, and the scan
-# test bed: DNS), runs CTest, and stops the servers whatever happens.
+# Runs every test: starts the servers the tests need on loopback (PostgreSQL, RabbitMQ, and
+# the scan test bed: DNS), runs CTest, and stops the servers whatever happens.
 #   tests/run-all.sh [BUILD_DIR] [extra ctest args...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,11 +25,13 @@ rabbitmq_starter=$!
 
 echo "== starting PostgreSQL"
 DOMAINSCAN_TEST_POSTGRES_URL=$("$root/tests/testbed/postgres.sh" start "$run_dir/pg" "$(python3 "$root/tests/testbed/free-port.py")")
-export DOMAINSCAN_TEST_POSTGRES_URL
+DOMAINSCAN_TEST_POSTGRES_CTL="$root/tests/testbed/postgres.sh"
+DOMAINSCAN_TEST_POSTGRES_DIR="$run_dir/pg"
+export DOMAINSCAN_TEST_POSTGRES_URL DOMAINSCAN_TEST_POSTGRES_CTL DOMAINSCAN_TEST_POSTGRES_DIR
 
 echo "== starting the DNS test bed"
 eval "$("$root/tests/testbed/dns.sh" start "$run_dir/dns")"
-export DOMAINSCAN_TEST_DNS_SERVER DOMAINSCAN_TEST_AUTH_DNS_SERVER
+export DOMAINSCAN_TEST_DNS_SERVER DOMAINSCAN_TEST_SLOW_DNS_SERVER DOMAINSCAN_TEST_AUTH_DNS_SERVER
 
 if ! wait "$rabbitmq_starter"; then
   echo "RabbitMQ did not start" >&2

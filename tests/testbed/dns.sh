@@ -2,8 +2,9 @@
 # The DNS half of the test bed, on loopback only:
 #   knot   authoritative for test. and the zones in zones/ (files named ZONE.zone)
 #   unbound recursive resolver that the scanner is pointed at (--dns-server)
-# dns.sh start DIR  -> prints shell assignments of DOMAINSCAN_TEST_DNS_SERVER (unbound)
-#                      and DOMAINSCAN_TEST_AUTH_DNS_SERVER (knot)
+#   slow-dns.py  a forwarder to unbound that delays every answer by 200 ms
+# dns.sh start DIR  -> prints shell assignments of DOMAINSCAN_TEST_DNS_SERVER (unbound),
+#                      DOMAINSCAN_TEST_SLOW_DNS_SERVER and DOMAINSCAN_TEST_AUTH_DNS_SERVER (knot)
 # dns.sh stop DIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -83,10 +84,19 @@ forward-zone:
 CONF
     unbound -c "$dir/unbound.conf"
     wait_for_dns 127.0.0.1 "$rec_port" example.test.
+
+    # The same answers, each 200 ms late (fault tests: scans that take a known time).
+    slow_port=$(python3 "$here/free-port.py")
+    nohup python3 "$here/slow-dns.py" "$slow_port" "127.0.0.1:$rec_port" 0.2 >"$dir/slow-dns.log" 2>&1 &
+    echo $! >"$dir/slow-dns.pid"
+    wait_for_dns 127.0.0.1 "$slow_port" example.test.
+
     echo "DOMAINSCAN_TEST_DNS_SERVER=127.0.0.1:$rec_port"
+    echo "DOMAINSCAN_TEST_SLOW_DNS_SERVER=127.0.0.1:$slow_port"
     echo "DOMAINSCAN_TEST_AUTH_DNS_SERVER=127.0.0.1:$auth_port"
     ;;
   stop)
+    stop_pid "$dir/slow-dns.pid"
     stop_pid "$dir/unbound.pid"
     stop_pid "$dir/knot.pid"
     ;;

@@ -1,0 +1,203 @@
+// The distributed mode as an operator runs it: `domainscan api`, two `domainscan worker`s and
+// `domainscan scheduler` as separate processes on the RabbitMQ and PostgreSQL that
+// tests/run-all.sh started. Every test ends by checking the database: every accepted domain
+// has exactly one scan, and it completed, whatever failed in between.
+#include "support/amqp_testbed.hpp"
+#include "support/backends.hpp"
+#include "support/child_process.hpp"
+#include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
+#include "support/testbed.hpp"
+
+#include "bus/amqp/amqp_topology.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+
+#include <csignal>
+#include <cstdlib>
+#include <thread>
+
+namespace domainscan::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// One domainscan process with its own log directory.
+struct Service {
+  Service(const std::string& name, std::vector<std::string> args) : name(name) {
+    args.insert(args.begin(), {domainscan_binary(), name});
+    process = std::make_unique<ChildProcess>(args, logs.path());
+  }
+  std::string name;
+  TempDir logs;
+  std::unique_ptr<ChildProcess> process;
+};
+
+struct ScanCounts {
+  long domains = 0, scans = 0, completed = 0, unfinished = 0;
+};
+
+class DistributedTest : public ::testing::Test {
+ protected:
+  // Which resolver the workers use: the test bed's, or its slow twin (every answer 200 ms
+  // late) so that a run lasts long enough for a fault to land in the middle of it.
+  virtual std::string dns_server() const { return test_dns_server(); }
+
+  void SetUp() override {
+    db_ = std::make_unique<FreshDatabase>(Backend::postgres);
+    reset_amqp_topology(bus::amqp::default_retry_delays());
+    const std::vector<std::string> common = {"--db", db_->url(), "--broker", test_amqp_url(), "--allow-suffix", "test"};
+
+    // The api migrates the empty database before the workers need it.
+    auto api_args = common;
+    api_args.insert(api_args.end(), {"--listen", "127.0.0.1:0"});
+    api_ = std::make_unique<Service>("api", api_args);
+    const auto line = api_->process->wait_for_log("listening on http://127.0.0.1:", 30s);
+    ASSERT_TRUE(line) << api_->process->stderr_text();
+    port_ = static_cast<std::uint16_t>(std::stoi(line->substr(line->rfind(':') + 1)));
+
+    for (int i = 0; i < 2; ++i) {
+      auto args = common;
+      // Few scans at once per worker, so that a run lasts long enough to break things in it.
+      args.insert(args.end(), {"--dns-server", dns_server(), "--trust-anchor-file", "none",
+                               "--scan-concurrency", "2", "--check-timeout", "5s"});
+      workers_.push_back(std::make_unique<Service>("worker", args));
+    }
+    scheduler_ = std::make_unique<Service>("scheduler", common);
+    for (auto& w : workers_) {
+      ASSERT_TRUE(w->process->wait_for_log("amqp: consuming domainscan.scans", 30s)) << w->process->stderr_text();
+    }
+  }
+
+  void TearDown() override {
+    // SIGTERM, and each must exit 0 by itself: a graceful stop is part of the contract.
+    std::vector<Service*> all = {api_.get(), scheduler_.get()};
+    for (auto& w : workers_) all.push_back(w.get());
+    for (auto* s : all) {
+      if (s && s->process->running()) s->process->signal(SIGTERM);
+    }
+    for (auto* s : all) {
+      if (!s || killed_.count(s)) continue;
+      const auto status = s->process->wait(60s);
+      EXPECT_EQ(status, std::optional<int>(0)) << s->name << ":\n" << s->process->stderr_text().substr(0, 20000);
+    }
+  }
+
+  // POSTs d<from>.load.test ... d<to-1>.load.test; every one must be accepted.
+  void submit(int from, int to) {
+    for (int i = from; i < to; ++i) {
+      const auto body = fmt::format(R"({{"domain":"d{}.load.test"}})", i);
+      const auto res = http_request(port_, "POST", "/api/v1/domains", body);
+      ASSERT_EQ(res.status, 202) << res.body;
+    }
+  }
+
+  ScanCounts counts() {
+    pqxx::connection c(db_->url());
+    pqxx::work tx(c);
+    const auto row = tx.exec1(
+        "SELECT (SELECT count(*) FROM domains), count(*), count(*) FILTER (WHERE status = 'completed'), "
+        "count(*) FILTER (WHERE status IN ('queued', 'running')) FROM scans");
+    return {row[0].as<long>(), row[1].as<long>(), row[2].as<long>(), row[3].as<long>()};
+  }
+
+  void wait_for_completed(long n, std::chrono::seconds timeout = 180s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (counts().completed < n) {
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline)
+          << "only " << counts().completed << " of " << n << " scans completed\n"
+          << workers_[0]->process->stderr_text().substr(0, 5000);
+      std::this_thread::sleep_for(100ms);
+    }
+  }
+
+  // The invariant: every accepted domain has exactly one scan, and it completed.
+  void expect_each_domain_scanned_exactly_once(long n) {
+    wait_for_completed(n);
+    std::this_thread::sleep_for(1s);  // late duplicates would show up now
+    const auto c = counts();
+    EXPECT_EQ(c.domains, n);
+    EXPECT_EQ(c.scans, n);
+    EXPECT_EQ(c.completed, n);
+    EXPECT_EQ(c.unfinished, 0);
+    pqxx::connection conn(db_->url());
+    pqxx::work tx(conn);
+    EXPECT_EQ(tx.exec1("SELECT count(*) FROM scans WHERE result IS NULL OR finished_at IS NULL")[0].as<long>(), 0);
+  }
+
+  std::unique_ptr<FreshDatabase> db_;
+  std::unique_ptr<Service> api_;
+  std::vector<std::unique_ptr<Service>> workers_;
+  std::unique_ptr<Service> scheduler_;
+  std::set<Service*> killed_;
+  std::uint16_t port_ = 0;
+};
+
+TEST_F(DistributedTest, FiveHundredDomainsEachGetExactlyOneCompletedScan) {
+  submit(0, 500);
+  expect_each_domain_scanned_exactly_once(500);
+  // Both workers took part.
+  for (auto& w : workers_) {
+    EXPECT_NE(w->process->stderr_text().find("worker: scanning"), std::string::npos) << w->process->stderr_text();
+  }
+  const auto domain = http_request(port_, "GET", "/api/v1/domains/d7.load.test").json();
+  EXPECT_EQ(domain.at("last_scan").at("checks").at("dns").at("a").at(0), "127.0.0.30");
+  EXPECT_EQ(http_request(port_, "GET", "/readyz").status, 200);
+}
+
+class DistributedFaultTest : public DistributedTest {
+ protected:
+  std::string dns_server() const override {
+    const char* slow = std::getenv("DOMAINSCAN_TEST_SLOW_DNS_SERVER");
+    if (slow == nullptr || *slow == '\0') throw std::runtime_error("run the tests with `make test`");
+    return slow;
+  }
+};
+
+TEST_F(DistributedFaultTest, AWorkerKilledInTheMiddleOfScansLosesNothing) {
+  submit(0, 120);
+  wait_for_completed(10);
+  ASSERT_LT(counts().completed, 120) << "the run ended before the fault";
+  workers_[0]->process->signal(SIGKILL);
+  workers_[0]->process->wait(10s);
+  killed_.insert(workers_[0].get());
+  // Its unacknowledged requests go back to the queue and the other worker finishes them.
+  expect_each_domain_scanned_exactly_once(120);
+}
+
+TEST_F(DistributedFaultTest, RabbitMqStoppedAndStartedInTheMiddleOfARunLosesNothing) {
+  submit(0, 200);
+  wait_for_completed(10);
+  ASSERT_LT(counts().completed, 200) << "the run ended before the fault";
+  ASSERT_TRUE(rabbitmqctl("stop_app"));
+  // While the broker is away the API still accepts (the outbox keeps the requests) and
+  // says it is not ready.
+  EXPECT_EQ(http_request(port_, "GET", "/readyz").status, 503);
+  submit(200, 300);
+  ASSERT_TRUE(rabbitmqctl("start_app"));
+  expect_each_domain_scanned_exactly_once(300);
+  EXPECT_NE(api_->process->stderr_text().find("outbox: published"), std::string::npos);
+}
+
+TEST_F(DistributedFaultTest, PostgresRestartedInTheMiddleOfARunLosesNothing) {
+  const char* ctl = std::getenv("DOMAINSCAN_TEST_POSTGRES_CTL");
+  const char* dir = std::getenv("DOMAINSCAN_TEST_POSTGRES_DIR");
+  ASSERT_TRUE(ctl && dir) << "run the tests with `make test`";
+  submit(0, 120);
+  wait_for_completed(10);
+  ASSERT_LT(counts().completed, 120) << "the run ended before the fault";
+  ASSERT_EQ(std::system(fmt::format("{} pause {}", ctl, dir).c_str()), 0);
+  std::this_thread::sleep_for(2s);
+  ASSERT_EQ(std::system(fmt::format("{} resume {}", ctl, dir).c_str()), 0);
+  expect_each_domain_scanned_exactly_once(120);
+  // The workers saw the database go away, and carried on.
+  bool retried = false;
+  for (auto& w : workers_) retried |= w->process->stderr_text().find("will retry") != std::string::npos;
+  EXPECT_TRUE(retried);
+}
+
+}  // namespace
+}  // namespace domainscan::testing
