@@ -41,8 +41,9 @@ boost::asio::awaitable<Response> metrics(ApiContext& ctx) {
     // The database is down: report what we know; /readyz says why.
   }
   out += "# HELP domainscan_queue_depth Messages waiting in a bus queue.\n# TYPE domainscan_queue_depth gauge\n";
-  for (const char* q : {bus::kScanQueue, bus::kScheduleQueue}) {
-    out += prometheus_line("domainscan_queue_depth", {{"queue", q}}, static_cast<double>(ctx.bus.depth(q)));
+  for (const char* q : {bus::kScanQueue, bus::kScheduleQueue, bus::kDeadQueue}) {
+    const long depth = ctx.bus.depth(q);
+    if (depth >= 0) out += prometheus_line("domainscan_queue_depth", {{"queue", q}}, static_cast<double>(depth));
   }
   if (ctx.extra_metrics) out += ctx.extra_metrics();
   Response res(http::status::ok, 11);

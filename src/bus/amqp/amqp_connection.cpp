@@ -101,6 +101,11 @@ std::string AmqpUrl::to_string() const {
 }
 
 AmqpUrl parse_amqp_url(const std::string& url) {
+  // rabbitmq-c fills in "localhost" for a missing host; a broker URL must name one.
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos || scheme_end + 3 >= url.size() || url[scheme_end + 3] == '/') {
+    throw ValidationError("invalid_setting", fmt::format("'{}' is not an amqp:// or amqps:// URL with a host", url));
+  }
   std::vector<char> buffer(url.begin(), url.end());
   buffer.push_back('\0');
   amqp_connection_info info{};

@@ -121,6 +121,7 @@ asio::awaitable<void> EmbeddedBus::stop() {
 
 long EmbeddedBus::depth(const std::string& queue) const {
   std::lock_guard lock(mutex_);
+  if (queue == kDeadQueue) return static_cast<long>(dead_.size());
   auto it = queues_.find(queue);
   return it == queues_.end() ? 0 : static_cast<long>(it->second.messages.size());
 }
