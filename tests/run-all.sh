@@ -42,6 +42,8 @@ DOMAINSCAN_TEST_RABBITMQ_CTL="$root/tests/testbed/rabbitmq.sh ctl $run_dir/rabbi
 export DOMAINSCAN_TEST_AMQP_URL DOMAINSCAN_TEST_RABBITMQ_CTL
 
 export DOMAINSCAN_BINARY="$build/domainscan"
+# For the sanitizer build (make test-sanitize): known leaks inside third-party libraries.
+export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
 echo "== running tests"
 cd "$build"
 ctest --output-on-failure --timeout 300 "$@"
