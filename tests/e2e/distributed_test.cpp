@@ -10,6 +10,7 @@
 #include "support/testbed.hpp"
 
 #include "bus/amqp/amqp_topology.hpp"
+#include "bus/topology.hpp"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -19,6 +20,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <thread>
+
+#include <unistd.h>
 
 namespace domainscan::testing {
 namespace {
@@ -137,8 +140,19 @@ class DistributedTest : public ::testing::Test {
 };
 
 TEST_F(DistributedTest, FiveHundredDomainsEachGetExactlyOneCompletedScan) {
+  // A subscriber of our own to the scan.completed events.
+  bus::amqp::AmqpConnection events(bus::amqp::parse_amqp_url(test_amqp_url()), {});
+  const auto events_queue = fmt::format("test.scan-completed.{}", ::getpid());
+  events.declare_queue_if_missing(events_queue, {});
+  events.bind_queue(events_queue, bus::kExchange, bus::kScanCompleted);
+
   submit(0, 500);
   expect_each_domain_scanned_exactly_once(500);
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (events.queue_depth(events_queue) < 500 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(events.queue_depth(events_queue), 500u);  // one event per scan, none twice
   // Both workers took part.
   for (auto& w : workers_) {
     EXPECT_NE(w->process->stderr_text().find("worker: scanning"), std::string::npos) << w->process->stderr_text();

@@ -75,6 +75,63 @@ Headers headers_from(const amqp_table_t& table) {
   return out;
 }
 
+// A delivered message's memory, freed however the caller leaves.
+class Envelope {
+ public:
+  Envelope() = default;
+  ~Envelope() {
+    if (filled_) amqp_destroy_envelope(&envelope_);
+  }
+  Envelope(const Envelope&) = delete;
+  Envelope& operator=(const Envelope&) = delete;
+  amqp_envelope_t& get() { return envelope_; }
+  void filled() { filled_ = true; }
+
+ private:
+  amqp_envelope_t envelope_{};
+  bool filled_ = false;
+};
+
+std::string describe(amqp_rpc_reply_t reply);
+
+// The topology channel for one operation: opened by the constructor, closed by the
+// destructor unless the broker closed it (a refused declare), which was then answered.
+class TopologyChannel {
+ public:
+  explicit TopologyChannel(amqp_connection_state_t state) : state_(state) {
+    amqp_channel_open(state_, kTopologyChannel);
+    const auto reply = amqp_get_rpc_reply(state_);
+    if (reply.reply_type != AMQP_RESPONSE_NORMAL) throw AmqpError("opening the topology channel: " + describe(reply));
+  }
+  ~TopologyChannel() {
+    if (open_) amqp_channel_close(state_, kTopologyChannel, AMQP_REPLY_SUCCESS);
+  }
+  TopologyChannel(const TopologyChannel&) = delete;
+  TopologyChannel& operator=(const TopologyChannel&) = delete;
+
+  // The reply to the operation just sent: true if it succeeded; false if the broker refused
+  // it and closed the channel (`error` says why); throws if the connection failed.
+  bool succeeded(std::string* error) {
+    const auto reply = amqp_get_rpc_reply(state_);
+    if (reply.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION && reply.reply.id == AMQP_CHANNEL_CLOSE_METHOD) {
+      if (error) *error = describe(reply);
+      amqp_channel_close_ok_t close_ok{};
+      amqp_send_method(state_, kTopologyChannel, AMQP_CHANNEL_CLOSE_OK_METHOD, &close_ok);
+      open_ = false;
+      return false;
+    }
+    if (reply.reply_type != AMQP_RESPONSE_NORMAL) {
+      open_ = false;
+      throw AmqpError(describe(reply));
+    }
+    return true;
+  }
+
+ private:
+  amqp_connection_state_t state_;
+  bool open_ = true;
+};
+
 std::string describe(amqp_rpc_reply_t reply) {
   switch (reply.reply_type) {
     case AMQP_RESPONSE_NORMAL: return "ok";
@@ -199,24 +256,12 @@ std::uint64_t AmqpConnection::publish(const std::string& exchange, const std::st
   return confirms_ ? next_tag_++ : 0;
 }
 
-// Runs `declare` on the topology channel, opening it first; on a broker refusal the
-// channel is closed by the broker, answered with close-ok, and false is returned.
+// Runs `declare` on a topology channel of its own; false if the broker refused it.
 template <class Declare>
 static bool on_topology_channel(amqp_connection_state_t state, Declare declare, std::string* error) {
-  amqp_channel_open(state, kTopologyChannel);
-  auto reply = amqp_get_rpc_reply(state);
-  if (reply.reply_type != AMQP_RESPONSE_NORMAL) throw AmqpError("opening the topology channel: " + describe(reply));
+  TopologyChannel channel(state);
   declare();
-  reply = amqp_get_rpc_reply(state);
-  if (reply.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION && reply.reply.id == AMQP_CHANNEL_CLOSE_METHOD) {
-    if (error) *error = describe(reply);
-    amqp_channel_close_ok_t close_ok{};
-    amqp_send_method(state, kTopologyChannel, AMQP_CHANNEL_CLOSE_OK_METHOD, &close_ok);
-    return false;
-  }
-  if (reply.reply_type != AMQP_RESPONSE_NORMAL) throw AmqpError(describe(reply));
-  amqp_channel_close(state, kTopologyChannel, AMQP_REPLY_SUCCESS);
-  return true;
+  return channel.succeeded(error);
 }
 
 void AmqpConnection::declare_exchange(const std::string& name, const std::string& type) {
@@ -285,20 +330,19 @@ void AmqpConnection::start_consuming(const std::string& queue) {
 
 std::optional<Delivery> AmqpConnection::consume_one(std::chrono::milliseconds timeout) {
   amqp_maybe_release_buffers(state_);
-  amqp_envelope_t envelope{};
+  Envelope envelope;
   auto tv = to_timeval(timeout);
-  const auto reply = amqp_consume_message(state_, &envelope, &tv, 0);
+  const auto reply = amqp_consume_message(state_, &envelope.get(), &tv, 0);
   if (reply.reply_type == AMQP_RESPONSE_NORMAL) {
+    envelope.filled();
+    const auto& e = envelope.get();
     Delivery d;
-    d.delivery_tag = envelope.delivery_tag;
-    d.exchange = bytes_to_string(envelope.exchange);
-    d.routing_key = bytes_to_string(envelope.routing_key);
-    d.body = bytes_to_string(envelope.message.body);
-    d.redelivered = envelope.redelivered != 0;
-    if (envelope.message.properties._flags & AMQP_BASIC_HEADERS_FLAG) {
-      d.headers = headers_from(envelope.message.properties.headers);
-    }
-    amqp_destroy_envelope(&envelope);
+    d.delivery_tag = e.delivery_tag;
+    d.exchange = bytes_to_string(e.exchange);
+    d.routing_key = bytes_to_string(e.routing_key);
+    d.body = bytes_to_string(e.message.body);
+    d.redelivered = e.redelivered != 0;
+    if (e.message.properties._flags & AMQP_BASIC_HEADERS_FLAG) d.headers = headers_from(e.message.properties.headers);
     return d;
   }
   if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_TIMEOUT) {
