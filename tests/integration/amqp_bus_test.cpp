@@ -5,6 +5,7 @@
 #include "bus/topology.hpp"
 #include "core/errors.hpp"
 #include "support/amqp_testbed.hpp"
+#include "support/eventually.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -26,16 +27,6 @@ using bus::amqp::AmqpBus;
 
 // Short retry delays, so a message runs through every attempt in well under a second.
 const bus::amqp::RetryDelays kFastRetries = {20ms, 40ms, 60ms, 80ms};
-
-template <class Pred>
-bool eventually(Pred done, std::chrono::milliseconds timeout = 15s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
 
 // What a handler saw, safe to read from the test thread.
 struct Seen {

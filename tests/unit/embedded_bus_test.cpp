@@ -2,6 +2,7 @@
 #include "bus/embedded/embedded_bus.hpp"
 #include "bus/topology.hpp"
 #include "core/errors.hpp"
+#include "support/eventually.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -15,6 +16,8 @@
 
 namespace domainscan::bus::embedded {
 namespace {
+
+using domainscan::testing::eventually;
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
@@ -33,17 +36,6 @@ class EmbeddedBusTest : public ::testing::Test {
 
   void publish(const std::string& key, const std::string& body) {
     asio::co_spawn(io_, bus_.publish(key, body), asio::use_future).get();
-  }
-
-  // Waits (bounded) until `done` holds.
-  template <class Pred>
-  bool eventually(Pred done, std::chrono::milliseconds timeout = 10s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(5ms);
-    }
-    return true;
   }
 
   asio::io_context io_;
