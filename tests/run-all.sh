@@ -39,7 +39,9 @@ if ! wait "$rabbitmq_starter"; then
 fi
 DOMAINSCAN_TEST_AMQP_URL=$(cat "$run_dir/amqp-url")
 DOMAINSCAN_TEST_RABBITMQ_CTL="$root/tests/testbed/rabbitmq.sh ctl $run_dir/rabbitmq"
-export DOMAINSCAN_TEST_AMQP_URL DOMAINSCAN_TEST_RABBITMQ_CTL
+DOMAINSCAN_TEST_AMQPS_URL=$(cat "$run_dir/rabbitmq/amqps-url")
+DOMAINSCAN_TEST_AMQPS_CA="$run_dir/rabbitmq/tls/ca.pem"
+export DOMAINSCAN_TEST_AMQP_URL DOMAINSCAN_TEST_RABBITMQ_CTL DOMAINSCAN_TEST_AMQPS_URL DOMAINSCAN_TEST_AMQPS_CA
 
 export DOMAINSCAN_BINARY="$build/domainscan"
 # For the sanitizer build (make test-sanitize): known leaks inside third-party libraries.

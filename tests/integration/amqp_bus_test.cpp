@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -62,10 +63,11 @@ class AmqpBusTest : public ::testing::Test {
     for (auto& t : threads_) t.join();
   }
 
-  std::unique_ptr<AmqpBus> make_bus(const std::string& url) {
+  std::unique_ptr<AmqpBus> make_bus(const std::string& url, std::optional<std::string> ca_file = std::nullopt) {
     bus::amqp::AmqpBusOptions options;
     options.retry_delays = kFastRetries;
     options.connection.heartbeat = 2s;
+    options.connection.ca_file = std::move(ca_file);
     return std::make_unique<AmqpBus>(io_.get_executor(), bus::amqp::parse_amqp_url(url), options);
   }
 
@@ -176,6 +178,33 @@ TEST_F(AmqpBusTest, PublishingWithoutABrokerFailsClearly) {
   auto nowhere = make_bus("amqp://guest:guest@127.0.0.1:1/");
   EXPECT_FALSE(nowhere->healthy());
   EXPECT_THROW(publish(*nowhere, bus::kScanRequested, "x"), UnavailableError);
+}
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') throw std::runtime_error(std::string(name) + " is not set: run `make test`");
+  return v;
+}
+
+TEST_F(AmqpBusTest, WorksOverTlsWithTheBrokersCertificateVerified) {
+  auto tls = make_bus(env("DOMAINSCAN_TEST_AMQPS_URL"), env("DOMAINSCAN_TEST_AMQPS_CA"));
+  wait_connected(*tls);
+  Seen seen;
+  tls->subscribe(bus::kScanQueue, [&](const Message& m) -> asio::awaitable<Outcome> {
+    seen.add(m);
+    co_return Outcome::ack;
+  }, 2);
+  publish(*tls, bus::kScanRequested, "over tls");
+  ASSERT_TRUE(eventually([&] { return seen.size() == 1; }));
+  asio::co_spawn(io_, tls->stop(), asio::use_future).get();
+}
+
+TEST_F(AmqpBusTest, RefusesABrokerWhoseCertificateIsNotTrusted) {
+  // The test CA is not among the system's trust anchors: the handshake must fail.
+  auto untrusted = make_bus(env("DOMAINSCAN_TEST_AMQPS_URL"));
+  std::this_thread::sleep_for(1s);
+  EXPECT_FALSE(untrusted->healthy());
+  EXPECT_THROW(publish(*untrusted, bus::kScanRequested, "x"), UnavailableError);
 }
 
 TEST_F(AmqpBusTest, ReconnectsByItselfWhenTheBrokerDropsEveryConnection) {

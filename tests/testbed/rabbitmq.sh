@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throw-away RabbitMQ node on loopback for the tests, isolated from any system one: its
 # own node name, data directory, epmd and distribution ports.
-#   rabbitmq.sh start DIR PORT   -> prints the amqp:// URL once the broker accepts connections
+#   rabbitmq.sh start DIR PORT   -> prints the amqp:// URL once the broker accepts connections;
+#                                   DIR/amqps-url and DIR/tls/ca.pem are its TLS listener and CA
 #   rabbitmq.sh stop DIR         -> stops the node and its epmd
 #   rabbitmq.sh ctl DIR ARGS...  -> rabbitmqctl against the node (e.g. stop_app, start_app,
 #                                   close_all_connections, list_queues)
@@ -39,8 +40,28 @@ RABBITMQ_PID_FILE=$dir/rabbitmq.pid
 RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 RABBITMQ_CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 ENV
+    # A TLS listener beside the plain one, with a test CA made for the occasion (amqps://).
+    tls_port=$(python3 "$here/free-port.py")
+    mkdir -p "$dir/tls"
+    (
+      cd "$dir/tls"
+      openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=domainscan test CA" \
+        -keyout ca.key -out ca.pem >/dev/null 2>&1
+      openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server.key -out server.csr >/dev/null 2>&1
+      printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >san.ext
+      openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext \
+        -out server.pem >/dev/null 2>&1
+      chmod 644 server.key
+    )
+    echo "amqps://guest:guest@localhost:$tls_port/" >"$dir/amqps-url"
     cat >"$dir/rabbitmq.conf" <<CONF
 listeners.tcp.default = 127.0.0.1:$port
+listeners.ssl.default = 127.0.0.1:$tls_port
+ssl_options.cacertfile = $dir/tls/ca.pem
+ssl_options.certfile = $dir/tls/server.pem
+ssl_options.keyfile = $dir/tls/server.key
+ssl_options.verify = verify_none
+ssl_options.fail_if_no_peer_cert = false
 disk_free_limit.absolute = 50MB
 log.file.level = warning
 CONF
