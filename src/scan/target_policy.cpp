@@ -1,0 +1,126 @@
+#include "scan/target_policy.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+namespace domainscan::scan {
+
+namespace ip = boost::asio::ip;
+
+namespace {
+
+struct Range4 {
+  const char* network;
+  unsigned short prefix;
+  const char* kind;
+};
+
+// IANA IPv4 Special-Purpose Address Registry (RFC 6890 and updates), plus multicast and
+// the old class E. Anything here is never a public web or mail server.
+constexpr std::array kSpecial4 = {
+    Range4{"0.0.0.0", 8, "unspecified"},        Range4{"10.0.0.0", 8, "private"},
+    Range4{"100.64.0.0", 10, "CGNAT"},          Range4{"127.0.0.0", 8, "loopback"},
+    Range4{"169.254.0.0", 16, "link-local"},    Range4{"172.16.0.0", 12, "private"},
+    Range4{"192.0.0.0", 24, "reserved"},        Range4{"192.0.2.0", 24, "documentation"},
+    Range4{"192.88.99.0", 24, "reserved"},      Range4{"192.168.0.0", 16, "private"},
+    Range4{"198.18.0.0", 15, "benchmarking"},   Range4{"198.51.100.0", 24, "documentation"},
+    Range4{"203.0.113.0", 24, "documentation"}, Range4{"224.0.0.0", 4, "multicast"},
+    Range4{"240.0.0.0", 4, "reserved"},
+};
+
+struct Range6 {
+  const char* network;
+  unsigned short prefix;
+  const char* kind;
+};
+
+// IANA IPv6 Special-Purpose Address Registry; ranges that embed IPv4 are handled apart.
+constexpr std::array kSpecial6 = {
+    Range6{"::", 128, "unspecified"},        Range6{"::1", 128, "loopback"},
+    Range6{"100::", 64, "reserved"},         Range6{"2001::", 23, "reserved"},
+    Range6{"2001:db8::", 32, "documentation"}, Range6{"fc00::", 7, "private"},
+    Range6{"fe80::", 10, "link-local"},      Range6{"fec0::", 10, "reserved"},
+    Range6{"ff00::", 8, "multicast"},        Range6{"3fff::", 20, "documentation"},
+};
+
+bool in(const ip::address_v4& a, const ip::address_v4& network, unsigned short prefix) {
+  const std::uint32_t mask = prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix);
+  return ((a.to_uint() ^ network.to_uint()) & mask) == 0;
+}
+
+bool in(const ip::address_v6& a, const ip::network_v6& n) {
+  const auto bytes = a.to_bytes();
+  const auto net = n.network().to_bytes();
+  unsigned bits = n.prefix_length();
+  for (std::size_t i = 0; i < bytes.size() && bits > 0; ++i) {
+    const unsigned take = std::min(bits, 8u);
+    const auto mask = static_cast<unsigned char>(0xff << (8 - take));
+    if ((bytes[i] & mask) != (net[i] & mask)) return false;
+    bits -= take;
+  }
+  return true;
+}
+
+std::optional<std::string> special4(const ip::address_v4& a) {
+  if (a == ip::address_v4::broadcast()) return "broadcast";
+  for (const auto& r : kSpecial4) {
+    if (in(a, ip::make_address_v4(r.network), r.prefix)) return r.kind;
+  }
+  return std::nullopt;
+}
+
+// The IPv4 address an IPv6 address carries, for the forms that reach an IPv4 host.
+std::optional<ip::address_v4> embedded_v4(const ip::address_v6& a) {
+  const auto b = a.to_bytes();
+  const auto tail = [&](std::size_t from) {
+    return ip::address_v4(ip::address_v4::bytes_type{b[from], b[from + 1], b[from + 2], b[from + 3]});
+  };
+  if (a.is_v4_mapped()) return tail(12);  // ::ffff:a.b.c.d
+  const bool zero96 = std::all_of(b.begin(), b.begin() + 12, [](unsigned char c) { return c == 0; });
+  if (zero96 && !a.is_unspecified() && !a.is_loopback()) return tail(12);  // ::a.b.c.d (deprecated)
+  if (in(a, ip::network_v6(ip::make_address_v6("64:ff9b::"), 96))) return tail(12);    // NAT64
+  if (in(a, ip::network_v6(ip::make_address_v6("64:ff9b:1::"), 48))) return tail(12);  // local NAT64
+  if (in(a, ip::network_v6(ip::make_address_v6("2002::"), 16))) return tail(2);         // 6to4
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> special_purpose_range(const ip::address& address) {
+  if (address.is_v4()) return special4(address.to_v4());
+  const auto v6 = address.to_v6();
+  if (const auto v4 = embedded_v4(v6)) {
+    if (auto kind = special4(*v4)) return *kind + " (IPv4 inside IPv6)";
+    return std::nullopt;
+  }
+  for (const auto& r : kSpecial6) {
+    if (in(v6, ip::network_v6(ip::make_address_v6(r.network), r.prefix))) return r.kind;
+  }
+  return std::nullopt;
+}
+
+bool TargetPolicy::explicitly_allowed(const ip::address& address) const {
+  for (const auto& cidr : allowed_) {
+    if (const auto* n4 = std::get_if<ip::network_v4>(&cidr)) {
+      // An allowed IPv4 range also covers its addresses written as ::ffff:a.b.c.d.
+      std::optional<ip::address_v4> a4;
+      if (address.is_v4()) a4 = address.to_v4();
+      else if (address.to_v6().is_v4_mapped()) a4 = ip::make_address_v4(ip::v4_mapped, address.to_v6());
+      if (a4 && in(*a4, n4->network(), n4->prefix_length())) return true;
+    } else if (address.is_v6() && in(address.to_v6(), std::get<ip::network_v6>(cidr))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::optional<std::string> TargetPolicy::refusal(const ip::address& address) const {
+  const auto kind = special_purpose_range(address);
+  if (!kind || explicitly_allowed(address)) return std::nullopt;
+  return fmt::format("{} address {} is not scanned (see --allow-target)", *kind, address.to_string());
+}
+
+}  // namespace domainscan::scan
