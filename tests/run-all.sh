@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: starts the servers the tests need on loopback (PostgreSQL, RabbitMQ, and
-# the scan test bed: DNS), runs CTest, and stops the servers whatever happens.
+# the scan test bed: DNS and web), runs CTest, and stops the servers whatever happens.
 #   tests/run-all.sh [BUILD_DIR] [extra ctest args...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,6 +10,7 @@ run_dir=$(mktemp -d /tmp/domainscan-test.XXXXXX)
 chmod 755 "$run_dir"
 
 cleanup() {
+  "$root/tests/testbed/web.sh" stop "$run_dir/web" || true
   "$root/tests/testbed/rabbitmq.sh" stop "$run_dir/rabbitmq" || true
   "$root/tests/testbed/dns.sh" stop "$run_dir/dns" || true
   "$root/tests/testbed/postgres.sh" stop "$run_dir/pg" || true
@@ -32,6 +33,10 @@ export DOMAINSCAN_TEST_POSTGRES_URL DOMAINSCAN_TEST_POSTGRES_CTL DOMAINSCAN_TEST
 echo "== starting the DNS test bed"
 eval "$("$root/tests/testbed/dns.sh" start "$run_dir/dns")"
 export DOMAINSCAN_TEST_DNS_SERVER DOMAINSCAN_TEST_SLOW_DNS_SERVER DOMAINSCAN_TEST_AUTH_DNS_SERVER
+
+echo "== starting the web test bed (nginx, certificates)"
+eval "$("$root/tests/testbed/web.sh" start "$run_dir/web")"
+export DOMAINSCAN_TEST_CA_FILE
 
 if ! wait "$rabbitmq_starter"; then
   echo "RabbitMQ did not start" >&2

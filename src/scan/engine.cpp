@@ -1,25 +1,120 @@
 #include "scan/engine.hpp"
 
 #include "scan/dns.hpp"
+#include "scan/tls.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 namespace domainscan::scan {
 
-std::string ScanReport::result_json() const {
-  return boost::json::serialize(boost::json::object{{"checks", checks}, {"findings", findings}});
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+std::vector<asio::ip::address> addresses_of(const json::object& dns) {
+  std::vector<asio::ip::address> out;
+  for (const char* key : {"a", "aaaa"}) {
+    const auto* list = dns.if_contains(key);
+    if (!list || !list->is_array()) continue;
+    for (const auto& v : list->as_array()) {
+      boost::system::error_code ec;
+      const auto a = asio::ip::make_address(std::string_view(v.as_string()), ec);
+      if (!ec) out.push_back(a);
+    }
+  }
+  return out;
 }
 
-ScanEngine::ScanEngine(boost::asio::any_io_executor executor, const Settings& settings)
-    : resolver_(std::move(executor), ResolverConfig{settings.dns_servers, settings.trust_anchor_file, settings.allow_suffixes}),
-      check_timeout_(settings.check_timeout) {}
+// A check bounded by a deadline of its own, on top of its per-operation timeouts: however
+// it misbehaves, it ends.
+asio::awaitable<CheckResult> bounded(Check& check, const ScanContext& context, std::chrono::milliseconds deadline) {
+  using namespace asio::experimental::awaitable_operators;
+  asio::steady_timer timer(co_await asio::this_coro::executor, deadline);
+  auto outcome = co_await (check.run(context) || timer.async_wait(asio::use_awaitable));
+  if (outcome.index() == 1) {
+    co_return check_error(fmt::format("the {} check did not finish within {} ms", check.name(), deadline.count()), true);
+  }
+  co_return std::get<0>(std::move(outcome));
+}
 
-boost::asio::awaitable<ScanReport> ScanEngine::scan(const std::string& domain) {
+}  // namespace
+
+std::string ScanReport::result_json() const {
+  return json::serialize(json::object{{"checks", checks}, {"findings", findings}});
+}
+
+ScanEngine::ScanEngine(asio::any_io_executor executor, const Settings& settings)
+    : executor_(executor),
+      resolver_(executor, ResolverConfig{settings.dns_servers, settings.trust_anchor_file, settings.allow_suffixes}),
+      policy_(settings.allow_targets), check_timeout_(settings.check_timeout) {
+  checks_.push_back(std::make_unique<TlsCheck>(executor, settings.ca_file));
+}
+
+asio::awaitable<std::vector<CheckResult>> ScanEngine::run_checks(const ScanContext& context) {
+  // Every check runs on one strand per scan: their results are collected without locks,
+  // and scans stay concurrent with each other.
+  auto strand = asio::make_strand(executor_);
+  std::vector<CheckResult> results(checks_.size());
+  std::size_t remaining = checks_.size();
+  asio::steady_timer all_done(strand, asio::steady_timer::time_point::max());
+  const auto deadline = check_timeout_ * 2 + std::chrono::seconds(5);
+  for (std::size_t i = 0; i < checks_.size(); ++i) {
+    asio::co_spawn(strand, bounded(*checks_[i], context, deadline),
+                   [&, i](std::exception_ptr error, CheckResult result) {
+                     if (error) {
+                       try {
+                         std::rethrow_exception(error);
+                       } catch (const std::exception& e) {
+                         spdlog::error("scan: the {} check of {} threw: {}", checks_[i]->name(), context.domain, e.what());
+                         result = check_error(fmt::format("internal error: {}", e.what()), false);
+                       }
+                     }
+                     results[i] = std::move(result);
+                     if (--remaining == 0) all_done.cancel();
+                   });
+  }
+  // Wait on the strand, where the completions run.
+  co_await asio::dispatch(strand, asio::use_awaitable);
+  if (remaining > 0) {
+    boost::system::error_code ec;
+    co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  co_return results;
+}
+
+asio::awaitable<ScanReport> ScanEngine::scan(const std::string& domain) {
   ScanReport report;
   const auto dns = co_await run_dns_check(resolver_, domain, check_timeout_);
   report.checks["dns"] = dns.json;
+  for (const auto& f : dns.findings) report.findings.push_back(f);
   report.nxdomain = dns.nxdomain;
-  report.every_check_unreachable = dns.network_failure;
+
+  bool reached_any = dns.json.at("status") == "ok";
+  bool failed_any = dns.network_failure;
+  if (dns.nxdomain) {
+    for (const auto& check : checks_) report.checks[check->name()] = check_skipped("the domain does not exist").json;
+  } else {
+    const ScanContext context{domain, addresses_of(dns.json), &dns.json, &policy_, check_timeout_};
+    auto results = co_await run_checks(context);
+    for (std::size_t i = 0; i < checks_.size(); ++i) {
+      auto& r = results[i];
+      reached_any |= r.json.at("status") == "ok";
+      failed_any |= r.network_failure;
+      for (auto& f : r.findings) report.findings.push_back(std::move(f));
+      report.checks[checks_[i]->name()] = std::move(r.json);
+    }
+  }
+  report.every_check_unreachable = failed_any && !reached_any;
   co_return report;
 }
 

@@ -1,8 +1,11 @@
 #pragma once
 // Runs the checks for one domain and assembles the result of ARCHITECTURE.md:
-// {"checks": {...}, "findings": [...]}. Checks run concurrently; one check's failure never
-// stops the others. (This engine runs the DNS check; the others come next.)
+// {"checks": {...}, "findings": [...]}. The DNS check runs first (the others need its
+// addresses and records); the other checks then run concurrently, each bounded by a
+// deadline, and one check's failure or exception never stops the others.
 #include "core/settings.hpp"
+#include "scan/check.hpp"
+#include "scan/target_policy.hpp"
 #include "scan/unbound_resolver.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -10,8 +13,10 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace domainscan::scan {
 
@@ -31,8 +36,13 @@ class ScanEngine {
   boost::asio::awaitable<ScanReport> scan(const std::string& domain);
 
  private:
+  boost::asio::awaitable<std::vector<CheckResult>> run_checks(const ScanContext& context);
+
+  boost::asio::any_io_executor executor_;
   UnboundResolver resolver_;
+  TargetPolicy policy_;
   std::chrono::milliseconds check_timeout_;
+  std::vector<std::unique_ptr<Check>> checks_;
 };
 
 }  // namespace domainscan::scan

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <thread>
 
 namespace domainscan::testing {
@@ -225,6 +226,24 @@ TEST(CommandLine, ScanPrintsTheDnsRecordsAsJsonAndText) {
   ASSERT_EQ(as_text.exit_status, 0) << as_text.err;
   EXPECT_NE(as_text.out.find("example.test"), std::string::npos) << as_text.out;
   EXPECT_NE(as_text.out.find("127.0.0.10"), std::string::npos) << as_text.out;
+}
+
+TEST(CommandLine, ScanReportsTheTlsCheckAndItsFindings) {
+  const char* ca = std::getenv("DOMAINSCAN_TEST_CA_FILE");
+  ASSERT_TRUE(ca) << "run the tests with `make test`";
+  const auto run = run_command({domainscan_binary(), "scan", "valid.web.test", "expired.web.test", "example.test",
+                                "--format", "json", "--allow-suffix", "test", "--dns-server", dns_server(),
+                                "--trust-anchor-file", "none", "--allow-target", "127.0.0.20/30",
+                                "--allow-target", "127.0.0.24/30", "--ca-file", ca, "--check-timeout", "3s"},
+                               60s);
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  const auto results = json::parse(run.out).as_array();
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].at("checks").at("tls").at("chain_valid"), true);
+  EXPECT_TRUE(results[0].at("findings").as_array().empty()) << json::serialize(results[0]);
+  EXPECT_EQ(results[1].at("findings").at(0).at("id"), "tls.certificate_expired");
+  // example.test is 127.0.0.10, outside the allowed ranges: not connected to.
+  EXPECT_EQ(results[2].at("checks").at("tls").at("status"), "skipped");
 }
 
 TEST(CommandLine, BadInputIsAClearErrorWithExitStatus2) {

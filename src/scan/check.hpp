@@ -1,0 +1,37 @@
+#pragma once
+// The interface every check after DNS implements (scan/tls.cpp, ...). The engine runs the
+// DNS check first, because the others need what it found (the addresses to connect to,
+// the TXT records), then runs the rest concurrently with the same ScanContext.
+#include "scan/check_result.hpp"
+#include "scan/target_policy.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace domainscan::scan {
+
+struct ScanContext {
+  std::string domain;
+  // The domain's addresses from the DNS check, IPv4 first. Checks connect to these, never
+  // to a fresh lookup (no DNS rebinding between the check and the connection).
+  std::vector<boost::asio::ip::address> addresses;
+  const boost::json::object* dns = nullptr;  // the DNS check's section of the result
+  const TargetPolicy* policy = nullptr;
+  std::chrono::milliseconds timeout{10'000};  // per network operation (--check-timeout)
+};
+
+class Check {
+ public:
+  virtual ~Check() = default;
+  virtual const char* name() const = 0;
+  // Never throws for what it finds: failures are CheckResult's "error" or "skipped". An
+  // exception is a bug, and the engine reports it as this check's error.
+  virtual boost::asio::awaitable<CheckResult> run(const ScanContext& context) = 0;
+};
+
+}  // namespace domainscan::scan

@@ -1,0 +1,247 @@
+#include "scan/tls.hpp"
+
+#include "core/time_format.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <fmt/format.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <memory>
+
+namespace domainscan::scan {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace json = boost::json;
+namespace ssl = asio::ssl;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr const char* kCheck = "tls";
+
+// RAII for the OpenSSL objects read here.
+struct X509Free {
+  void operator()(X509* x) const { X509_free(x); }
+};
+using X509Ptr = std::unique_ptr<X509, X509Free>;
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct GeneralNamesFree {
+  void operator()(GENERAL_NAMES* n) const { GENERAL_NAMES_free(n); }
+};
+
+std::string name_text(const X509_NAME* name) {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253);
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio.get(), &data);
+  return n > 0 ? std::string(data, static_cast<std::size_t>(n)) : std::string();
+}
+
+std::optional<TimePoint> asn1_time(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return std::nullopt;
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::from_time_t(timegm(&tm)));
+}
+
+json::array subject_alt_names(X509* cert) {
+  json::array out;
+  std::unique_ptr<GENERAL_NAMES, GeneralNamesFree> names(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+  if (!names) return out;
+  for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
+    const GENERAL_NAME* n = sk_GENERAL_NAME_value(names.get(), i);
+    if (n->type == GEN_DNS) {
+      const auto* s = n->d.dNSName;
+      out.emplace_back(std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                                   static_cast<std::size_t>(ASN1_STRING_length(s))));
+    } else if (n->type == GEN_IPADD) {
+      const auto* s = n->d.iPAddress;
+      const auto* d = ASN1_STRING_get0_data(s);
+      if (ASN1_STRING_length(s) == 4) {
+        out.emplace_back(asio::ip::address_v4({d[0], d[1], d[2], d[3]}).to_string());
+      } else if (ASN1_STRING_length(s) == 16) {
+        asio::ip::address_v6::bytes_type b{};
+        std::copy(d, d + 16, b.begin());
+        out.emplace_back(asio::ip::address_v6(b).to_string());
+      }
+    }
+  }
+  return out;
+}
+
+std::string key_text(X509* cert) {
+  const EVP_PKEY* key = X509_get0_pubkey(cert);
+  if (key == nullptr) return "unknown";
+  const char* type = EVP_PKEY_get0_type_name(key);
+  return fmt::format("{} {}", type ? type : "unknown", EVP_PKEY_get_bits(key));
+}
+
+// One TLS connection to address:443, bounded as a whole by `timeout`.
+struct Handshake {
+  std::optional<std::string> error;  // connect or handshake failure
+  bool unreachable = false;  // nothing answered (refused, timed out): a network failure
+  std::string protocol, cipher;
+  X509Ptr leaf;
+  long verify_result = X509_V_OK;
+};
+
+asio::awaitable<Handshake> handshake(asio::any_io_executor executor, ssl::context& ctx, const std::string& domain,
+                                     const asio::ip::address& address, std::chrono::milliseconds timeout) {
+  Handshake out;
+  ssl::stream<beast::tcp_stream> stream(executor, ctx);
+  // One deadline for connect and handshake together: a server that trickles bytes costs
+  // one timeout, not one per read.
+  beast::get_lowest_layer(stream).expires_after(timeout);
+  boost::system::error_code ec;
+  co_await beast::get_lowest_layer(stream).async_connect(tcp::endpoint(address, TlsCheck::kPort),
+                                                         asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    out.unreachable = true;
+    out.error = fmt::format("cannot connect to {} port {}: {}", address.to_string(), TlsCheck::kPort,
+                            ec == beast::error::timeout ? "timed out" : ec.message());
+    co_return out;
+  }
+  if (!SSL_set_tlsext_host_name(stream.native_handle(), domain.c_str())) {
+    out.error = "cannot set the server name (SNI)";
+    co_return out;
+  }
+  co_await stream.async_handshake(ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    // A server that accepts and never speaks TLS is as unreachable as one that refuses.
+    out.unreachable = ec == beast::error::timeout;
+    out.error = out.unreachable ? "TLS handshake timed out" : "TLS handshake failed: " + ec.message();
+    co_return out;
+  }
+  SSL* s = stream.native_handle();
+  out.protocol = SSL_get_version(s);
+  out.cipher = SSL_get_cipher_name(s);
+  out.leaf.reset(SSL_get1_peer_certificate(s));
+  out.verify_result = SSL_get_verify_result(s);
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(1));
+  co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));  // polite; errors do not matter
+  co_return out;
+}
+
+// A client context that completes every handshake it can, whatever the certificate: the
+// check reports the verification result instead of refusing to look.
+std::unique_ptr<ssl::context> make_context(const std::optional<std::string>& ca_file, std::optional<int> only_version) {
+  auto ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
+  ctx->set_default_verify_paths();
+  if (ca_file) ctx->load_verify_file(*ca_file);
+  ctx->set_verify_mode(ssl::verify_peer);
+  ctx->set_verify_callback([](bool, ssl::verify_context&) { return true; });
+  if (only_version) {
+    SSL_CTX* native = ctx->native_handle();
+    SSL_CTX_set_min_proto_version(native, *only_version);
+    SSL_CTX_set_max_proto_version(native, *only_version);
+    // OpenSSL 3 refuses TLS 1.0/1.1 at its default security level; to learn whether the
+    // server still accepts them, this probe must be willing to speak them.
+    SSL_CTX_set_security_level(native, 0);
+    SSL_CTX_set_cipher_list(native, "DEFAULT:@SECLEVEL=0");
+  }
+  return ctx;
+}
+
+}  // namespace
+
+TlsCheck::TlsCheck(asio::any_io_executor executor, std::optional<std::string> ca_file)
+    : executor_(std::move(executor)), ca_file_(std::move(ca_file)) {}
+
+asio::awaitable<CheckResult> TlsCheck::run(const ScanContext& context) {
+  if (context.addresses.empty()) co_return check_skipped("the domain has no address");
+  const auto& address = context.addresses.front();
+  if (auto refusal = context.policy ? context.policy->refusal(address) : std::nullopt) {
+    co_return check_skipped(*refusal);
+  }
+
+  auto main_ctx = make_context(ca_file_, std::nullopt);
+  auto v10 = make_context(ca_file_, TLS1_VERSION);
+  auto v11 = make_context(ca_file_, TLS1_1_VERSION);
+  auto v12 = make_context(ca_file_, TLS1_2_VERSION);
+  auto v13 = make_context(ca_file_, TLS1_3_VERSION);
+  using namespace asio::experimental::awaitable_operators;
+  const auto& d = context.domain;
+  const auto t = context.timeout;
+  auto [main, p10, p11, p12, p13] = co_await (
+      handshake(executor_, *main_ctx, d, address, t) && handshake(executor_, *v10, d, address, t) &&
+      handshake(executor_, *v11, d, address, t) && handshake(executor_, *v12, d, address, t) &&
+      handshake(executor_, *v13, d, address, t));
+
+  if (main.error) {
+    auto r = check_error(*main.error, main.unreachable);
+    if (!main.unreachable) r.add_finding(kCheck, "tls.handshake_failed", "high", *main.error);
+    co_return r;
+  }
+  CheckResult r;
+  auto& out = r.json;
+  out["status"] = "ok";
+  out["address"] = address.to_string();
+  out["protocol"] = main.protocol;
+  out["cipher"] = main.cipher;
+  out["protocols"] = json::object{
+      {"TLSv1.0", !p10.error}, {"TLSv1.1", !p11.error}, {"TLSv1.2", !p12.error}, {"TLSv1.3", !p13.error}};
+  if (!main.leaf) {
+    out["certificate"] = nullptr;
+    out["chain_valid"] = false;
+    out["hostname_match"] = false;
+    out["verify_error"] = "the server sent no certificate";
+    r.add_finding(kCheck, "tls.certificate_untrusted", "critical", "the server sent no certificate");
+    co_return r;
+  }
+
+  X509* leaf = main.leaf.get();
+  const auto not_before = asn1_time(X509_get0_notBefore(leaf));
+  const auto not_after = asn1_time(X509_get0_notAfter(leaf));
+  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  const long days_left =
+      not_after ? static_cast<long>(std::chrono::floor<std::chrono::days>(*not_after - now).count()) : 0;
+  out["certificate"] = json::object{
+      {"subject", name_text(X509_get_subject_name(leaf))},
+      {"issuer", name_text(X509_get_issuer_name(leaf))},
+      {"san", subject_alt_names(leaf)},
+      {"not_before", not_before ? json::value(to_rfc3339(*not_before)) : json::value(nullptr)},
+      {"not_after", not_after ? json::value(to_rfc3339(*not_after)) : json::value(nullptr)},
+      {"days_left", days_left},
+      {"key", key_text(leaf)},
+      {"signature_algorithm", OBJ_nid2ln(X509_get_signature_nid(leaf))},
+  };
+  const bool chain_valid = main.verify_result == X509_V_OK;
+  const bool hostname_match = X509_check_host(leaf, d.c_str(), d.size(), 0, nullptr) == 1;
+  out["chain_valid"] = chain_valid;
+  out["hostname_match"] = hostname_match;
+  out["verify_error"] =
+      chain_valid ? json::value(nullptr) : json::value(X509_verify_cert_error_string(main.verify_result));
+
+  // Findings, most severe first.
+  if (main.verify_result == X509_V_ERR_CERT_HAS_EXPIRED || (not_after && *not_after < now)) {
+    r.add_finding(kCheck, "tls.certificate_expired", "critical",
+                  fmt::format("the certificate expired on {}", not_after ? to_rfc3339(*not_after) : "?"));
+  } else if (!chain_valid) {
+    r.add_finding(kCheck, "tls.certificate_untrusted", "critical",
+                  fmt::format("the certificate is not trusted: {}", X509_verify_cert_error_string(main.verify_result)));
+  }
+  if (!hostname_match) {
+    r.add_finding(kCheck, "tls.hostname_mismatch", "high", fmt::format("the certificate is not valid for {}", d));
+  }
+  if (not_after && *not_after >= now && days_left < kExpiryWarningDays) {
+    r.add_finding(kCheck, "tls.certificate_expiring", "medium",
+                  fmt::format("the certificate expires in {} days", days_left));
+  }
+  if (!p10.error || !p11.error) {
+    r.add_finding(kCheck, "tls.legacy_protocol", "medium", "the server accepts TLS 1.0 or 1.1");
+  }
+  if (p13.error) r.add_finding(kCheck, "tls.no_tls13", "low", "the server does not offer TLS 1.3");
+  co_return r;
+}
+
+}  // namespace domainscan::scan

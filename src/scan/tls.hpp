@@ -1,0 +1,31 @@
+#pragma once
+// The TLS check (OpenSSL 3 over Asio): connects to port 443 of the domain's first allowed
+// address with SNI, and reports the negotiated protocol and cipher, the leaf certificate
+// (subject, issuer, SANs, validity, days left, key, signature algorithm), whether the chain
+// verifies against the system trust store plus --ca-file, whether the name matches, and
+// which of TLS 1.0-1.3 the server accepts (one handshake per version, in parallel).
+#include "scan/check.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <optional>
+#include <string>
+
+namespace domainscan::scan {
+
+class TlsCheck final : public Check {
+ public:
+  // Days before expiry from which a certificate is reported as expiring.
+  static constexpr int kExpiryWarningDays = 14;
+  static constexpr unsigned short kPort = 443;
+
+  TlsCheck(boost::asio::any_io_executor executor, std::optional<std::string> ca_file);
+  const char* name() const override { return "tls"; }
+  boost::asio::awaitable<CheckResult> run(const ScanContext& context) override;
+
+ private:
+  boost::asio::any_io_executor executor_;
+  std::optional<std::string> ca_file_;
+};
+
+}  // namespace domainscan::scan

@@ -1,0 +1,151 @@
+// The TLS check against the test bed's nginx (tests/testbed/web.sh): a valid certificate
+// from the test CA, an expired one, a self-signed one, one for another name, one about to
+// expire (EC, TLS 1.2 only), and a listener that never answers.
+#include "scan/tls.hpp"
+#include "support/testbed.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace domainscan::scan {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+std::string test_ca() {
+  const char* ca = std::getenv("DOMAINSCAN_TEST_CA_FILE");
+  if (ca == nullptr || *ca == '\0') throw std::runtime_error("DOMAINSCAN_TEST_CA_FILE is not set: run `make test`");
+  return ca;
+}
+
+const TargetPolicy kTestBedAllowed({parse_cidr("127.0.0.0/8")});
+
+struct Run {
+  CheckResult result;
+  bool finished = false;
+};
+
+Run check(const std::string& domain, const std::string& address, std::optional<std::string> ca = test_ca(),
+          const TargetPolicy& policy = kTestBedAllowed, std::chrono::milliseconds timeout = 3s) {
+  asio::io_context io;
+  TlsCheck tls(io.get_executor(), std::move(ca));
+  ScanContext context{domain, {}, nullptr, &policy, timeout};
+  if (!address.empty()) context.addresses.push_back(asio::ip::make_address(address));
+  Run run;
+  asio::co_spawn(io, tls.run(context), [&](std::exception_ptr e, CheckResult r) {
+    if (e) std::rethrow_exception(e);
+    run.result = std::move(r);
+    run.finished = true;
+  });
+  io.run_for(timeout * 3 + 10s);
+  return run;
+}
+
+std::vector<std::string> finding_ids(const CheckResult& r) {
+  std::vector<std::string> ids;
+  for (const auto& f : r.findings) ids.emplace_back(f.at("id").as_string());
+  return ids;
+}
+
+bool has(const std::vector<std::string>& ids, const std::string& id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+TEST(TlsCheck, AValidCertificateFromATrustedCa) {
+  const auto run = check("valid.web.test", "127.0.0.21");
+  ASSERT_TRUE(run.finished);
+  const auto& j = run.result.json;
+  ASSERT_EQ(j.at("status"), "ok") << json::serialize(j);
+  EXPECT_EQ(j.at("protocol"), "TLSv1.3");
+  EXPECT_FALSE(j.at("cipher").as_string().empty());
+  EXPECT_EQ(j.at("chain_valid"), true);
+  EXPECT_EQ(j.at("hostname_match"), true);
+  EXPECT_TRUE(j.at("verify_error").is_null());
+  const auto& cert = j.at("certificate");
+  EXPECT_EQ(cert.at("subject"), "CN=valid.web.test");
+  EXPECT_EQ(cert.at("issuer"), "CN=domainscan test CA");
+  EXPECT_EQ(cert.at("san"), json::array{"valid.web.test"});
+  EXPECT_EQ(cert.at("key"), "RSA 2048");
+  EXPECT_EQ(cert.at("signature_algorithm"), "sha256WithRSAEncryption");
+  EXPECT_GE(cert.at("days_left").as_int64(), 28);
+  EXPECT_EQ(j.at("protocols"), (json::object{{"TLSv1.0", false}, {"TLSv1.1", false}, {"TLSv1.2", true}, {"TLSv1.3", true}}));
+  EXPECT_TRUE(run.result.findings.empty()) << json::serialize(run.result.findings);
+}
+
+TEST(TlsCheck, AnExpiredCertificateIsCritical) {
+  const auto run = check("expired.web.test", "127.0.0.22");
+  ASSERT_TRUE(run.finished);
+  EXPECT_EQ(run.result.json.at("chain_valid"), false);
+  EXPECT_EQ(run.result.json.at("verify_error"), "certificate has expired");
+  EXPECT_LT(run.result.json.at("certificate").at("days_left").as_int64(), 0);
+  EXPECT_TRUE(has(finding_ids(run.result), "tls.certificate_expired"));
+  EXPECT_EQ(run.result.findings.at(0).at("severity"), "critical");
+}
+
+TEST(TlsCheck, ASelfSignedCertificateIsUntrusted) {
+  const auto run = check("selfsigned.web.test", "127.0.0.23");
+  ASSERT_TRUE(run.finished);
+  EXPECT_EQ(run.result.json.at("chain_valid"), false);
+  EXPECT_EQ(run.result.json.at("hostname_match"), true);
+  EXPECT_TRUE(has(finding_ids(run.result), "tls.certificate_untrusted"));
+}
+
+TEST(TlsCheck, ACertificateForAnotherNameDoesNotMatch) {
+  const auto run = check("wronghost.web.test", "127.0.0.24");
+  ASSERT_TRUE(run.finished);
+  EXPECT_EQ(run.result.json.at("chain_valid"), true);
+  EXPECT_EQ(run.result.json.at("hostname_match"), false);
+  const auto ids = finding_ids(run.result);
+  EXPECT_TRUE(has(ids, "tls.hostname_mismatch"));
+  EXPECT_FALSE(has(ids, "tls.certificate_untrusted"));
+}
+
+TEST(TlsCheck, ACertificateAboutToExpireAndAServerWithoutTls13) {
+  const auto run = check("soon.web.test", "127.0.0.26");
+  ASSERT_TRUE(run.finished);
+  const auto& j = run.result.json;
+  EXPECT_EQ(j.at("protocol"), "TLSv1.2");
+  EXPECT_EQ(j.at("protocols").at("TLSv1.3"), false);
+  EXPECT_EQ(j.at("certificate").at("key"), "EC 256");
+  EXPECT_LT(j.at("certificate").at("days_left").as_int64(), TlsCheck::kExpiryWarningDays);
+  const auto ids = finding_ids(run.result);
+  EXPECT_TRUE(has(ids, "tls.certificate_expiring"));
+  EXPECT_TRUE(has(ids, "tls.no_tls13"));
+}
+
+TEST(TlsCheck, WithoutTheTestCaTheValidCertificateIsUntrusted) {
+  const auto run = check("valid.web.test", "127.0.0.21", std::nullopt);  // the system trust store only
+  ASSERT_TRUE(run.finished);
+  EXPECT_EQ(run.result.json.at("chain_valid"), false);
+  EXPECT_TRUE(has(finding_ids(run.result), "tls.certificate_untrusted"));
+}
+
+TEST(TlsCheck, AServerThatNeverAnswersCostsOneTimeout) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto run = check("silent.web.test", "127.0.0.25", test_ca(), kTestBedAllowed, 1s);
+  ASSERT_TRUE(run.finished);
+  EXPECT_EQ(run.result.json.at("status"), "error");
+  EXPECT_TRUE(run.result.network_failure);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 8s);  // the probes run side by side
+}
+
+TEST(TlsCheck, NothingIsConnectedToUnlessThePolicyAllowsIt) {
+  const TargetPolicy default_policy;
+  for (const char* address : {"127.0.0.21", "::ffff:127.0.0.21", "10.0.0.1", "169.254.169.254"}) {
+    const auto run = check("valid.web.test", address, test_ca(), default_policy);
+    ASSERT_TRUE(run.finished);
+    EXPECT_EQ(run.result.json.at("status"), "skipped") << address;
+    EXPECT_NE(run.result.json.at("reason").as_string().find("--allow-target"), std::string::npos);
+  }
+  const auto none = check("valid.web.test", "");
+  EXPECT_EQ(none.result.json.at("status"), "skipped");
+}
+
+}  // namespace
+}  // namespace domainscan::scan

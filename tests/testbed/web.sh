@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The web half of the test bed, on loopback only (needs root: it listens on ports 80/443):
+#   a test CA and certificates made by openssl at start-up, nginx serving them on the
+#   addresses that tests/testbed/zones/web.test.zone gives each name, and a listener that
+#   accepts connections and never answers.
+#     127.0.0.21  valid.web.test        certificate from the test CA; HTTP redirects to HTTPS
+#     127.0.0.22  expired.web.test      certificate from the test CA, expired
+#     127.0.0.23  selfsigned.web.test   self-signed certificate
+#     127.0.0.24  wronghost.web.test    certificate for other.web.test
+#     127.0.0.25  silent.web.test       accepts on 443 and 80, never answers
+#     127.0.0.26  soon.web.test         EC certificate expiring in 10 days, TLS 1.2 only
+# web.sh start DIR  -> prints DOMAINSCAN_TEST_CA_FILE=... (the test CA, for --ca-file)
+# web.sh stop DIR
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+action=$1
+dir=$2
+
+make_certificates() {
+  local t=$dir/tls
+  mkdir -p "$t/ca-db"
+  cd "$t"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=domainscan test CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout ca.key -out ca.pem 2>/dev/null
+  touch ca-db/index.txt
+  echo 1000 >ca-db/serial
+  cat >ca.cnf <<CNF
+[ca]
+default_ca = test
+[test]
+database = $t/ca-db/index.txt
+serial = $t/ca-db/serial
+new_certs_dir = $t/ca-db
+certificate = $t/ca.pem
+private_key = $t/ca.key
+default_md = sha256
+policy = any
+copy_extensions = copy
+unique_subject = no
+[any]
+commonName = supplied
+CNF
+  # leaf NAME CN KEYTYPE START END: a certificate from the test CA for CN (and SAN CN)
+  leaf() {
+    local name=$1 cn=$2 keyopt=$3 start=$4 end=$5
+    openssl req -new -newkey "$keyopt" -nodes -subj "/CN=$cn" -addext "subjectAltName=DNS:$cn" \
+      -addext "extendedKeyUsage=serverAuth" -keyout "$name.key" -out "$name.csr" 2>/dev/null
+    openssl ca -batch -config ca.cnf -in "$name.csr" -out "$name.pem" -startdate "$start" -enddate "$end" \
+      >/dev/null 2>&1
+  }
+  local now_minus_1d in_30d in_10d
+  now_minus_1d=$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)
+  in_30d=$(date -u -d '+30 days' +%Y%m%d%H%M%SZ)
+  in_10d=$(date -u -d '+10 days' +%Y%m%d%H%M%SZ)
+  leaf valid valid.web.test rsa:2048 "$now_minus_1d" "$in_30d"
+  leaf expired expired.web.test rsa:2048 20240101000000Z 20240201000000Z
+  leaf wronghost other.web.test rsa:2048 "$now_minus_1d" "$in_30d"
+  leaf soon soon.web.test ec:<(openssl ecparam -name prime256v1) "$now_minus_1d" "$in_10d"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=selfsigned.web.test" \
+    -addext "subjectAltName=DNS:selfsigned.web.test" -keyout selfsigned.key -out selfsigned.pem 2>/dev/null
+  chmod 644 ./*.key
+  cd - >/dev/null
+}
+
+tls_server() {  # ADDRESS NAME CERT [extra directives]
+  cat <<CONF
+  server {
+    listen $1:443 ssl;
+    server_name $2;
+    ssl_certificate $dir/tls/$3.pem;
+    ssl_certificate_key $dir/tls/$3.key;
+    $4
+    location / { return 200 "$2\n"; }
+  }
+CONF
+}
+
+case $action in
+  start)
+    mkdir -p "$dir/tmp"
+    chmod 755 "$dir" "$dir/tmp"
+    make_certificates
+    {
+      echo "worker_processes 1;"
+      echo "pid $dir/nginx.pid;"
+      echo "error_log $dir/error.log warn;"
+      echo "events { worker_connections 512; }"
+      echo "http {"
+      echo "  access_log off;"
+      echo "  ssl_protocols TLSv1.2 TLSv1.3;"
+      for t in client_body proxy fastcgi uwsgi scgi; do echo "  ${t}_temp_path $dir/tmp/$t;"; done
+      tls_server 127.0.0.21 valid.web.test valid \
+        'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;'
+      echo "  server { listen 127.0.0.21:80; return 301 https://valid.web.test\$request_uri; }"
+      tls_server 127.0.0.22 expired.web.test expired ""
+      tls_server 127.0.0.23 selfsigned.web.test selfsigned ""
+      tls_server 127.0.0.24 wronghost.web.test wronghost ""
+      tls_server 127.0.0.26 soon.web.test soon "ssl_protocols TLSv1.2;"
+      echo "}"
+    } >"$dir/nginx.conf"
+    nginx -c "$dir/nginx.conf" -p "$dir"
+    nohup python3 "$here/silent-listener.py" 127.0.0.25 443 80 >"$dir/silent.log" 2>&1 &
+    echo $! >"$dir/silent.pid"
+    for _ in $(seq 1 50); do
+      if curl -s --max-time 1 --cacert "$dir/tls/ca.pem" --resolve valid.web.test:443:127.0.0.21 \
+        https://valid.web.test/ >/dev/null && (: </dev/tcp/127.0.0.25/443) 2>/dev/null; then
+        echo "DOMAINSCAN_TEST_CA_FILE=$dir/tls/ca.pem"
+        exit 0
+      fi
+      sleep 0.1
+    done
+    echo "web.sh: nginx did not answer; see $dir/error.log" >&2
+    exit 1
+    ;;
+  stop)
+    [[ -f $dir/nginx.pid ]] && nginx -c "$dir/nginx.conf" -p "$dir" -s stop 2>/dev/null || true
+    [[ -f $dir/silent.pid ]] && kill "$(cat "$dir/silent.pid")" 2>/dev/null || true
+    ;;
+  *) echo "usage: $0 start DIR | stop DIR" >&2; exit 2 ;;
+esac
