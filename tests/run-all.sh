@@ -17,6 +17,9 @@ cleanup() {
   rm -rf "$run_dir"
 }
 trap cleanup EXIT
+# An interrupted run (Ctrl-C, a CI timeout) still stops every server: exit, and let the
+# EXIT trap run once, to the end.
+trap 'exit 130' INT TERM
 
 # RabbitMQ takes the longest to start: it boots in the background meanwhile.
 echo "== starting RabbitMQ"
@@ -31,11 +34,14 @@ DOMAINSCAN_TEST_POSTGRES_DIR="$run_dir/pg"
 export DOMAINSCAN_TEST_POSTGRES_URL DOMAINSCAN_TEST_POSTGRES_CTL DOMAINSCAN_TEST_POSTGRES_DIR
 
 echo "== starting the DNS test bed"
-eval "$("$root/tests/testbed/dns.sh" start "$run_dir/dns")"
+# (Captured first: a failing start must stop the run, which `eval "$(...)"` would hide.)
+dns_env=$("$root/tests/testbed/dns.sh" start "$run_dir/dns")
+eval "$dns_env"
 export DOMAINSCAN_TEST_DNS_SERVER DOMAINSCAN_TEST_SLOW_DNS_SERVER DOMAINSCAN_TEST_AUTH_DNS_SERVER
 
 echo "== starting the web test bed (nginx, certificates)"
-eval "$("$root/tests/testbed/web.sh" start "$run_dir/web")"
+web_env=$("$root/tests/testbed/web.sh" start "$run_dir/web")
+eval "$web_env"
 export DOMAINSCAN_TEST_CA_FILE
 
 if ! wait "$rabbitmq_starter"; then

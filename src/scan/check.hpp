@@ -4,6 +4,7 @@
 // the TXT records), then runs the rest concurrently with the same ScanContext.
 #include "scan/check_result.hpp"
 #include "scan/target_policy.hpp"
+#include "scan/unbound_resolver.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -22,6 +23,9 @@ struct ScanContext {
   std::vector<boost::asio::ip::address> addresses;
   const boost::json::object* dns = nullptr;  // the DNS check's section of the result
   const TargetPolicy* policy = nullptr;
+  // For names other than the domain that a check must reach (a redirect's host, the
+  // MTA-STS policy host): looked up once, and the address found is the one connected to.
+  UnboundResolver* resolver = nullptr;
   std::chrono::milliseconds timeout{10'000};  // per network operation (--check-timeout)
 };
 

@@ -11,8 +11,8 @@ namespace {
 
 namespace json = boost::json;
 
-// RR type numbers (IANA "Resource Record (RR) TYPEs").
-constexpr int kA = 1, kNS = 2, kSOA = 6, kMX = 15, kTXT = 16, kAAAA = 28, kCAA = 257;
+constexpr int kA = rrtype::A, kNS = rrtype::NS, kSOA = rrtype::SOA, kMX = rrtype::MX, kTXT = rrtype::TXT,
+              kAAAA = rrtype::AAAA, kCAA = rrtype::CAA;
 
 const char* rcode_name(int rcode) {
   switch (rcode) {

@@ -7,6 +7,15 @@
 #include <string_view>
 #include <vector>
 
+namespace domainscan::scan {
+
+// RR type numbers (IANA "Resource Record (RR) TYPEs") of the records the checks ask for.
+namespace rrtype {
+inline constexpr int A = 1, NS = 2, CNAME = 5, SOA = 6, MX = 15, TXT = 16, AAAA = 28, CAA = 257;
+}  // namespace rrtype
+
+}  // namespace domainscan::scan
+
 namespace domainscan::scan::rdata {
 
 struct Mx {

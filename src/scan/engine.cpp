@@ -1,10 +1,10 @@
 #include "scan/engine.hpp"
 
 #include "scan/dns.hpp"
+#include "scan/http.hpp"
 #include "scan/tls.hpp"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -58,12 +58,19 @@ ScanEngine::ScanEngine(asio::any_io_executor executor, const Settings& settings)
       resolver_(executor, ResolverConfig{settings.dns_servers, settings.trust_anchor_file, settings.allow_suffixes}),
       policy_(settings.allow_targets), check_timeout_(settings.check_timeout) {
   checks_.push_back(std::make_unique<TlsCheck>(executor, settings.ca_file));
+  checks_.push_back(std::make_unique<HttpCheck>(executor));
 }
 
 asio::awaitable<std::vector<CheckResult>> ScanEngine::run_checks(const ScanContext& context) {
-  // Every check runs on one strand per scan: their results are collected without locks,
-  // and scans stay concurrent with each other.
+  // The checks, their completions and the collecting coroutine all run on one strand per
+  // scan: the results and the count are shared without locks, and the collector cannot
+  // return while a completion is still touching them. Scans stay concurrent with each other.
   auto strand = asio::make_strand(executor_);
+  co_return co_await asio::co_spawn(strand, collect_checks(strand, context), asio::use_awaitable);
+}
+
+asio::awaitable<std::vector<CheckResult>> ScanEngine::collect_checks(asio::strand<asio::any_io_executor> strand,
+                                                                     const ScanContext& context) {
   std::vector<CheckResult> results(checks_.size());
   std::size_t remaining = checks_.size();
   asio::steady_timer all_done(strand, asio::steady_timer::time_point::max());
@@ -83,8 +90,6 @@ asio::awaitable<std::vector<CheckResult>> ScanEngine::run_checks(const ScanConte
                      if (--remaining == 0) all_done.cancel();
                    });
   }
-  // Wait on the strand, where the completions run.
-  co_await asio::dispatch(strand, asio::use_awaitable);
   if (remaining > 0) {
     boost::system::error_code ec;
     co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -104,7 +109,7 @@ asio::awaitable<ScanReport> ScanEngine::scan(const std::string& domain) {
   if (dns.nxdomain) {
     for (const auto& check : checks_) report.checks[check->name()] = check_skipped("the domain does not exist").json;
   } else {
-    const ScanContext context{domain, addresses_of(dns.json), &dns.json, &policy_, check_timeout_};
+    const ScanContext context{domain, addresses_of(dns.json), &dns.json, &policy_, &resolver_, check_timeout_};
     auto results = co_await run_checks(context);
     for (std::size_t i = 0; i < checks_.size(); ++i) {
       auto& r = results[i];

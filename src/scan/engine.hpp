@@ -10,6 +10,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
@@ -37,6 +38,8 @@ class ScanEngine {
 
  private:
   boost::asio::awaitable<std::vector<CheckResult>> run_checks(const ScanContext& context);
+  boost::asio::awaitable<std::vector<CheckResult>> collect_checks(
+      boost::asio::strand<boost::asio::any_io_executor> strand, const ScanContext& context);
 
   boost::asio::any_io_executor executor_;
   UnboundResolver resolver_;

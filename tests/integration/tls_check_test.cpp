@@ -35,7 +35,7 @@ Run check(const std::string& domain, const std::string& address, std::optional<s
           const TargetPolicy& policy = kTestBedAllowed, std::chrono::milliseconds timeout = 3s) {
   asio::io_context io;
   TlsCheck tls(io.get_executor(), std::move(ca));
-  ScanContext context{domain, {}, nullptr, &policy, timeout};
+  ScanContext context{domain, {}, nullptr, &policy, nullptr, timeout};
   if (!address.empty()) context.addresses.push_back(asio::ip::make_address(address));
   Run run;
   asio::co_spawn(io, tls.run(context), [&](std::exception_ptr e, CheckResult r) {

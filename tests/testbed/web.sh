@@ -9,6 +9,11 @@
 #     127.0.0.24  wronghost.web.test    certificate for other.web.test
 #     127.0.0.25  silent.web.test       accepts on 443 and 80, never answers
 #     127.0.0.26  soon.web.test         EC certificate expiring in 10 days, TLS 1.2 only
+#     127.0.0.27  plain.web.test        HTTP only, no security headers, a cookie without flags
+#     127.0.0.28  loop.web.test         HTTP redirects / -> /a -> /b -> /a
+#     127.0.0.29  ssrf.web.test         HTTP redirects to http://10.0.0.1/ (must not be followed)
+#     127.0.0.31  big.web.test          HTTP, a 3 MiB body
+#     127.0.0.32  chain.web.test        HTTP redirects without end, each to a new URL
 # web.sh start DIR  -> prints DOMAINSCAN_TEST_CA_FILE=... (the test CA, for --ca-file)
 # web.sh stop DIR
 set -euo pipefail
@@ -78,8 +83,10 @@ CONF
 
 case $action in
   start)
-    mkdir -p "$dir/tmp"
-    chmod 755 "$dir" "$dir/tmp"
+    mkdir -p "$dir/tmp" "$dir/www"
+    chmod 755 "$dir" "$dir/tmp" "$dir/www"
+    head -c 3145728 /dev/zero >"$dir/www/big.bin"
+    chmod 644 "$dir/www/big.bin"
     make_certificates
     {
       echo "worker_processes 1;"
@@ -90,9 +97,21 @@ case $action in
       echo "  access_log off;"
       echo "  ssl_protocols TLSv1.2 TLSv1.3;"
       for t in client_body proxy fastcgi uwsgi scgi; do echo "  ${t}_temp_path $dir/tmp/$t;"; done
-      tls_server 127.0.0.21 valid.web.test valid \
-        'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;'
+      tls_server 127.0.0.21 valid.web.test valid '
+    add_header Strict-Transport-Security "max-age=31536000; includeSubDomains; preload" always;
+    add_header Content-Security-Policy "default-src '"'"'self'"'"'" always;
+    add_header X-Frame-Options DENY always;
+    add_header X-Content-Type-Options nosniff always;
+    add_header Referrer-Policy no-referrer always;
+    add_header Permissions-Policy "geolocation=()" always;
+    add_header Set-Cookie "session=1; Secure; HttpOnly; SameSite=Lax" always;'
       echo "  server { listen 127.0.0.21:80; return 301 https://valid.web.test\$request_uri; }"
+      echo "  server { listen 127.0.0.27:80; location / { add_header Set-Cookie \"tracking=1\"; return 200 \"plain\\n\"; } }"
+      echo "  server { listen 127.0.0.28:80; location = / { return 302 /a; } location = /a { return 302 /b; }"
+      echo "           location = /b { return 302 /a; } }"
+      echo "  server { listen 127.0.0.29:80; return 302 http://10.0.0.1/; }"
+      echo "  server { listen 127.0.0.31:80; root $dir/www; location / { try_files /big.bin =404; } }"
+      echo "  server { listen 127.0.0.32:80; location = / { return 302 /c; } location ~ ^/(c+)\$ { return 302 /\$1c; } }"
       tls_server 127.0.0.22 expired.web.test expired ""
       tls_server 127.0.0.23 selfsigned.web.test selfsigned ""
       tls_server 127.0.0.24 wronghost.web.test wronghost ""

@@ -1,0 +1,268 @@
+#include "scan/http.hpp"
+
+#include "scan/dns_rdata.hpp"
+#include "scan/http_fetch.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+namespace domainscan::scan {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+namespace urls = boost::urls;
+
+namespace {
+
+constexpr const char* kCheck = "http";
+
+// The headers reported, and the finding for each that is missing.
+struct SecurityHeader {
+  const char* name;  // lower case
+  const char* severity;
+};
+constexpr SecurityHeader kSecurityHeaders[] = {
+    {"content-security-policy", "low"}, {"x-frame-options", "low"},   {"x-content-type-options", "low"},
+    {"referrer-policy", "info"},         {"permissions-policy", "info"},
+};
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+}
+
+// Splits on ';' and calls f(name, value) for each "name[=value]" part, trimmed.
+template <class F>
+void for_each_directive(std::string_view s, F f) {
+  while (!s.empty()) {
+    const auto semi = s.find(';');
+    const auto part = trim(s.substr(0, semi));
+    const auto eq = part.find('=');
+    f(trim(part.substr(0, eq)), eq == std::string_view::npos ? std::string_view{} : trim(part.substr(eq + 1)));
+    if (semi == std::string_view::npos) break;
+    s.remove_prefix(semi + 1);
+  }
+}
+
+// One followed chain of requests.
+struct Chain {
+  json::array hops;                    // {"url", "status"} per response
+  std::optional<HttpFetchResult> last; // the final response
+  std::string final_url;
+  std::optional<std::string> error;    // why the chain ended without a final response
+  bool unreachable = false;            // the first request found nobody there
+  bool loop = false, too_many = false;
+  std::optional<std::string> refused;  // a hop's address the policy refused
+};
+
+// The address to connect to for `host`: the domain's own (from the DNS check), an IP
+// literal, or a fresh lookup for another name; each through the policy.
+asio::awaitable<std::variant<asio::ip::address, std::string>> address_for(const ScanContext& ctx,
+                                                                          const urls::url_view& url) {
+  std::vector<asio::ip::address> candidates;
+  const std::string host(url.encoded_host());
+  if (url.host_type() == urls::host_type::ipv4 || url.host_type() == urls::host_type::ipv6) {
+    boost::system::error_code ec;
+    auto literal = asio::ip::make_address(std::string(url.encoded_host_address()), ec);
+    if (ec) co_return std::string("bad address in URL");
+    candidates.push_back(literal);
+  } else if (iequals(host, ctx.domain)) {
+    candidates = ctx.addresses;
+  } else if (ctx.resolver) {
+    for (const int type : {rrtype::A, rrtype::AAAA}) {
+      const auto answer = co_await ctx.resolver->query(host, type, ctx.timeout);
+      for (const auto& rd : answer.rdata) {
+        candidates.push_back(asio::ip::make_address(type == rrtype::A ? rdata::a(rd) : rdata::aaaa(rd)));
+      }
+      if (!candidates.empty()) break;
+    }
+  }
+  if (candidates.empty()) co_return fmt::format("{} has no address", host);
+  if (ctx.policy) {
+    if (auto refusal = ctx.policy->refusal(candidates.front())) co_return *refusal;
+  }
+  co_return candidates.front();
+}
+
+asio::awaitable<Chain> follow(asio::any_io_executor executor, const ScanContext& ctx, std::string start) {
+  Chain chain;
+  std::set<std::string> seen;
+  urls::url url = urls::parse_uri(start).value();
+  for (int hop = 0;; ++hop) {
+    if (hop > HttpCheck::kMaxRedirects) {
+      chain.too_many = true;
+      chain.error = fmt::format("more than {} redirects", HttpCheck::kMaxRedirects);
+      co_return chain;
+    }
+    const std::string here(url.buffer());
+    seen.insert(here);
+    const auto address = co_await address_for(ctx, url);
+    if (const auto* why = std::get_if<std::string>(&address)) {
+      chain.refused = *why;
+      chain.error = fmt::format("not following {}: {}", here, *why);
+      co_return chain;
+    }
+    auto res = co_await http_fetch(executor, url, std::get<asio::ip::address>(address), ctx.timeout, HttpCheck::kMaxBody);
+    if (res.error) {
+      chain.error = fmt::format("{}: {}", here, *res.error);
+      chain.unreachable = hop == 0 && res.unreachable;
+      co_return chain;
+    }
+    chain.hops.push_back(json::object{{"url", here}, {"status", res.status}});
+    const auto location = res.header("location");
+    if (res.status >= 300 && res.status < 400 && location) {
+      auto ref = urls::parse_uri_reference(*location);
+      urls::url next = url;
+      if (!ref || !next.resolve(*ref) || (next.scheme() != "http" && next.scheme() != "https")) {
+        chain.error = fmt::format("{}: unusable redirect to '{}'", here, *location);
+        co_return chain;
+      }
+      next.remove_fragment();
+      if (seen.contains(std::string(next.buffer()))) {
+        chain.loop = true;
+        chain.error = fmt::format("redirect loop at {}", std::string(next.buffer()));
+        co_return chain;
+      }
+      url = std::move(next);
+      continue;
+    }
+    chain.final_url = here;
+    chain.last = std::move(res);
+    co_return chain;
+  }
+}
+
+}  // namespace
+
+json::object parse_hsts(std::string_view header) {
+  json::object out{{"max_age", nullptr}, {"include_subdomains", false}, {"preload", false}};
+  for_each_directive(header, [&](std::string_view name, std::string_view value) {
+    if (iequals(name, "max-age")) {
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+      long n = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (ec == std::errc{} && end == value.data() + value.size()) out["max_age"] = n;
+    } else if (iequals(name, "includeSubDomains")) {
+      out["include_subdomains"] = true;
+    } else if (iequals(name, "preload")) {
+      out["preload"] = true;
+    }
+  });
+  return out;
+}
+
+json::object parse_set_cookie(std::string_view header) {
+  json::object out{{"name", ""}, {"secure", false}, {"http_only", false}, {"same_site", nullptr}};
+  bool first = true;
+  for_each_directive(header, [&](std::string_view name, std::string_view value) {
+    if (first) {
+      out["name"] = std::string(name);
+      first = false;
+    } else if (iequals(name, "secure")) {
+      out["secure"] = true;
+    } else if (iequals(name, "httponly")) {
+      out["http_only"] = true;
+    } else if (iequals(name, "samesite")) {
+      out["same_site"] = std::string(value);
+    }
+  });
+  return out;
+}
+
+asio::awaitable<CheckResult> HttpCheck::run(const ScanContext& ctx) {
+  if (ctx.addresses.empty()) co_return check_skipped("the domain has no address");
+  if (auto refusal = ctx.policy ? ctx.policy->refusal(ctx.addresses.front()) : std::nullopt) {
+    co_return check_skipped(*refusal);
+  }
+  using namespace asio::experimental::awaitable_operators;
+  auto [plain, secure] = co_await (follow(executor_, ctx, fmt::format("http://{}/", ctx.domain)) &&
+                                   follow(executor_, ctx, fmt::format("https://{}/", ctx.domain)));
+
+  // What went wrong along either chain is worth saying whether or not anything answered.
+  const auto add_chain_findings = [&](CheckResult& r) {
+    for (const auto* chain : {&plain, &secure}) {
+      if (chain->loop) r.add_finding(kCheck, "http.redirect_loop", "medium", *chain->error);
+      if (chain->too_many) r.add_finding(kCheck, "http.too_many_redirects", "medium", *chain->error);
+      if (chain->refused) r.add_finding(kCheck, "http.redirect_refused", "medium", *chain->error);
+    }
+  };
+  if (!plain.last && !secure.last) {
+    auto r = check_error(fmt::format("no HTTP answer: {}; no HTTPS answer: {}", plain.error.value_or("?"),
+                                     secure.error.value_or("?")),
+                         plain.unreachable && secure.unreachable);
+    r.json["redirects"] = plain.hops;
+    r.json["https_redirects"] = secure.hops;
+    add_chain_findings(r);
+    co_return r;
+  }
+
+  CheckResult r;
+  auto& out = r.json;
+  out["status"] = "ok";
+  const bool redirects_to_https = plain.last && plain.final_url.starts_with("https://");
+  out["redirects_to_https"] = redirects_to_https;
+  out["redirects"] = plain.hops;
+  out["https_redirects"] = secure.hops;
+  const auto& final_chain = secure.last ? secure : plain;
+  const auto& final_res = *final_chain.last;
+  out["final_url"] = final_chain.final_url;
+  out["final_status"] = final_res.status;
+  out["http_error"] = plain.error ? json::value(*plain.error) : json::value(nullptr);
+  out["https_error"] = secure.error ? json::value(*secure.error) : json::value(nullptr);
+
+  // HSTS counts only over HTTPS (RFC 6797 8.1).
+  const auto hsts = secure.last ? secure.last->header("strict-transport-security") : std::nullopt;
+  out["hsts"] = hsts ? json::value(parse_hsts(*hsts)) : json::value(nullptr);
+  json::object headers;
+  for (const auto& h : kSecurityHeaders) {
+    const auto v = final_res.header(h.name);
+    headers[h.name] = v ? json::value(*v) : json::value(nullptr);
+  }
+  out["headers"] = std::move(headers);
+  json::array cookies;
+  for (const auto& [name, value] : final_res.headers) {
+    if (name == "set-cookie") cookies.push_back(parse_set_cookie(value));
+  }
+  out["cookies"] = cookies;
+
+  // Findings.
+  if (!secure.last) {
+    r.add_finding(kCheck, "http.no_https", "high",
+                  fmt::format("the site does not answer over HTTPS ({})", secure.error.value_or("?")));
+  } else if (!hsts) {
+    r.add_finding(kCheck, "http.hsts_missing", "medium", "HTTPS responses carry no Strict-Transport-Security header");
+  } else if (const auto* age = out["hsts"].at("max_age").if_int64(); !age || *age < kMinHstsMaxAge) {
+    r.add_finding(kCheck, "http.hsts_short", "low", "HSTS max-age is shorter than 180 days");
+  }
+  if (plain.last && !redirects_to_https) {
+    r.add_finding(kCheck, "http.no_redirect_to_https", "medium", "http:// does not redirect to https://");
+  }
+  add_chain_findings(r);
+  for (const auto& h : kSecurityHeaders) {
+    if (out["headers"].at(h.name).is_null()) {
+      r.add_finding(kCheck, fmt::format("http.missing_{}", h.name), h.severity, fmt::format("no {} header", h.name));
+    }
+  }
+  for (const auto& c : cookies) {
+    const auto& o = c.as_object();
+    if (secure.last && (!o.at("secure").as_bool() || !o.at("http_only").as_bool())) {
+      r.add_finding(kCheck, "http.insecure_cookie", "low",
+                    fmt::format("cookie {} lacks Secure or HttpOnly", std::string_view(o.at("name").as_string())));
+    }
+  }
+  co_return r;
+}
+
+}  // namespace domainscan::scan

@@ -1,0 +1,126 @@
+#include "scan/http_fetch.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace domainscan::scan {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr const char* kUserAgent = "domainscan/1 (+https://github.com/domainscan)";
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool is_network_failure(const boost::system::error_code& ec) {
+  return ec == beast::error::timeout || ec == asio::error::connection_refused || ec == asio::error::host_unreachable ||
+         ec == asio::error::network_unreachable || ec == asio::error::connection_reset ||
+         ec == asio::error::timed_out;
+}
+
+std::string describe(const boost::system::error_code& ec) {
+  return ec == beast::error::timeout ? std::string("timed out") : ec.message();
+}
+
+// Sends the request and reads the answer on any stream (plain or TLS).
+template <class Stream>
+asio::awaitable<void> exchange(Stream& stream, const boost::urls::url_view& url, std::size_t max_body,
+                               HttpFetchResult& out) {
+  http::request<http::empty_body> req{http::verb::get, url.encoded_target().empty() ? "/" : url.encoded_target(), 11};
+  req.set(http::field::host, url.encoded_host_and_port());
+  req.set(http::field::user_agent, kUserAgent);
+  req.set(http::field::accept, "*/*");
+  req.set(http::field::connection, "close");
+  boost::system::error_code ec;
+  co_await http::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    out.error = "sending the request failed: " + describe(ec);
+    out.unreachable = is_network_failure(ec);
+    co_return;
+  }
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(kMaxHttpHeaderBytes));
+  parser.body_limit(max_body);
+  co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec == http::error::body_limit) {
+    out.body_truncated = true;  // the header is complete; the rest of the body is not wanted
+  } else if (ec && !(parser.is_header_done() && (ec == asio::error::eof || ec == ssl::error::stream_truncated))) {
+    out.error = "reading the response failed: " + describe(ec);
+    out.unreachable = is_network_failure(ec);
+    co_return;
+  }
+  if (!parser.is_header_done()) {
+    out.error = "no complete response header";
+    co_return;
+  }
+  const auto& res = parser.get();
+  out.status = static_cast<int>(res.result_int());
+  for (const auto& field : res) out.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+  out.body = res.body().substr(0, max_body);
+}
+
+}  // namespace
+
+std::optional<std::string> HttpFetchResult::header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k == name) return v;
+  }
+  return std::nullopt;
+}
+
+asio::awaitable<HttpFetchResult> http_fetch(asio::any_io_executor executor, const boost::urls::url_view& url,
+                                            const asio::ip::address& address, std::chrono::milliseconds timeout,
+                                            std::size_t max_body) {
+  HttpFetchResult out;
+  const bool https = url.scheme() == "https";
+  const auto port = url.has_port() ? url.port_number() : static_cast<std::uint16_t>(https ? 443 : 80);
+  const std::string host(url.encoded_host());
+
+  beast::tcp_stream tcp(executor);
+  // One deadline for the whole exchange: a server that trickles costs one timeout.
+  tcp.expires_after(timeout);
+  boost::system::error_code ec;
+  co_await tcp.async_connect(tcp::endpoint(address, port), asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    out.error = fmt::format("cannot connect to {} port {}: {}", address.to_string(), port, describe(ec));
+    out.unreachable = true;
+    co_return out;
+  }
+  if (!https) {
+    co_await exchange(tcp, url, max_body, out);
+    co_return out;
+  }
+  ssl::context ctx(ssl::context::tls_client);
+  ctx.set_verify_mode(ssl::verify_none);
+  ssl::stream<beast::tcp_stream> stream(std::move(tcp), ctx);
+  if (!SSL_set_tlsext_host_name(stream.native_handle(), host.c_str())) {
+    out.error = "cannot set the server name (SNI)";
+    co_return out;
+  }
+  co_await stream.async_handshake(ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    out.error = "TLS handshake failed: " + describe(ec);
+    out.unreachable = ec == beast::error::timeout;
+    co_return out;
+  }
+  co_await exchange(stream, url, max_body, out);
+  co_return out;
+}
+
+}  // namespace domainscan::scan

@@ -1,0 +1,38 @@
+#pragma once
+// One HTTP or HTTPS GET to a given address (never a fresh lookup), bounded as a whole by a
+// timeout and in size: what the HTTP check and the MTA-STS policy fetch both need. HTTPS
+// certificates are not verified here (the TLS check reports on them); SNI is sent.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/url/url_view.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace domainscan::scan {
+
+struct HttpFetchResult {
+  std::optional<std::string> error;  // no response: connect, TLS or protocol failure, timeout
+  bool unreachable = false;          // the error is a network failure (refused, timed out)
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;  // names in lower case, in order
+  std::string body;                  // at most max_body bytes
+  bool body_truncated = false;
+
+  // The first value of a header, or nullopt.
+  std::optional<std::string> header(std::string_view lower_case_name) const;
+};
+
+// The most header bytes read; a larger header is an error.
+inline constexpr std::size_t kMaxHttpHeaderBytes = 64 * 1024;
+
+boost::asio::awaitable<HttpFetchResult> http_fetch(boost::asio::any_io_executor executor,
+                                                    const boost::urls::url_view& url,
+                                                    const boost::asio::ip::address& address,
+                                                    std::chrono::milliseconds timeout, std::size_t max_body);
+
+}  // namespace domainscan::scan
