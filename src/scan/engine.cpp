@@ -1,6 +1,8 @@
 #include "scan/engine.hpp"
 
 #include "scan/dns.hpp"
+#include "scan/email.hpp"
+#include "scan/grading.hpp"
 #include "scan/http.hpp"
 #include "scan/tls.hpp"
 
@@ -59,6 +61,7 @@ ScanEngine::ScanEngine(asio::any_io_executor executor, const Settings& settings)
       policy_(settings.allow_targets), check_timeout_(settings.check_timeout) {
   checks_.push_back(std::make_unique<TlsCheck>(executor, settings.ca_file));
   checks_.push_back(std::make_unique<HttpCheck>(executor));
+  checks_.push_back(std::make_unique<EmailCheck>(executor));
 }
 
 asio::awaitable<std::vector<CheckResult>> ScanEngine::run_checks(const ScanContext& context) {
@@ -120,6 +123,12 @@ asio::awaitable<ScanReport> ScanEngine::scan(const std::string& domain) {
     }
   }
   report.every_check_unreachable = failed_any && !reached_any;
+  // A domain that does not exist, or that nothing could be learnt about, gets no grade.
+  if (!report.nxdomain && reached_any) {
+    const auto g = grade_findings(report.findings);
+    report.score = g.score;
+    report.grade = g.grade;
+  }
   co_return report;
 }
 

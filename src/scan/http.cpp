@@ -187,8 +187,10 @@ asio::awaitable<CheckResult> HttpCheck::run(const ScanContext& ctx) {
     co_return check_skipped(*refusal);
   }
   using namespace asio::experimental::awaitable_operators;
-  auto [plain, secure] = co_await (follow(executor_, ctx, fmt::format("http://{}/", ctx.domain)) &&
-                                   follow(executor_, ctx, fmt::format("https://{}/", ctx.domain)));
+  // Named locals, not temporaries in the co_await (GCC 12 destroys those twice).
+  const std::string http_url = fmt::format("http://{}/", ctx.domain);
+  const std::string https_url = fmt::format("https://{}/", ctx.domain);
+  auto [plain, secure] = co_await (follow(executor_, ctx, http_url) && follow(executor_, ctx, https_url));
 
   // What went wrong along either chain is worth saying whether or not anything answered.
   const auto add_chain_findings = [&](CheckResult& r) {

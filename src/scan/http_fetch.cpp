@@ -39,7 +39,7 @@ std::string describe(const boost::system::error_code& ec) {
 
 // Sends the request and reads the answer on any stream (plain or TLS).
 template <class Stream>
-asio::awaitable<void> exchange(Stream& stream, const boost::urls::url_view& url, std::size_t max_body,
+asio::awaitable<void> exchange(Stream& stream, const boost::urls::url& url, std::size_t max_body,
                                HttpFetchResult& out) {
   http::request<http::empty_body> req{http::verb::get, url.encoded_target().empty() ? "/" : url.encoded_target(), 11};
   req.set(http::field::host, url.encoded_host_and_port());
@@ -84,8 +84,8 @@ std::optional<std::string> HttpFetchResult::header(std::string_view name) const 
   return std::nullopt;
 }
 
-asio::awaitable<HttpFetchResult> http_fetch(asio::any_io_executor executor, const boost::urls::url_view& url,
-                                            const asio::ip::address& address, std::chrono::milliseconds timeout,
+asio::awaitable<HttpFetchResult> http_fetch(asio::any_io_executor executor, boost::urls::url url,
+                                            asio::ip::address address, std::chrono::milliseconds timeout,
                                             std::size_t max_body) {
   HttpFetchResult out;
   const bool https = url.scheme() == "https";

@@ -5,7 +5,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
-#include <boost/url/url_view.hpp>
+#include <boost/url/url.hpp>
 
 #include <chrono>
 #include <optional>
@@ -30,9 +30,9 @@ struct HttpFetchResult {
 // The most header bytes read; a larger header is an error.
 inline constexpr std::size_t kMaxHttpHeaderBytes = 64 * 1024;
 
-boost::asio::awaitable<HttpFetchResult> http_fetch(boost::asio::any_io_executor executor,
-                                                    const boost::urls::url_view& url,
-                                                    const boost::asio::ip::address& address,
+// (A coroutine: every argument is taken by value, so nothing it holds can dangle.)
+boost::asio::awaitable<HttpFetchResult> http_fetch(boost::asio::any_io_executor executor, boost::urls::url url,
+                                                    boost::asio::ip::address address,
                                                     std::chrono::milliseconds timeout, std::size_t max_body);
 
 }  // namespace domainscan::scan

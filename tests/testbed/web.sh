@@ -14,6 +14,7 @@
 #     127.0.0.29  ssrf.web.test         HTTP redirects to http://10.0.0.1/ (must not be followed)
 #     127.0.0.31  big.web.test          HTTP, a 3 MiB body
 #     127.0.0.32  chain.web.test        HTTP redirects without end, each to a new URL
+#     127.0.0.33  mta-sts.good.mail.test  HTTPS, the MTA-STS policy of good.mail.test
 # web.sh start DIR  -> prints DOMAINSCAN_TEST_CA_FILE=... (the test CA, for --ca-file)
 # web.sh stop DIR
 set -euo pipefail
@@ -61,6 +62,7 @@ CNF
   leaf valid valid.web.test rsa:2048 "$now_minus_1d" "$in_30d"
   leaf expired expired.web.test rsa:2048 20240101000000Z 20240201000000Z
   leaf wronghost other.web.test rsa:2048 "$now_minus_1d" "$in_30d"
+  leaf mtasts mta-sts.good.mail.test rsa:2048 "$now_minus_1d" "$in_30d"
   leaf soon soon.web.test ec:<(openssl ecparam -name prime256v1) "$now_minus_1d" "$in_10d"
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=selfsigned.web.test" \
     -addext "subjectAltName=DNS:selfsigned.web.test" -keyout selfsigned.key -out selfsigned.pem 2>/dev/null
@@ -86,7 +88,8 @@ case $action in
     mkdir -p "$dir/tmp" "$dir/www"
     chmod 755 "$dir" "$dir/tmp" "$dir/www"
     head -c 3145728 /dev/zero >"$dir/www/big.bin"
-    chmod 644 "$dir/www/big.bin"
+    printf 'version: STSv1\nmode: enforce\nmx: mx.good.mail.test\nmax_age: 86400\n' >"$dir/www/mta-sts.txt"
+    chmod 644 "$dir/www/big.bin" "$dir/www/mta-sts.txt"
     make_certificates
     {
       echo "worker_processes 1;"
@@ -116,6 +119,16 @@ case $action in
       tls_server 127.0.0.23 selfsigned.web.test selfsigned ""
       tls_server 127.0.0.24 wronghost.web.test wronghost ""
       tls_server 127.0.0.26 soon.web.test soon "ssl_protocols TLSv1.2;"
+      cat <<CONF
+  server {
+    listen 127.0.0.33:443 ssl;
+    server_name mta-sts.good.mail.test;
+    ssl_certificate $dir/tls/mtasts.pem;
+    ssl_certificate_key $dir/tls/mtasts.key;
+    root $dir/www;
+    location = /.well-known/mta-sts.txt { default_type text/plain; try_files /mta-sts.txt =404; }
+  }
+CONF
       echo "}"
     } >"$dir/nginx.conf"
     nginx -c "$dir/nginx.conf" -p "$dir"

@@ -1,0 +1,119 @@
+// The whole scan engine against the test bed (DNS zones, nginx): the checks together, as
+// the worker runs them.
+#include "scan/engine.hpp"
+#include "support/testbed.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace domainscan::scan {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+ScanReport scan(const std::string& domain) {
+  Settings settings;
+  settings.dns_servers = {parse_host_port(testing::test_dns_server(), 53)};
+  settings.allow_suffixes = {"test"};
+  settings.allow_targets = {parse_cidr("127.0.0.0/8")};
+  settings.trust_anchor_file = std::nullopt;
+  settings.check_timeout = 3s;
+  if (const char* ca = std::getenv("DOMAINSCAN_TEST_CA_FILE")) settings.ca_file = ca;
+  asio::io_context io;
+  ScanEngine engine(io.get_executor(), settings);
+  ScanReport report;
+  bool done = false;
+  asio::co_spawn(io, engine.scan(domain), [&](std::exception_ptr e, ScanReport r) {
+    if (e) std::rethrow_exception(e);
+    report = std::move(r);
+    done = true;
+  });
+  io.run_for(60s);
+  EXPECT_TRUE(done) << domain;
+  return report;
+}
+
+std::vector<std::string> ids(const ScanReport& r) {
+  std::vector<std::string> out;
+  for (const auto& f : r.findings) out.emplace_back(f.at("id").as_string());
+  return out;
+}
+
+bool has(const ScanReport& r, const std::string& id) {
+  const auto all = ids(r);
+  return std::find(all.begin(), all.end(), id) != all.end();
+}
+
+TEST(ScanEngine, EmailDoneRight) {
+  const auto r = scan("good.mail.test");
+  const auto& email = r.checks.at("email").as_object();
+  ASSERT_EQ(email.at("status"), "ok") << json::serialize(email);
+  EXPECT_EQ(email.at("spf").at("all"), "-all");
+  EXPECT_EQ(email.at("spf").at("lookups"), 1);
+  EXPECT_EQ(email.at("dmarc").at("policy"), "reject");
+  EXPECT_EQ(email.at("dmarc").at("subdomain_policy"), "quarantine");
+  EXPECT_EQ(email.at("dmarc").at("rua"), "mailto:dmarc@good.mail.test");
+  EXPECT_EQ(email.at("mta_sts").at("id"), "20261124T000000");
+  EXPECT_EQ(email.at("mta_sts").at("policy").at("mode"), "enforce") << json::serialize(email.at("mta_sts"));
+  EXPECT_EQ(email.at("mta_sts").at("policy").at("max_age"), 86400);
+  EXPECT_EQ(email.at("tls_rpt").at("rua"), "mailto:tls@good.mail.test");
+  EXPECT_EQ(email.at("null_mx"), false);
+  for (const auto& id : ids(r)) EXPECT_NE(id.rfind("email.", 0), 0u) << id;  // no e-mail findings
+}
+
+TEST(ScanEngine, SpfPlusAllAndNoDmarc) {
+  const auto r = scan("passall.mail.test");
+  EXPECT_TRUE(has(r, "email.spf_pass_all"));
+  EXPECT_TRUE(has(r, "email.dmarc_missing"));
+}
+
+TEST(ScanEngine, TwoSpfRecordsAndDmarcNone) {
+  const auto r = scan("twospf.mail.test");
+  EXPECT_TRUE(has(r, "email.spf_multiple"));
+  EXPECT_TRUE(has(r, "email.dmarc_policy_none"));
+}
+
+TEST(ScanEngine, SpfOverTheLookupLimit) {
+  const auto r = scan("deep.mail.test");
+  EXPECT_TRUE(has(r, "email.spf_too_many_lookups")) << json::serialize(r.checks.at("email"));
+  EXPECT_GT(r.checks.at("email").at("spf").at("lookups").as_int64(), 10);
+}
+
+TEST(ScanEngine, NullMxAndABrokenMtaStsPolicy) {
+  EXPECT_EQ(scan("nullmx.mail.test").checks.at("email").at("null_mx"), true);
+  const auto bad = scan("badsts.mail.test");
+  EXPECT_TRUE(has(bad, "email.mta_sts_policy_error"));
+  EXPECT_FALSE(bad.checks.at("email").at("mta_sts").at("error").is_null());
+}
+
+TEST(ScanEngine, EveryCheckOfAWebSite) {
+  const auto r = scan("valid.web.test");
+  for (const char* check : {"dns", "tls", "http", "email"}) {
+    EXPECT_EQ(r.checks.at(check).at("status"), "ok") << check << ": " << json::serialize(r.checks.at(check));
+  }
+  EXPECT_FALSE(r.nxdomain);
+  EXPECT_FALSE(r.every_check_unreachable);
+}
+
+TEST(ScanEngine, AMissingDomainSkipsTheOtherChecks) {
+  const auto r = scan("missing.test");
+  EXPECT_TRUE(r.nxdomain);
+  EXPECT_EQ(r.checks.at("tls").at("status"), "skipped");
+  EXPECT_EQ(r.checks.at("email").at("status"), "skipped");
+}
+
+TEST(ScanEngine, AnUnreachableSiteCountsAsUnreachableOnlyIfNothingAnswered) {
+  // silent.web.test: DNS answers, so the domain is not unreachable as a whole.
+  const auto r = scan("silent.web.test");
+  EXPECT_EQ(r.checks.at("tls").at("status"), "error");
+  EXPECT_FALSE(r.every_check_unreachable);
+}
+
+}  // namespace
+}  // namespace domainscan::scan
