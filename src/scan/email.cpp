@@ -3,6 +3,7 @@
 #include "scan/dns_rdata.hpp"
 #include "scan/email_records.hpp"
 #include "scan/http_fetch.hpp"
+#include "scan/target_address.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/url/parse.hpp>
@@ -193,19 +194,15 @@ asio::awaitable<CheckResult> EmailCheck::run(const ScanContext& ctx) {
   if (sts_records.size() == 1) {
     sts["record"] = sts_records.front();
     sts["id"] = optional_value(email::tag(email::parse_tags(sts_records.front()), "id"));
-    const std::string host = "mta-sts." + d;
+    const std::string policy_url = fmt::format("https://mta-sts.{}/.well-known/mta-sts.txt", d);
+    const boost::urls::url url(boost::urls::parse_uri(policy_url).value());  // owns its text
     std::optional<std::string> error;
-    std::optional<asio::ip::address> address;
-    const auto a = co_await resolver.query(host, rrtype::A, ctx.timeout);
-    if (!a.rdata.empty()) address = asio::ip::make_address(rdata::a(a.rdata.front()));
-    if (!address) {
-      error = fmt::format("{} has no address", host);
-    } else if (auto refusal = ctx.policy ? ctx.policy->refusal(*address) : std::nullopt) {
-      error = *refusal;
+    const auto address = co_await target_address(ctx, url);
+    if (const auto* why = std::get_if<std::string>(&address)) {
+      error = *why;
     } else {
-      const std::string policy_url = fmt::format("https://{}/.well-known/mta-sts.txt", host);
-      const boost::urls::url url(boost::urls::parse_uri(policy_url).value());  // owns its text
-      const auto res = co_await http_fetch(executor_, url, *address, ctx.timeout, kMaxPolicyBytes);
+      const auto res = co_await http_fetch(executor_, url, std::get<asio::ip::address>(address), ctx.timeout,
+                                           kMaxPolicyBytes);
       if (res.error) {
         error = *res.error;
       } else if (res.status != 200) {

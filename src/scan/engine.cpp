@@ -4,6 +4,7 @@
 #include "scan/email.hpp"
 #include "scan/grading.hpp"
 #include "scan/http.hpp"
+#include "scan/rdap.hpp"
 #include "scan/tls.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -62,6 +63,7 @@ ScanEngine::ScanEngine(asio::any_io_executor executor, const Settings& settings)
   checks_.push_back(std::make_unique<TlsCheck>(executor, settings.ca_file));
   checks_.push_back(std::make_unique<HttpCheck>(executor));
   checks_.push_back(std::make_unique<EmailCheck>(executor));
+  checks_.push_back(std::make_unique<RdapCheck>(executor, settings.rdap_url));
 }
 
 asio::awaitable<std::vector<CheckResult>> ScanEngine::run_checks(const ScanContext& context) {

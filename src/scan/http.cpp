@@ -1,7 +1,7 @@
 #include "scan/http.hpp"
 
-#include "scan/dns_rdata.hpp"
 #include "scan/http_fetch.hpp"
+#include "scan/target_address.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/url/parse.hpp>
@@ -67,35 +67,6 @@ struct Chain {
   std::optional<std::string> refused;  // a hop's address the policy refused
 };
 
-// The address to connect to for `host`: the domain's own (from the DNS check), an IP
-// literal, or a fresh lookup for another name; each through the policy.
-asio::awaitable<std::variant<asio::ip::address, std::string>> address_for(const ScanContext& ctx,
-                                                                          const urls::url_view& url) {
-  std::vector<asio::ip::address> candidates;
-  const std::string host(url.encoded_host());
-  if (url.host_type() == urls::host_type::ipv4 || url.host_type() == urls::host_type::ipv6) {
-    boost::system::error_code ec;
-    auto literal = asio::ip::make_address(std::string(url.encoded_host_address()), ec);
-    if (ec) co_return std::string("bad address in URL");
-    candidates.push_back(literal);
-  } else if (iequals(host, ctx.domain)) {
-    candidates = ctx.addresses;
-  } else if (ctx.resolver) {
-    for (const int type : {rrtype::A, rrtype::AAAA}) {
-      const auto answer = co_await ctx.resolver->query(host, type, ctx.timeout);
-      for (const auto& rd : answer.rdata) {
-        candidates.push_back(asio::ip::make_address(type == rrtype::A ? rdata::a(rd) : rdata::aaaa(rd)));
-      }
-      if (!candidates.empty()) break;
-    }
-  }
-  if (candidates.empty()) co_return fmt::format("{} has no address", host);
-  if (ctx.policy) {
-    if (auto refusal = ctx.policy->refusal(candidates.front())) co_return *refusal;
-  }
-  co_return candidates.front();
-}
-
 asio::awaitable<Chain> follow(asio::any_io_executor executor, const ScanContext& ctx, std::string start) {
   Chain chain;
   std::set<std::string> seen;
@@ -108,7 +79,7 @@ asio::awaitable<Chain> follow(asio::any_io_executor executor, const ScanContext&
     }
     const std::string here(url.buffer());
     seen.insert(here);
-    const auto address = co_await address_for(ctx, url);
+    const auto address = co_await target_address(ctx, url);
     if (const auto* why = std::get_if<std::string>(&address)) {
       chain.refused = *why;
       chain.error = fmt::format("not following {}: {}", here, *why);

@@ -17,8 +17,9 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-ScanReport scan(const std::string& domain) {
+ScanReport scan(const std::string& domain, std::optional<std::string> rdap_url = "http://rdap.web.test/") {
   Settings settings;
+  settings.rdap_url = std::move(rdap_url);
   settings.dns_servers = {parse_host_port(testing::test_dns_server(), 53)};
   settings.allow_suffixes = {"test"};
   settings.allow_targets = {parse_cidr("127.0.0.0/8")};
@@ -99,6 +100,33 @@ TEST(ScanEngine, EveryCheckOfAWebSite) {
   }
   EXPECT_FALSE(r.nxdomain);
   EXPECT_FALSE(r.every_check_unreachable);
+}
+
+TEST(ScanEngine, RdapRegistrationData) {
+  const auto r = scan("valid.web.test");
+  const auto& rdap = r.checks.at("rdap").as_object();
+  ASSERT_EQ(rdap.at("status"), "ok") << json::serialize(rdap);
+  EXPECT_EQ(rdap.at("registered"), true);
+  EXPECT_EQ(rdap.at("registrar"), "Test Registrar Inc.");
+  EXPECT_EQ(rdap.at("created"), "2020-01-01T00:00:00Z");
+  EXPECT_EQ(rdap.at("statuses"), json::array{"client transfer prohibited"});
+  EXPECT_EQ(rdap.at("nameservers"), json::array{"ns1.test"});
+  EXPECT_FALSE(has(r, "rdap.expiring"));
+  EXPECT_TRUE(has(scan("soon.web.test"), "rdap.expiring"));
+  const auto expired = scan("expired.web.test");
+  EXPECT_TRUE(has(expired, "rdap.expired"));
+  EXPECT_TRUE(has(expired, "rdap.on_hold"));
+  // A name the registry does not know answers 404.
+  EXPECT_EQ(scan("selfsigned.web.test").checks.at("rdap").at("registered"), false);
+}
+
+TEST(ScanEngine, RdapServerFromTheBootstrapDataOrNone) {
+  // No --rdap-url, and .test is in no bootstrap entry: nothing to ask.
+  EXPECT_EQ(scan("valid.web.test", std::nullopt).checks.at("rdap").at("status"), "skipped");
+  // An RDAP server at a private address is not asked.
+  const auto r = scan("valid.web.test", "http://10.0.0.1/rdap/");
+  EXPECT_EQ(r.checks.at("rdap").at("status"), "skipped");
+  EXPECT_NE(json::serialize(r.checks.at("rdap")).find("--allow-target"), std::string::npos);
 }
 
 TEST(ScanEngine, AMissingDomainSkipsTheOtherChecks) {

@@ -15,6 +15,7 @@
 #     127.0.0.31  big.web.test          HTTP, a 3 MiB body
 #     127.0.0.32  chain.web.test        HTTP redirects without end, each to a new URL
 #     127.0.0.33  mta-sts.good.mail.test  HTTPS, the MTA-STS policy of good.mail.test
+#     127.0.0.34  rdap.web.test         an RDAP server (RFC 9083 JSON): valid, soon and expired.web.test
 # web.sh start DIR  -> prints DOMAINSCAN_TEST_CA_FILE=... (the test CA, for --ca-file)
 # web.sh stop DIR
 set -euo pipefail
@@ -70,6 +71,28 @@ CNF
   cd - >/dev/null
 }
 
+# rdap_domain NAME EXPIRES STATUS: an RDAP domain object as registries answer it.
+rdap_domain() {
+  cat <<JSON
+{"objectClassName": "domain", "ldhName": "$1", "handle": "$1-TEST",
+ "status": ["$3"],
+ "events": [{"eventAction": "registration", "eventDate": "2020-01-01T00:00:00Z"},
+            {"eventAction": "expiration", "eventDate": "$2"}],
+ "entities": [{"objectClassName": "entity", "handle": "9999", "roles": ["registrar"],
+               "vcardArray": ["vcard", [["version", {}, "text", "4.0"], ["fn", {}, "text", "Test Registrar Inc."]]]}],
+ "nameservers": [{"objectClassName": "nameserver", "ldhName": "ns1.test"}]}
+JSON
+}
+
+make_rdap_answers() {
+  mkdir -p "$dir/www/rdap/domain"
+  rdap_domain valid.web.test "$(date -u -d '+400 days' +%Y-%m-%dT%H:%M:%SZ)" "client transfer prohibited" \
+    >"$dir/www/rdap/domain/valid.web.test"
+  rdap_domain soon.web.test "$(date -u -d '+10 days' +%Y-%m-%dT%H:%M:%SZ)" "active" >"$dir/www/rdap/domain/soon.web.test"
+  rdap_domain expired.web.test 2024-02-01T00:00:00Z "server hold" >"$dir/www/rdap/domain/expired.web.test"
+  chmod -R a+rX "$dir/www/rdap"
+}
+
 tls_server() {  # ADDRESS NAME CERT [extra directives]
   cat <<CONF
   server {
@@ -90,6 +113,7 @@ case $action in
     head -c 3145728 /dev/zero >"$dir/www/big.bin"
     printf 'version: STSv1\nmode: enforce\nmx: mx.good.mail.test\nmax_age: 86400\n' >"$dir/www/mta-sts.txt"
     chmod 644 "$dir/www/big.bin" "$dir/www/mta-sts.txt"
+    make_rdap_answers
     make_certificates
     {
       echo "worker_processes 1;"
@@ -119,6 +143,7 @@ case $action in
       tls_server 127.0.0.23 selfsigned.web.test selfsigned ""
       tls_server 127.0.0.24 wronghost.web.test wronghost ""
       tls_server 127.0.0.26 soon.web.test soon "ssl_protocols TLSv1.2;"
+      echo "  server { listen 127.0.0.34:80; root $dir/www/rdap; default_type application/rdap+json; }"
       cat <<CONF
   server {
     listen 127.0.0.33:443 ssl;

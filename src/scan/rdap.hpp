@@ -1,0 +1,34 @@
+#pragma once
+// The RDAP check: registrar, registration and expiry dates, statuses and name servers from
+// the RDAP server that --rdap-url names, or else the one the IANA bootstrap data names for
+// the domain's TLD. The server's address goes through the target policy like any other.
+#include "scan/check.hpp"
+#include "scan/rdap_bootstrap.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <optional>
+#include <string>
+
+namespace domainscan::scan {
+
+class RdapCheck final : public Check {
+ public:
+  static constexpr std::size_t kMaxBody = 512 * 1024;
+  static constexpr int kExpiryWarningDays = 30;
+
+  RdapCheck(boost::asio::any_io_executor executor, std::optional<std::string> rdap_url,
+            const RdapBootstrap& bootstrap = RdapBootstrap::shipped());
+  const char* name() const override { return "rdap"; }
+  boost::asio::awaitable<CheckResult> run(const ScanContext& context) override;
+
+ private:
+  boost::asio::any_io_executor executor_;
+  std::optional<std::string> rdap_url_;
+  const RdapBootstrap& bootstrap_;
+};
+
+// The fields the check reports, from an RDAP domain object (RFC 9083).
+boost::json::object summarize_rdap_domain(const boost::json::value& domain);
+
+}  // namespace domainscan::scan
