@@ -12,7 +12,7 @@ namespace ip = boost::asio::ip;
 
 namespace {
 
-struct Range4 {
+struct SpecialRange {
   const char* network;
   unsigned short prefix;
   const char* kind;
@@ -21,29 +21,23 @@ struct Range4 {
 // IANA IPv4 Special-Purpose Address Registry (RFC 6890 and updates), plus multicast and
 // the old class E. Anything here is never a public web or mail server.
 constexpr std::array kSpecial4 = {
-    Range4{"0.0.0.0", 8, "unspecified"},        Range4{"10.0.0.0", 8, "private"},
-    Range4{"100.64.0.0", 10, "CGNAT"},          Range4{"127.0.0.0", 8, "loopback"},
-    Range4{"169.254.0.0", 16, "link-local"},    Range4{"172.16.0.0", 12, "private"},
-    Range4{"192.0.0.0", 24, "reserved"},        Range4{"192.0.2.0", 24, "documentation"},
-    Range4{"192.88.99.0", 24, "reserved"},      Range4{"192.168.0.0", 16, "private"},
-    Range4{"198.18.0.0", 15, "benchmarking"},   Range4{"198.51.100.0", 24, "documentation"},
-    Range4{"203.0.113.0", 24, "documentation"}, Range4{"224.0.0.0", 4, "multicast"},
-    Range4{"240.0.0.0", 4, "reserved"},
-};
-
-struct Range6 {
-  const char* network;
-  unsigned short prefix;
-  const char* kind;
+    SpecialRange{"0.0.0.0", 8, "unspecified"},        SpecialRange{"10.0.0.0", 8, "private"},
+    SpecialRange{"100.64.0.0", 10, "CGNAT"},          SpecialRange{"127.0.0.0", 8, "loopback"},
+    SpecialRange{"169.254.0.0", 16, "link-local"},    SpecialRange{"172.16.0.0", 12, "private"},
+    SpecialRange{"192.0.0.0", 24, "reserved"},        SpecialRange{"192.0.2.0", 24, "documentation"},
+    SpecialRange{"192.88.99.0", 24, "reserved"},      SpecialRange{"192.168.0.0", 16, "private"},
+    SpecialRange{"198.18.0.0", 15, "benchmarking"},   SpecialRange{"198.51.100.0", 24, "documentation"},
+    SpecialRange{"203.0.113.0", 24, "documentation"}, SpecialRange{"224.0.0.0", 4, "multicast"},
+    SpecialRange{"240.0.0.0", 4, "reserved"},
 };
 
 // IANA IPv6 Special-Purpose Address Registry; ranges that embed IPv4 are handled apart.
 constexpr std::array kSpecial6 = {
-    Range6{"::", 128, "unspecified"},        Range6{"::1", 128, "loopback"},
-    Range6{"100::", 64, "reserved"},         Range6{"2001::", 23, "reserved"},
-    Range6{"2001:db8::", 32, "documentation"}, Range6{"fc00::", 7, "private"},
-    Range6{"fe80::", 10, "link-local"},      Range6{"fec0::", 10, "reserved"},
-    Range6{"ff00::", 8, "multicast"},        Range6{"3fff::", 20, "documentation"},
+    SpecialRange{"::", 128, "unspecified"},        SpecialRange{"::1", 128, "loopback"},
+    SpecialRange{"100::", 64, "reserved"},         SpecialRange{"2001::", 23, "reserved"},
+    SpecialRange{"2001:db8::", 32, "documentation"}, SpecialRange{"fc00::", 7, "private"},
+    SpecialRange{"fe80::", 10, "link-local"},      SpecialRange{"fec0::", 10, "reserved"},
+    SpecialRange{"ff00::", 8, "multicast"},        SpecialRange{"3fff::", 20, "documentation"},
 };
 
 bool in(const ip::address_v4& a, const ip::address_v4& network, unsigned short prefix) {

@@ -3,10 +3,11 @@
 // to a private address, a large body and a listener that never answers.
 #include "scan/http.hpp"
 #include "scan/http_fetch.hpp"
+#include "support/findings.hpp"
+#include "support/run_to_completion.hpp"
 
 #include <boost/url/parse.hpp>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -27,29 +28,14 @@ struct Run {
 
 Run check(const std::string& domain, const std::string& address, const TargetPolicy& policy = kTestBedAllowed,
           std::chrono::milliseconds timeout = 3s) {
+  ScanContext context{domain, {asio::ip::make_address(address)}, nullptr, &policy, nullptr, timeout};
   asio::io_context io;
   HttpCheck http(io.get_executor());
-  ScanContext context{domain, {asio::ip::make_address(address)}, nullptr, &policy, nullptr, timeout};
-  Run run;
-  asio::co_spawn(io, http.run(context), [&](std::exception_ptr e, CheckResult r) {
-    if (e) std::rethrow_exception(e);
-    run.result = std::move(r);
-    run.finished = true;
-  });
-  io.run_for(timeout * 4 + 10s);
-  return run;
+  auto result = testing::run_to_completion(io, http.run(context), timeout * 4 + 10s);
+  return {result.value_or(CheckResult{}), result.has_value()};
 }
 
-std::vector<std::string> ids(const CheckResult& r) {
-  std::vector<std::string> out;
-  for (const auto& f : r.findings) out.emplace_back(f.at("id").as_string());
-  return out;
-}
-
-bool has(const CheckResult& r, const std::string& id) {
-  const auto all = ids(r);
-  return std::find(all.begin(), all.end(), id) != all.end();
-}
+bool has(const CheckResult& r, const std::string& id) { return testing::has_finding(r.findings, id); }
 
 TEST(HttpCheck, ASiteDoneRight) {
   const auto run = check("valid.web.test", "127.0.0.21");
@@ -116,15 +102,12 @@ TEST(HttpCheck, ALargeBodyIsReadOnlyUpToTheBound) {
 }
 
 TEST(HttpFetch, ReadsAtMostTheBodyBound) {
-  asio::io_context io;
-  HttpFetchResult result;
   const auto url = boost::urls::parse_uri("http://big.web.test/").value();
-  asio::co_spawn(io, http_fetch(io.get_executor(), url, asio::ip::make_address("127.0.0.31"), 5s, 64 * 1024),
-                 [&](std::exception_ptr e, HttpFetchResult r) {
-                   if (e) std::rethrow_exception(e);
-                   result = std::move(r);
-                 });
-  io.run_for(20s);
+  asio::io_context io;
+  const auto fetched = testing::run_to_completion(
+      io, http_fetch(io.get_executor(), url, asio::ip::make_address("127.0.0.31"), 5s, 64 * 1024), 20s);
+  ASSERT_TRUE(fetched);
+  const auto& result = *fetched;
   EXPECT_FALSE(result.error) << *result.error;
   EXPECT_EQ(result.status, 200);
   EXPECT_TRUE(result.body_truncated);

@@ -1,9 +1,10 @@
 // The whole scan engine against the test bed (DNS zones, nginx): the checks together, as
 // the worker runs them.
 #include "scan/engine.hpp"
+#include "support/findings.hpp"
+#include "support/run_to_completion.hpp"
 #include "support/testbed.hpp"
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -28,28 +29,13 @@ ScanReport scan(const std::string& domain, std::optional<std::string> rdap_url =
   if (const char* ca = std::getenv("DOMAINSCAN_TEST_CA_FILE")) settings.ca_file = ca;
   asio::io_context io;
   ScanEngine engine(io.get_executor(), settings);
-  ScanReport report;
-  bool done = false;
-  asio::co_spawn(io, engine.scan(domain), [&](std::exception_ptr e, ScanReport r) {
-    if (e) std::rethrow_exception(e);
-    report = std::move(r);
-    done = true;
-  });
-  io.run_for(60s);
-  EXPECT_TRUE(done) << domain;
-  return report;
+  auto report = testing::run_to_completion(io, engine.scan(domain), 60s);
+  EXPECT_TRUE(report) << domain;
+  return report.value_or(ScanReport{});
 }
 
-std::vector<std::string> ids(const ScanReport& r) {
-  std::vector<std::string> out;
-  for (const auto& f : r.findings) out.emplace_back(f.at("id").as_string());
-  return out;
-}
-
-bool has(const ScanReport& r, const std::string& id) {
-  const auto all = ids(r);
-  return std::find(all.begin(), all.end(), id) != all.end();
-}
+std::vector<std::string> ids(const ScanReport& r) { return testing::finding_ids(r.findings); }
+bool has(const ScanReport& r, const std::string& id) { return testing::has_finding(r.findings, id); }
 
 TEST(ScanEngine, EmailDoneRight) {
   const auto r = scan("good.mail.test");

@@ -2,9 +2,10 @@
 // from the test CA, an expired one, a self-signed one, one for another name, one about to
 // expire (EC, TLS 1.2 only), and a listener that never answers.
 #include "scan/tls.hpp"
+#include "support/findings.hpp"
+#include "support/run_to_completion.hpp"
 #include "support/testbed.hpp"
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -33,25 +34,15 @@ struct Run {
 
 Run check(const std::string& domain, const std::string& address, std::optional<std::string> ca = test_ca(),
           const TargetPolicy& policy = kTestBedAllowed, std::chrono::milliseconds timeout = 3s) {
-  asio::io_context io;
-  TlsCheck tls(io.get_executor(), std::move(ca));
   ScanContext context{domain, {}, nullptr, &policy, nullptr, timeout};
   if (!address.empty()) context.addresses.push_back(asio::ip::make_address(address));
-  Run run;
-  asio::co_spawn(io, tls.run(context), [&](std::exception_ptr e, CheckResult r) {
-    if (e) std::rethrow_exception(e);
-    run.result = std::move(r);
-    run.finished = true;
-  });
-  io.run_for(timeout * 3 + 10s);
-  return run;
+  asio::io_context io;
+  TlsCheck tls(io.get_executor(), std::move(ca));
+  auto result = testing::run_to_completion(io, tls.run(context), timeout * 3 + 10s);
+  return {result.value_or(CheckResult{}), result.has_value()};
 }
 
-std::vector<std::string> finding_ids(const CheckResult& r) {
-  std::vector<std::string> ids;
-  for (const auto& f : r.findings) ids.emplace_back(f.at("id").as_string());
-  return ids;
-}
+std::vector<std::string> finding_ids(const CheckResult& r) { return testing::finding_ids(r.findings); }
 
 bool has(const std::vector<std::string>& ids, const std::string& id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();

@@ -1,0 +1,31 @@
+#pragma once
+// Runs one coroutine on the caller's io_context until it finishes (or a safety limit
+// passes) and returns its result; nullopt if it did not finish. io_context::run_for returns
+// early only when no work is left, so a leaked wait shows up as a test that does not
+// finish. The io_context is the caller's so that it outlives the objects whose I/O the
+// coroutine used (declare it first).
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <exception>
+#include <optional>
+
+namespace domainscan::testing {
+
+template <class T>
+std::optional<T> run_to_completion(boost::asio::io_context& io, boost::asio::awaitable<T> work,
+                                   std::chrono::milliseconds limit) {
+  std::optional<T> result;
+  std::exception_ptr failure;
+  boost::asio::co_spawn(io, std::move(work), [&](std::exception_ptr e, T value) {
+    if (e) failure = e;
+    else result = std::move(value);
+  });
+  io.run_for(limit);
+  if (failure) std::rethrow_exception(failure);
+  return result;
+}
+
+}  // namespace domainscan::testing
