@@ -95,7 +95,7 @@ TEST(ServeEndToEnd, ScansDomainsAgainstTheTestBedAndShutsDownCleanly) {
 
   // example.test: every record of tests/testbed/zones/example.test.zone.
   const auto example = wait_for_scan(port, "example.test");
-  EXPECT_EQ(example.at("status"), "ok");
+  ASSERT_EQ(example.at("status"), "ok") << json::serialize(example) << "\n" << serve.process().stderr_text();
   const auto& scan = example.at("last_scan").as_object();
   EXPECT_EQ(scan.at("id").as_int64(), scan_id);
   EXPECT_EQ(scan.at("status"), "completed");
