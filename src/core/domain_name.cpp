@@ -1,6 +1,7 @@
 #include "core/domain_name.hpp"
 
 #include "core/errors.hpp"
+#include "core/text.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
@@ -16,13 +17,6 @@ namespace {
 
 [[noreturn]] void reject(const char* code, const std::string& message) {
   throw ValidationError(code, message);
-}
-
-std::string_view trim(std::string_view s) {
-  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 bool is_ip_literal(std::string_view host) {
@@ -50,12 +44,6 @@ std::string extract_host(std::string_view input) {
   std::string host = parsed->host();  // percent-decoded
   if (host.empty()) reject("invalid_domain", "the URL has no host name");
   return host;
-}
-
-std::string lower_ascii(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 // libidn2's UTS#46 mapping silently drops some ASCII (spaces, underscores) instead of failing;
@@ -104,7 +92,7 @@ std::string to_a_labels(const std::string& host) {
     if (rc == IDN2_TOO_BIG_LABEL) reject("invalid_domain", "a label is longer than 63 octets");
     reject("invalid_domain", fmt::format("'{}' is not a valid domain name: {}", host, idn2_strerror(rc)));
   }
-  return lower_ascii(owned.get());
+  return to_lower(owned.get());
 }
 
 const psl_ctx_t* public_suffixes() {

@@ -2,6 +2,7 @@
 
 #include "core/duration.hpp"
 #include "core/errors.hpp"
+#include "core/text.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
@@ -82,8 +83,7 @@ std::string parse_suffix(const std::string& value) {
                        std::string::npos) {
     bad_setting("allow-suffix", value, "is not a domain suffix (letters, digits, '-' and '.')");
   }
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
+  return to_lower(s);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "scan/email_records.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cctype>
@@ -7,23 +9,11 @@
 namespace domainscan::scan::email {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // True if `record` begins with `version` (case-insensitive) followed by the end, a space
 // or, for tag records, a ';'.
 bool starts_with_version(std::string_view record, std::string_view version) {
   record = trim(record);
-  if (record.size() < version.size() || lower(record.substr(0, version.size())) != lower(version)) return false;
+  if (record.size() < version.size() || !iequals(record.substr(0, version.size()), version)) return false;
   if (record.size() == version.size()) return true;
   const char next = record[version.size()];
   return next == ' ' || next == ';' || next == '\t';
@@ -47,7 +37,7 @@ SpfRecord parse_spf(std::string_view record) {
       first = false;
       continue;
     }
-    std::string t = lower(term);
+    std::string t = to_lower(term);
     if (const auto eq = t.find('='); eq != std::string::npos && t.find(':') > eq) {  // a modifier
       const auto name = t.substr(0, eq);
       if (name == "redirect") {
@@ -85,21 +75,15 @@ SpfRecord parse_spf(std::string_view record) {
 
 Tags parse_tags(std::string_view record) {
   Tags out;
-  while (!record.empty()) {
-    const auto semi = record.find(';');
-    const auto part = trim(record.substr(0, semi));
-    if (const auto eq = part.find('='); eq != std::string_view::npos) {
-      out.emplace_back(std::string(trim(part.substr(0, eq))), std::string(trim(part.substr(eq + 1))));
-    }
-    if (semi == std::string_view::npos) break;
-    record.remove_prefix(semi + 1);
-  }
+  for_each_directive(record, [&](std::string_view name, std::optional<std::string_view> value) {
+    if (value) out.emplace_back(std::string(name), std::string(*value));  // a tag without '=' is not a tag
+  });
   return out;
 }
 
 std::optional<std::string> tag(const Tags& tags, std::string_view name) {
   for (const auto& [k, v] : tags) {
-    if (lower(k) == lower(name)) return v;
+    if (iequals(k, name)) return v;
   }
   return std::nullopt;
 }
@@ -120,7 +104,7 @@ MtaStsPolicy parse_mta_sts_policy(std::string_view text) {
       out.errors.emplace_back("line without ':': " + std::string(line.substr(0, 80)));
       continue;
     }
-    const auto key = lower(trim(line.substr(0, colon)));
+    const auto key = to_lower(trim(line.substr(0, colon)));
     const auto value = std::string(trim(line.substr(colon + 1)));
     if (key == "version") {
       out.version = value;

@@ -1,5 +1,6 @@
 #include "scan/http.hpp"
 
+#include "core/text.hpp"
 #include "scan/http_fetch.hpp"
 #include "scan/target_address.hpp"
 
@@ -31,30 +32,6 @@ constexpr SecurityHeader kSecurityHeaders[] = {
     {"content-security-policy", "low"}, {"x-frame-options", "low"},   {"x-content-type-options", "low"},
     {"referrer-policy", "info"},         {"permissions-policy", "info"},
 };
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
-}
-
-// Splits on ';' and calls f(name, value) for each "name[=value]" part, trimmed.
-template <class F>
-void for_each_directive(std::string_view s, F f) {
-  while (!s.empty()) {
-    const auto semi = s.find(';');
-    const auto part = trim(s.substr(0, semi));
-    const auto eq = part.find('=');
-    f(trim(part.substr(0, eq)), eq == std::string_view::npos ? std::string_view{} : trim(part.substr(eq + 1)));
-    if (semi == std::string_view::npos) break;
-    s.remove_prefix(semi + 1);
-  }
-}
 
 // One followed chain of requests.
 struct Chain {
@@ -119,7 +96,8 @@ asio::awaitable<Chain> follow(asio::any_io_executor executor, const ScanContext&
 
 json::object parse_hsts(std::string_view header) {
   json::object out{{"max_age", nullptr}, {"include_subdomains", false}, {"preload", false}};
-  for_each_directive(header, [&](std::string_view name, std::string_view value) {
+  for_each_directive(header, [&](std::string_view name, std::optional<std::string_view> given) {
+    auto value = given.value_or(std::string_view{});
     if (iequals(name, "max-age")) {
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
       long n = 0;
@@ -137,7 +115,7 @@ json::object parse_hsts(std::string_view header) {
 json::object parse_set_cookie(std::string_view header) {
   json::object out{{"name", ""}, {"secure", false}, {"http_only", false}, {"same_site", nullptr}};
   bool first = true;
-  for_each_directive(header, [&](std::string_view name, std::string_view value) {
+  for_each_directive(header, [&](std::string_view name, std::optional<std::string_view> value) {
     if (first) {
       out["name"] = std::string(name);
       first = false;
@@ -146,7 +124,7 @@ json::object parse_set_cookie(std::string_view header) {
     } else if (iequals(name, "httponly")) {
       out["http_only"] = true;
     } else if (iequals(name, "samesite")) {
-      out["same_site"] = std::string(value);
+      out["same_site"] = std::string(value.value_or(std::string_view{}));
     }
   });
   return out;

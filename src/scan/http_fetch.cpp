@@ -1,5 +1,7 @@
 #include "scan/http_fetch.hpp"
 
+#include "core/text.hpp"
+
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -20,12 +22,6 @@ using asio::ip::tcp;
 namespace {
 
 constexpr const char* kUserAgent = "domainscan/1 (+https://github.com/domainscan)";
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool is_network_failure(const boost::system::error_code& ec) {
   return ec == beast::error::timeout || ec == asio::error::connection_refused || ec == asio::error::host_unreachable ||
@@ -71,7 +67,7 @@ asio::awaitable<void> exchange(Stream& stream, const boost::urls::url& url, std:
   }
   const auto& res = parser.get();
   out.status = static_cast<int>(res.result_int());
-  for (const auto& field : res) out.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+  for (const auto& field : res) out.headers.emplace_back(to_lower(field.name_string()), std::string(field.value()));
   out.body = res.body().substr(0, max_body);
 }
 

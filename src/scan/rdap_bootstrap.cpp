@@ -1,5 +1,7 @@
 #include "scan/rdap_bootstrap.hpp"
 
+#include "core/text.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -31,9 +33,7 @@ RdapBootstrap RdapBootstrap::parse(std::string_view text) {
     if (!chosen.ends_with('/')) chosen += '/';
     for (const auto& n : names.as_array()) {
       if (!n.is_string()) continue;
-      std::string name(n.as_string());
-      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      b.by_suffix_[name] = chosen;
+      b.by_suffix_[to_lower(n.as_string())] = chosen;
     }
   }
   return b;

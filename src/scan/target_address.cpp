@@ -1,5 +1,6 @@
 #include "scan/target_address.hpp"
 
+#include "core/text.hpp"
 #include "scan/dns_rdata.hpp"
 
 #include <fmt/format.h>
@@ -10,15 +11,6 @@ namespace domainscan::scan {
 
 namespace asio = boost::asio;
 namespace urls = boost::urls;
-
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
-}
-
-}  // namespace
 
 asio::awaitable<std::variant<asio::ip::address, std::string>> target_address(const ScanContext& ctx,
                                                                              urls::url_view url) {
