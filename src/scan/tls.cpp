@@ -155,7 +155,9 @@ std::unique_ptr<ssl::context> make_context(const std::optional<std::string>& ca_
 }  // namespace
 
 TlsCheck::TlsCheck(asio::any_io_executor executor, std::optional<std::string> ca_file)
-    : executor_(std::move(executor)), ca_file_(std::move(ca_file)) {}
+    : executor_(std::move(executor)), main_(make_context(ca_file, std::nullopt)),
+      probe_{make_context(ca_file, TLS1_VERSION), make_context(ca_file, TLS1_1_VERSION),
+             make_context(ca_file, TLS1_2_VERSION), make_context(ca_file, TLS1_3_VERSION)} {}
 
 asio::awaitable<CheckResult> TlsCheck::run(const ScanContext& context) {
   if (context.addresses.empty()) co_return check_skipped("the domain has no address");
@@ -164,18 +166,13 @@ asio::awaitable<CheckResult> TlsCheck::run(const ScanContext& context) {
     co_return check_skipped(*refusal);
   }
 
-  auto main_ctx = make_context(ca_file_, std::nullopt);
-  auto v10 = make_context(ca_file_, TLS1_VERSION);
-  auto v11 = make_context(ca_file_, TLS1_1_VERSION);
-  auto v12 = make_context(ca_file_, TLS1_2_VERSION);
-  auto v13 = make_context(ca_file_, TLS1_3_VERSION);
   using namespace asio::experimental::awaitable_operators;
   const auto& d = context.domain;
   const auto t = context.timeout;
   auto [main, p10, p11, p12, p13] = co_await (
-      handshake(executor_, *main_ctx, d, address, t) && handshake(executor_, *v10, d, address, t) &&
-      handshake(executor_, *v11, d, address, t) && handshake(executor_, *v12, d, address, t) &&
-      handshake(executor_, *v13, d, address, t));
+      handshake(executor_, *main_, d, address, t) && handshake(executor_, *probe_[0], d, address, t) &&
+      handshake(executor_, *probe_[1], d, address, t) && handshake(executor_, *probe_[2], d, address, t) &&
+      handshake(executor_, *probe_[3], d, address, t));
 
   if (main.error) {
     auto r = check_error(*main.error, main.unreachable);

@@ -7,7 +7,9 @@
 #include "scan/check.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ssl/context.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -25,7 +27,10 @@ class TlsCheck final : public Check {
 
  private:
   boost::asio::any_io_executor executor_;
-  std::optional<std::string> ca_file_;
+  // Made once (loading the trust store is the costly part) and shared by every scan's
+  // handshakes: an SSL_CTX is safe to use from many connections once configured.
+  std::unique_ptr<boost::asio::ssl::context> main_;     // any version, for the report
+  std::unique_ptr<boost::asio::ssl::context> probe_[4];  // exactly TLS 1.0, 1.1, 1.2, 1.3
 };
 
 }  // namespace domainscan::scan
