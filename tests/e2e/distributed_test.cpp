@@ -164,11 +164,7 @@ TEST_F(DistributedTest, FiveHundredDomainsEachGetExactlyOneCompletedScan) {
 
 class DistributedFaultTest : public DistributedTest {
  protected:
-  std::string dns_server() const override {
-    const char* slow = std::getenv("DOMAINSCAN_TEST_SLOW_DNS_SERVER");
-    if (slow == nullptr || *slow == '\0') throw std::runtime_error("run the tests with `make test`");
-    return slow;
-  }
+  std::string dns_server() const override { return test_slow_dns_server(); }
 };
 
 TEST_F(DistributedFaultTest, AWorkerKilledInTheMiddleOfScansLosesNothing) {
@@ -197,9 +193,8 @@ TEST_F(DistributedFaultTest, RabbitMqStoppedAndStartedInTheMiddleOfARunLosesNoth
 }
 
 TEST_F(DistributedFaultTest, PostgresRestartedInTheMiddleOfARunLosesNothing) {
-  const char* ctl = std::getenv("DOMAINSCAN_TEST_POSTGRES_CTL");
-  const char* dir = std::getenv("DOMAINSCAN_TEST_POSTGRES_DIR");
-  ASSERT_TRUE(ctl && dir) << "run the tests with `make test`";
+  const auto ctl = required_env("DOMAINSCAN_TEST_POSTGRES_CTL");
+  const auto dir = required_env("DOMAINSCAN_TEST_POSTGRES_DIR");
   submit(0, 120);
   wait_for_completed(10);
   ASSERT_LT(counts().completed, 120) << "the run ended before the fault";

@@ -19,8 +19,6 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-std::string dns_server() { return test_dns_server(); }
-
 // One `domainscan serve` process on a free port, with its own database in `data_dir`.
 class ServeProcess {
  public:
@@ -83,7 +81,7 @@ json::object post_domain(std::uint16_t port, const std::string& domain, int expe
 
 TEST(ServeEndToEnd, ScansDomainsAgainstTheTestBedAndShutsDownCleanly) {
   TempDir data;
-  ServeProcess serve(data.path(), dns_server());
+  ServeProcess serve(data.path(), test_dns_server());
   const auto port = serve.port();
 
   const auto added = post_domain(port, "Example.TEST", 202);
@@ -178,7 +176,7 @@ TEST(ServeEndToEnd, ScansInterruptedByACrashAreFinishedAfterARestart) {
     ASSERT_TRUE(serve.process().wait(10s).has_value());
   }
   // The database remembers what was accepted; the next start finishes it.
-  ServeProcess serve(data.path(), dns_server());
+  ServeProcess serve(data.path(), test_dns_server());
   EXPECT_TRUE(serve.process().wait_for_log("recovered 2 unfinished scans", 20s).has_value())
       << serve.process().stderr_text();
   const auto example = wait_for_scan(serve.port(), "example.test");
@@ -191,7 +189,7 @@ TEST(ServeEndToEnd, ScansInterruptedByACrashAreFinishedAfterARestart) {
 
 TEST(ServeEndToEnd, SeedRoutesQueueAndAnswer) {
   TempDir data;
-  ServeProcess serve(data.path(), dns_server());
+  ServeProcess serve(data.path(), test_dns_server());
   const auto port = serve.port();
 
   const auto first = http_request(port, "GET", "/domain?domain=example.test");
@@ -211,7 +209,7 @@ TEST(ServeEndToEnd, SeedRoutesQueueAndAnswer) {
 
 TEST(CommandLine, ScanPrintsTheDnsRecordsAsJsonAndText) {
   const auto as_json = run_command({domainscan_binary(), "scan", "example.test", "--format", "json", "--allow-suffix",
-                                    "test", "--dns-server", dns_server(), "--trust-anchor-file", "none"},
+                                    "test", "--dns-server", test_dns_server(), "--trust-anchor-file", "none"},
                                    60s);
   ASSERT_EQ(as_json.exit_status, 0) << as_json.err;
   const auto results = json::parse(as_json.out);  // an array: one result per domain given
@@ -221,7 +219,7 @@ TEST(CommandLine, ScanPrintsTheDnsRecordsAsJsonAndText) {
   EXPECT_EQ(dns.at("aaaa").as_array().at(0), "::1");
 
   const auto as_text = run_command({domainscan_binary(), "scan", "example.test", "--allow-suffix", "test",
-                                    "--dns-server", dns_server(), "--trust-anchor-file", "none"},
+                                    "--dns-server", test_dns_server(), "--trust-anchor-file", "none"},
                                    60s);
   ASSERT_EQ(as_text.exit_status, 0) << as_text.err;
   EXPECT_NE(as_text.out.find("example.test"), std::string::npos) << as_text.out;
@@ -229,10 +227,9 @@ TEST(CommandLine, ScanPrintsTheDnsRecordsAsJsonAndText) {
 }
 
 TEST(CommandLine, ScanReportsTheTlsCheckAndItsFindings) {
-  const char* ca = std::getenv("DOMAINSCAN_TEST_CA_FILE");
-  ASSERT_TRUE(ca) << "run the tests with `make test`";
+  const auto ca = test_ca_file();
   const auto run = run_command({domainscan_binary(), "scan", "valid.web.test", "expired.web.test", "example.test",
-                                "--format", "json", "--allow-suffix", "test", "--dns-server", dns_server(),
+                                "--format", "json", "--allow-suffix", "test", "--dns-server", test_dns_server(),
                                 "--trust-anchor-file", "none", "--allow-target", "127.0.0.20/30",
                                 "--allow-target", "127.0.0.24/30", "--ca-file", ca, "--check-timeout", "3s"},
                                60s);

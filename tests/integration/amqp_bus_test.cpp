@@ -6,6 +6,7 @@
 #include "core/errors.hpp"
 #include "support/amqp_testbed.hpp"
 #include "support/eventually.hpp"
+#include "support/testbed.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -180,14 +181,8 @@ TEST_F(AmqpBusTest, PublishingWithoutABrokerFailsClearly) {
   EXPECT_THROW(publish(*nowhere, bus::kScanRequested, "x"), UnavailableError);
 }
 
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') throw std::runtime_error(std::string(name) + " is not set: run `make test`");
-  return v;
-}
-
 TEST_F(AmqpBusTest, WorksOverTlsWithTheBrokersCertificateVerified) {
-  auto tls = make_bus(env("DOMAINSCAN_TEST_AMQPS_URL"), env("DOMAINSCAN_TEST_AMQPS_CA"));
+  auto tls = make_bus(required_env("DOMAINSCAN_TEST_AMQPS_URL"), required_env("DOMAINSCAN_TEST_AMQPS_CA"));
   wait_connected(*tls);
   Seen seen;
   tls->subscribe(bus::kScanQueue, [&](const Message& m) -> asio::awaitable<Outcome> {
@@ -201,7 +196,7 @@ TEST_F(AmqpBusTest, WorksOverTlsWithTheBrokersCertificateVerified) {
 
 TEST_F(AmqpBusTest, RefusesABrokerWhoseCertificateIsNotTrusted) {
   // The test CA is not among the system's trust anchors: the handshake must fail.
-  auto untrusted = make_bus(env("DOMAINSCAN_TEST_AMQPS_URL"));
+  auto untrusted = make_bus(required_env("DOMAINSCAN_TEST_AMQPS_URL"));
   std::this_thread::sleep_for(1s);
   EXPECT_FALSE(untrusted->healthy());
   EXPECT_THROW(publish(*untrusted, bus::kScanRequested, "x"), UnavailableError);

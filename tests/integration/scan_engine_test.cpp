@@ -26,7 +26,7 @@ ScanReport scan(const std::string& domain, std::optional<std::string> rdap_url =
   settings.allow_targets = {parse_cidr("127.0.0.0/8")};
   settings.trust_anchor_file = std::nullopt;
   settings.check_timeout = 3s;
-  if (const char* ca = std::getenv("DOMAINSCAN_TEST_CA_FILE")) settings.ca_file = ca;
+  settings.ca_file = testing::test_ca_file();
   asio::io_context io;
   ScanEngine engine(io.get_executor(), settings);
   auto report = testing::run_to_completion(io, engine.scan(domain), 60s);

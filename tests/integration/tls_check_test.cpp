@@ -19,12 +19,6 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-std::string test_ca() {
-  const char* ca = std::getenv("DOMAINSCAN_TEST_CA_FILE");
-  if (ca == nullptr || *ca == '\0') throw std::runtime_error("DOMAINSCAN_TEST_CA_FILE is not set: run `make test`");
-  return ca;
-}
-
 const TargetPolicy kTestBedAllowed({parse_cidr("127.0.0.0/8")});
 
 struct Run {
@@ -32,7 +26,7 @@ struct Run {
   bool finished = false;
 };
 
-Run check(const std::string& domain, const std::string& address, std::optional<std::string> ca = test_ca(),
+Run check(const std::string& domain, const std::string& address, std::optional<std::string> ca = testing::test_ca_file(),
           const TargetPolicy& policy = kTestBedAllowed, std::chrono::milliseconds timeout = 3s) {
   ScanContext context{domain, {}, nullptr, &policy, nullptr, timeout};
   if (!address.empty()) context.addresses.push_back(asio::ip::make_address(address));
@@ -119,7 +113,7 @@ TEST(TlsCheck, WithoutTheTestCaTheValidCertificateIsUntrusted) {
 
 TEST(TlsCheck, AServerThatNeverAnswersCostsOneTimeout) {
   const auto started = std::chrono::steady_clock::now();
-  const auto run = check("silent.web.test", "127.0.0.25", test_ca(), kTestBedAllowed, 1s);
+  const auto run = check("silent.web.test", "127.0.0.25", testing::test_ca_file(), kTestBedAllowed, 1s);
   ASSERT_TRUE(run.finished);
   EXPECT_EQ(run.result.json.at("status"), "error");
   EXPECT_TRUE(run.result.network_failure);
@@ -129,7 +123,7 @@ TEST(TlsCheck, AServerThatNeverAnswersCostsOneTimeout) {
 TEST(TlsCheck, NothingIsConnectedToUnlessThePolicyAllowsIt) {
   const TargetPolicy default_policy;
   for (const char* address : {"127.0.0.21", "::ffff:127.0.0.21", "10.0.0.1", "169.254.169.254"}) {
-    const auto run = check("valid.web.test", address, test_ca(), default_policy);
+    const auto run = check("valid.web.test", address, testing::test_ca_file(), default_policy);
     ASSERT_TRUE(run.finished);
     EXPECT_EQ(run.result.json.at("status"), "skipped") << address;
     EXPECT_NE(run.result.json.at("reason").as_string().find("--allow-target"), std::string::npos);

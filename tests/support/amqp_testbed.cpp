@@ -2,6 +2,7 @@
 
 #include "bus/amqp/amqp_topology.hpp"
 #include "bus/topology.hpp"
+#include "support/testbed.hpp"
 
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
@@ -11,17 +12,7 @@
 
 namespace domainscan::testing {
 
-namespace {
-
-std::string env_or_throw(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') throw std::runtime_error(std::string(name) + " is not set: run the tests with `make test`");
-  return v;
-}
-
-}  // namespace
-
-std::string test_amqp_url() { return env_or_throw("DOMAINSCAN_TEST_AMQP_URL"); }
+std::string test_amqp_url() { return required_env("DOMAINSCAN_TEST_AMQP_URL"); }
 
 void reset_amqp_topology(const std::vector<std::chrono::milliseconds>& retry_delays) {
   const auto url = bus::amqp::parse_amqp_url(test_amqp_url());
@@ -48,7 +39,7 @@ void reset_amqp_topology(const std::vector<std::chrono::milliseconds>& retry_del
 }
 
 bool rabbitmqctl(const std::string& args) {
-  const auto ctl = env_or_throw("DOMAINSCAN_TEST_RABBITMQ_CTL");
+  const auto ctl = required_env("DOMAINSCAN_TEST_RABBITMQ_CTL");
   return std::system((ctl + " " + args + " >/dev/null 2>&1").c_str()) == 0;
 }
 

@@ -1,5 +1,7 @@
 #include "support/backends.hpp"
 
+#include "support/testbed.hpp"
+
 #include <pqxx/pqxx>
 
 #include <cstdlib>
@@ -12,11 +14,7 @@ FreshDatabase::FreshDatabase(Backend backend) {
     url_ = "sqlite:" + (dir_.path() / "test.db").string();
     return;
   }
-  const char* pg = std::getenv("DOMAINSCAN_TEST_POSTGRES_URL");
-  if (pg == nullptr || *pg == '\0') {
-    throw std::runtime_error("DOMAINSCAN_TEST_POSTGRES_URL is not set: run the tests with `make test`");
-  }
-  url_ = pg;
+  url_ = required_env("DOMAINSCAN_TEST_POSTGRES_URL");
   // Empty the schema so each test starts from nothing; the store migrates it again.
   pqxx::connection conn(url_);
   pqxx::work tx(conn);

@@ -1,6 +1,7 @@
 #include "support/child_process.hpp"
 
 #include "support/temp_dir.hpp"
+#include "support/testbed.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -36,13 +37,7 @@ int decode_status(int status) {
 
 }  // namespace
 
-std::string domainscan_binary() {
-  const char* path = std::getenv("DOMAINSCAN_BINARY");
-  if (path == nullptr || *path == '\0') {
-    throw std::runtime_error("DOMAINSCAN_BINARY is not set: run the tests with `make test`");
-  }
-  return path;
-}
+std::string domainscan_binary() { return required_env("DOMAINSCAN_BINARY"); }
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::filesystem::path& output_dir)
     : stdout_path_(output_dir / "stdout.log"), stderr_path_(output_dir / "stderr.log") {

@@ -5,13 +5,17 @@
 
 namespace domainscan::testing {
 
-std::string test_dns_server() {
-  const char* server = std::getenv("DOMAINSCAN_TEST_DNS_SERVER");
-  if (server == nullptr || *server == '\0') {
-    throw std::runtime_error("DOMAINSCAN_TEST_DNS_SERVER is not set: run the tests with `make test`");
+std::string required_env(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') {
+    throw std::runtime_error(std::string(name) + " is not set: run the tests with `make test`");
   }
-  return server;
+  return value;
 }
+
+std::string test_dns_server() { return required_env("DOMAINSCAN_TEST_DNS_SERVER"); }
+std::string test_slow_dns_server() { return required_env("DOMAINSCAN_TEST_SLOW_DNS_SERVER"); }
+std::string test_ca_file() { return required_env("DOMAINSCAN_TEST_CA_FILE"); }
 
 SilentDnsServer::SilentDnsServer()
     : socket_(io_, boost::asio::ip::udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)) {}

@@ -7,8 +7,16 @@
 
 namespace domainscan::testing {
 
+// The value of a variable tests/run-all.sh exports; throws, saying so, when it is missing
+// (the test was run outside `make test`).
+std::string required_env(const char* name);
+
 // The recursive resolver (unbound) in front of the test zones: DOMAINSCAN_TEST_DNS_SERVER.
 std::string test_dns_server();
+// The same answers, each 200 ms late: DOMAINSCAN_TEST_SLOW_DNS_SERVER.
+std::string test_slow_dns_server();
+// The test CA that signed the web test bed's certificates: DOMAINSCAN_TEST_CA_FILE.
+std::string test_ca_file();
 
 // A UDP socket on loopback that never answers: a DNS server that is down.
 class SilentDnsServer {
