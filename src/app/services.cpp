@@ -7,7 +7,9 @@
 #include "bus/messages.hpp"
 #include "bus/topology.hpp"
 #include "scan/engine.hpp"
+#include "scan/reputation.hpp"
 #include "store/store.hpp"
+#include "worker/store_reputation_ledger.hpp"
 #include "worker/worker.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -79,6 +81,7 @@ int run_services(const Settings& settings, ServiceSet services) {
   BlockingPool db(kDatabaseThreads);
 
   std::unique_ptr<bus::Bus> bus;
+  std::unique_ptr<worker::StoreReputationLedger> reputation_ledger;
   std::unique_ptr<scan::ScanEngine> engine;
   std::unique_ptr<worker::Worker> worker;
   api::Metrics metrics;
@@ -89,7 +92,8 @@ int run_services(const Settings& settings, ServiceSet services) {
   try {
     bus = bus::open_bus(settings.broker, io.get_executor());
     if (services.worker) {
-      engine = std::make_unique<scan::ScanEngine>(io.get_executor(), settings);
+      reputation_ledger = std::make_unique<worker::StoreReputationLedger>(*store, db, scan::ReputationCheck::kApi);
+      engine = std::make_unique<scan::ScanEngine>(io.get_executor(), settings, reputation_ledger.get());
       worker = std::make_unique<worker::Worker>(
           *store, *bus, db, *engine,
           worker::WorkerOptions{static_cast<std::size_t>(settings.scan_concurrency), settings.bad_after});

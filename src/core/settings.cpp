@@ -169,6 +169,15 @@ Settings settings_from_raw(const RawSettings& raw) {
   for (const auto& v : list(raw, "allow-suffix")) s.allow_suffixes.push_back(parse_suffix(v));
   if (auto v = single(raw, "virustotal-key")) s.virustotal_key = *v;
   if (auto v = single(raw, "virustotal-url")) s.virustotal_url = parse_http_url("virustotal-url", *v);
+  if (auto v = single(raw, "virustotal-rate")) s.virustotal_rate = parse_int("virustotal-rate", *v, 1, 100000);
+  if (auto v = single(raw, "virustotal-daily")) s.virustotal_daily = parse_int("virustotal-daily", *v, 0, 100000000);
+  if (auto v = single(raw, "virustotal-cache")) {
+    try {
+      s.virustotal_cache = parse_duration(*v);
+    } catch (const ValidationError& e) {
+      bad_setting("virustotal-cache", *v, e.what());
+    }
+  }
   if (auto v = single(raw, "rdap-url")) s.rdap_url = parse_http_url("rdap-url", *v);
   // Beyond some thousands of scans in flight a worker runs out of sockets before it gains speed.
   if (auto v = single(raw, "scan-concurrency")) s.scan_concurrency = parse_int("scan-concurrency", *v, 1, 10000);

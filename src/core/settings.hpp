@@ -35,6 +35,9 @@ struct Settings {
   std::vector<std::string> allow_suffixes;
   std::optional<std::string> virustotal_key;
   std::string virustotal_url = "https://www.virustotal.com";
+  int virustotal_rate = 4;     // calls a minute, for every worker together
+  int virustotal_daily = 500;  // calls a UTC day, for every worker together
+  std::chrono::milliseconds virustotal_cache = std::chrono::hours(24);  // how long an answer is reused
   std::optional<std::string> rdap_url;
   int scan_concurrency = 256;
   std::chrono::milliseconds check_timeout{10'000};

@@ -33,6 +33,9 @@ class Check {
  public:
   virtual ~Check() = default;
   virtual const char* name() const = 0;
+  // Whether the check talks to the domain's own servers. Those that ask a third party (a
+  // reputation service) do not count when the engine decides that nothing answered.
+  virtual bool probes_the_domain() const { return true; }
   // Never throws for what it finds: failures are CheckResult's "error" or "skipped". An
   // exception is a bug, and the engine reports it as this check's error.
   virtual boost::asio::awaitable<CheckResult> run(const ScanContext& context) = 0;

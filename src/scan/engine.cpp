@@ -4,7 +4,9 @@
 #include "scan/email.hpp"
 #include "scan/grading.hpp"
 #include "scan/http.hpp"
+#include "scan/memory_reputation_ledger.hpp"
 #include "scan/rdap.hpp"
+#include "scan/reputation.hpp"
 #include "scan/tls.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -56,7 +58,7 @@ std::string ScanReport::result_json() const {
   return json::serialize(json::object{{"checks", checks}, {"findings", findings}});
 }
 
-ScanEngine::ScanEngine(asio::any_io_executor executor, const Settings& settings)
+ScanEngine::ScanEngine(asio::any_io_executor executor, const Settings& settings, ReputationLedger* ledger)
     : executor_(executor),
       resolver_(executor, ResolverConfig{settings.dns_servers, settings.trust_anchor_file, settings.allow_suffixes}),
       policy_(settings.allow_targets), check_timeout_(settings.check_timeout) {
@@ -64,6 +66,15 @@ ScanEngine::ScanEngine(asio::any_io_executor executor, const Settings& settings)
   checks_.push_back(std::make_unique<HttpCheck>(executor));
   checks_.push_back(std::make_unique<EmailCheck>(executor));
   checks_.push_back(std::make_unique<RdapCheck>(executor, settings.rdap_url));
+  if (!ledger) {
+    own_ledger_ = std::make_unique<MemoryReputationLedger>();
+    ledger = own_ledger_.get();
+  }
+  checks_.push_back(std::make_unique<ReputationCheck>(
+      executor,
+      ReputationOptions{settings.virustotal_key, settings.virustotal_url, settings.virustotal_rate,
+                        settings.virustotal_daily, settings.virustotal_cache, settings.ca_file},
+      *ledger));
 }
 
 asio::awaitable<std::vector<CheckResult>> ScanEngine::run_checks(const ScanContext& context) {
@@ -118,8 +129,10 @@ asio::awaitable<ScanReport> ScanEngine::scan(const std::string& domain) {
     auto results = co_await run_checks(context);
     for (std::size_t i = 0; i < checks_.size(); ++i) {
       auto& r = results[i];
-      reached_any |= r.json.at("status") == "ok";
-      failed_any |= r.network_failure;
+      if (checks_[i]->probes_the_domain()) {
+        reached_any |= r.json.at("status") == "ok";
+        failed_any |= r.network_failure;
+      }
       for (auto& f : r.findings) report.findings.push_back(std::move(f));
       report.checks[checks_[i]->name()] = std::move(r.json);
     }

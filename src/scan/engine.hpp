@@ -5,6 +5,7 @@
 // deadline, and one check's failure or exception never stops the others.
 #include "core/settings.hpp"
 #include "scan/check.hpp"
+#include "scan/reputation_ledger.hpp"
 #include "scan/target_policy.hpp"
 #include "scan/unbound_resolver.hpp"
 
@@ -33,7 +34,9 @@ struct ScanReport {
 
 class ScanEngine {
  public:
-  ScanEngine(boost::asio::any_io_executor executor, const Settings& settings);
+  // ledger: where the reputation check's budget and cache live (a worker's database);
+  // null: in this process's memory.
+  ScanEngine(boost::asio::any_io_executor executor, const Settings& settings, ReputationLedger* ledger = nullptr);
   boost::asio::awaitable<ScanReport> scan(const std::string& domain);
 
  private:
@@ -45,6 +48,7 @@ class ScanEngine {
   UnboundResolver resolver_;
   TargetPolicy policy_;
   std::chrono::milliseconds check_timeout_;
+  std::unique_ptr<ReputationLedger> own_ledger_;
   std::vector<std::unique_ptr<Check>> checks_;
 };
 

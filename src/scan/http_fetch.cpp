@@ -35,13 +35,15 @@ std::string describe(const boost::system::error_code& ec) {
 
 // Sends the request and reads the answer on any stream (plain or TLS).
 template <class Stream>
-asio::awaitable<void> exchange(Stream& stream, const boost::urls::url& url, std::size_t max_body,
+asio::awaitable<void> exchange(Stream& stream, const boost::urls::url& url, const HttpFetchOptions& options,
                                HttpFetchResult& out) {
+  const auto max_body = options.max_body;
   http::request<http::empty_body> req{http::verb::get, url.encoded_target().empty() ? "/" : url.encoded_target(), 11};
   req.set(http::field::host, url.encoded_host_and_port());
   req.set(http::field::user_agent, kUserAgent);
   req.set(http::field::accept, "*/*");
   req.set(http::field::connection, "close");
+  for (const auto& [name, value] : options.headers) req.set(name, value);
   boost::system::error_code ec;
   co_await http::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
@@ -83,6 +85,14 @@ std::optional<std::string> HttpFetchResult::header(std::string_view name) const 
 asio::awaitable<HttpFetchResult> http_fetch(asio::any_io_executor executor, boost::urls::url url,
                                             asio::ip::address address, std::chrono::milliseconds timeout,
                                             std::size_t max_body) {
+  HttpFetchOptions options;
+  options.max_body = max_body;
+  co_return co_await http_fetch(std::move(executor), std::move(url), address, timeout, std::move(options));
+}
+
+asio::awaitable<HttpFetchResult> http_fetch(asio::any_io_executor executor, boost::urls::url url,
+                                            asio::ip::address address, std::chrono::milliseconds timeout,
+                                            HttpFetchOptions options) {
   HttpFetchResult out;
   const bool https = url.scheme() == "https";
   const auto port = url.has_port() ? url.port_number() : static_cast<std::uint16_t>(https ? 443 : 80);
@@ -99,15 +109,22 @@ asio::awaitable<HttpFetchResult> http_fetch(asio::any_io_executor executor, boos
     co_return out;
   }
   if (!https) {
-    co_await exchange(tcp, url, max_body, out);
+    co_await exchange(tcp, url, options, out);
     co_return out;
   }
-  ssl::context ctx(ssl::context::tls_client);
-  ctx.set_verify_mode(ssl::verify_none);
-  ssl::stream<beast::tcp_stream> stream(std::move(tcp), ctx);
+  auto ctx = options.verify;
+  if (!ctx) {
+    ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+    ctx->set_verify_mode(ssl::verify_none);
+  }
+  ssl::stream<beast::tcp_stream> stream(std::move(tcp), *ctx);
   if (!SSL_set_tlsext_host_name(stream.native_handle(), host.c_str())) {
     out.error = "cannot set the server name (SNI)";
     co_return out;
+  }
+  if (options.verify) {
+    stream.set_verify_mode(ssl::verify_peer);
+    stream.set_verify_callback(ssl::host_name_verification(host));
   }
   co_await stream.async_handshake(ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
@@ -115,7 +132,7 @@ asio::awaitable<HttpFetchResult> http_fetch(asio::any_io_executor executor, boos
     out.unreachable = ec == beast::error::timeout;
     co_return out;
   }
-  co_await exchange(stream, url, max_body, out);
+  co_await exchange(stream, url, options, out);
   co_return out;
 }
 

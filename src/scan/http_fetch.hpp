@@ -1,13 +1,15 @@
 #pragma once
 // One HTTP or HTTPS GET to a given address (never a fresh lookup), bounded as a whole by a
 // timeout and in size: what the HTTP check and the MTA-STS policy fetch both need. HTTPS
-// certificates are not verified here (the TLS check reports on them); SNI is sent.
+// certificates are not verified unless asked for (the TLS check reports on them); SNI is sent.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/url/url.hpp>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -30,9 +32,20 @@ struct HttpFetchResult {
 // The most header bytes read; a larger header is an error.
 inline constexpr std::size_t kMaxHttpHeaderBytes = 64 * 1024;
 
+struct HttpFetchOptions {
+  std::size_t max_body = 64 * 1024;
+  std::vector<std::pair<std::string, std::string>> headers;  // sent with the request
+  // Set: an HTTPS server's certificate must verify against it and match the URL's host
+  // (for calls that carry a secret, like an API key). Null: not verified.
+  std::shared_ptr<boost::asio::ssl::context> verify;
+};
+
 // (A coroutine: every argument is taken by value, so nothing it holds can dangle.)
 boost::asio::awaitable<HttpFetchResult> http_fetch(boost::asio::any_io_executor executor, boost::urls::url url,
                                                     boost::asio::ip::address address,
                                                     std::chrono::milliseconds timeout, std::size_t max_body);
+boost::asio::awaitable<HttpFetchResult> http_fetch(boost::asio::any_io_executor executor, boost::urls::url url,
+                                                    boost::asio::ip::address address,
+                                                    std::chrono::milliseconds timeout, HttpFetchOptions options);
 
 }  // namespace domainscan::scan

@@ -5,6 +5,7 @@
 // throws UnavailableError when the database cannot be reached (callers retry or answer 503).
 // Services call it from the database thread pool (core/blocking_pool.hpp), never from an
 // I/O thread.
+#include "core/api_budget.hpp"
 #include "store/model.hpp"
 
 #include <chrono>
@@ -77,6 +78,21 @@ class Store {
   // what the sweeper publishes again (oldest first, at most `limit`).
   virtual void mark_published(const std::vector<std::int64_t>& scan_ids) = 0;
   virtual std::vector<ScanRef> unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) = 0;
+
+  // A rate-limited external API's budget, shared by every process on this database (the
+  // reputation check's VirusTotal calls): reads the API's state, decides with
+  // decide_api_call() and writes it back, under a row lock, so two workers never take the
+  // same slot or overspend the day.
+  virtual ApiCallDecision reserve_api_call(const std::string& api, TimePoint now, const ApiBudgetPolicy& policy) = 0;
+  // The API answered "too many requests": no process calls it before `until`.
+  virtual void back_off_api(const std::string& api, TimePoint until) = 0;
+  // The API's answer for `key` fetched at or after `fresh_after`, if one is kept.
+  virtual std::optional<ApiAnswer> find_api_answer(const std::string& api, const std::string& key,
+                                                   TimePoint fresh_after) = 0;
+  // Keeps an answer (replacing the key's older one) and drops the API's answers fetched
+  // before `drop_before`, so the table holds no more than the answers still of use.
+  virtual void store_api_answer(const std::string& api, const std::string& key, const ApiAnswer& answer,
+                                TimePoint drop_before) = 0;
 
   virtual StoreStats stats() = 0;
 };

@@ -18,8 +18,11 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-ScanReport scan(const std::string& domain, std::optional<std::string> rdap_url = "http://rdap.web.test/") {
+ScanReport scan(const std::string& domain, std::optional<std::string> rdap_url = "http://rdap.web.test/",
+               std::optional<std::string> virustotal_key = std::nullopt) {
   Settings settings;
+  settings.virustotal_key = std::move(virustotal_key);
+  settings.virustotal_url = "http://vt.web.test";
   settings.rdap_url = std::move(rdap_url);
   settings.dns_servers = {parse_host_port(testing::test_dns_server(), 53)};
   settings.allow_suffixes = {"test"};
@@ -113,6 +116,21 @@ TEST(ScanEngine, RdapServerFromTheBootstrapDataOrNone) {
   const auto r = scan("valid.web.test", "http://10.0.0.1/rdap/");
   EXPECT_EQ(r.checks.at("rdap").at("status"), "skipped");
   EXPECT_NE(json::serialize(r.checks.at("rdap")).find("--allow-target"), std::string::npos);
+}
+
+TEST(ScanEngine, ReputationFromTheVirusTotalApi) {
+  // Without a key the check is skipped; with one, vt.web.test (found through the test
+  // bed's DNS, allowed by --allow-target) answers.
+  const auto without = scan("valid.web.test");
+  EXPECT_EQ(without.checks.at("reputation").at("reason"), "no_api_key");
+  const auto clean = scan("valid.web.test", "http://rdap.web.test/", "vt-test-key");
+  ASSERT_EQ(clean.checks.at("reputation").at("status"), "ok") << json::serialize(clean.checks);
+  EXPECT_EQ(clean.checks.at("reputation").at("harmless"), 70);
+  EXPECT_EQ(clean.score, without.score);  // a clean reputation costs nothing
+
+  const auto flagged = scan("expired.web.test", "http://rdap.web.test/", "vt-test-key");
+  EXPECT_TRUE(has(flagged, "reputation.malicious")) << json::serialize(flagged.findings);
+  EXPECT_EQ(flagged.grade, "F");
 }
 
 TEST(ScanEngine, AMissingDomainSkipsTheOtherChecks) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <set>
 #include <thread>
 
 namespace domainscan::store {
@@ -241,6 +242,75 @@ TEST_P(StoreTest, StatsCountByStatus) {
   EXPECT_EQ(s.domains_pending, 2);
   EXPECT_EQ(s.scans_queued, 1);
   EXPECT_EQ(s.scans_running, 1);
+}
+
+TEST_P(StoreTest, TwoProcessesNeverOverspendAnApiBudget) {
+  // Two stores on one database stand for two workers (each with its own connections);
+  // eight threads each ask for calls at once. The day allows 25: exactly 25 are granted,
+  // in distinct slots, and the rest hear that the budget is spent.
+  auto other = open_store(db_->url(), 4);
+  const auto now = now_ms();
+  const ApiBudgetPolicy policy{60'000, 25, std::chrono::hours(1)};  // a slot every millisecond
+  std::vector<std::future<std::vector<ApiCallDecision>>> callers;
+  for (int t = 0; t < 8; ++t) {
+    Store& store = t % 2 == 0 ? *store_ : *other;
+    callers.push_back(std::async(std::launch::async, [&store, now, policy] {
+      std::vector<ApiCallDecision> out;
+      for (int i = 0; i < 10; ++i) out.push_back(store.reserve_api_call("virustotal", now, policy));
+      return out;
+    }));
+  }
+  std::set<TimePoint> slots;
+  int granted = 0, spent = 0;
+  for (auto& c : callers) {
+    for (const auto& d : c.get()) {
+      if (d.verdict == ApiCallVerdict::granted) {
+        ++granted;
+        slots.insert(d.at);
+      } else {
+        EXPECT_EQ(d.verdict, ApiCallVerdict::quota_spent);
+        ++spent;
+      }
+    }
+  }
+  EXPECT_EQ(granted, 25);
+  EXPECT_EQ(slots.size(), 25u);
+  EXPECT_EQ(spent, 80 - 25);
+  // Another API's budget is its own.
+  EXPECT_EQ(store_->reserve_api_call("other", now, policy).verdict, ApiCallVerdict::granted);
+}
+
+TEST_P(StoreTest, ABackOffIsSeenByEveryProcess) {
+  auto other = open_store(db_->url(), 1);
+  const auto now = now_ms();
+  const ApiBudgetPolicy policy{4, 500, std::chrono::minutes(1)};
+  store_->back_off_api("virustotal", now + std::chrono::seconds(30));
+  store_->back_off_api("virustotal", now + std::chrono::seconds(10));  // a shorter one does not shorten it
+  const auto d = other->reserve_api_call("virustotal", now, policy);
+  EXPECT_EQ(d.verdict, ApiCallVerdict::backing_off);
+  EXPECT_EQ(d.at, now + std::chrono::seconds(30));
+  EXPECT_EQ(other->reserve_api_call("virustotal", now + std::chrono::seconds(30), policy).verdict,
+            ApiCallVerdict::granted);
+}
+
+TEST_P(StoreTest, ApiAnswersAreKeptUntilTooOldAndReplaced) {
+  const auto t0 = now_ms();
+  using std::chrono::hours;
+  store_->store_api_answer("virustotal", "a.com", ApiAnswer{t0, R"({"malicious": 0})"}, t0 - hours(24));
+  const auto found = store_->find_api_answer("virustotal", "a.com", t0 - hours(24));
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->fetched_at, t0);
+  EXPECT_EQ(found->body, R"({"malicious": 0})");
+  EXPECT_FALSE(store_->find_api_answer("virustotal", "a.com", t0 + hours(1)));  // too old for that caller
+  EXPECT_FALSE(store_->find_api_answer("virustotal", "b.com", t0 - hours(24)));
+  EXPECT_FALSE(store_->find_api_answer("other", "a.com", t0 - hours(24)));
+
+  // A newer answer replaces it; storing one 25 hours later drops answers older than a day.
+  store_->store_api_answer("virustotal", "a.com", ApiAnswer{t0 + hours(1), R"({"malicious": 3})"}, t0 - hours(23));
+  EXPECT_EQ(store_->find_api_answer("virustotal", "a.com", t0)->body, R"({"malicious": 3})");
+  store_->store_api_answer("virustotal", "c.com", ApiAnswer{t0 + hours(26), "{}"}, t0 + hours(2));
+  EXPECT_FALSE(store_->find_api_answer("virustotal", "a.com", t0 - hours(100)));
+  EXPECT_TRUE(store_->find_api_answer("virustotal", "c.com", t0));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(Backend::sqlite, Backend::postgres),

@@ -16,6 +16,9 @@
 #     127.0.0.32  chain.web.test        HTTP redirects without end, each to a new URL
 #     127.0.0.33  mta-sts.good.mail.test  HTTPS, the MTA-STS policy of good.mail.test
 #     127.0.0.34  rdap.web.test         an RDAP server (RFC 9083 JSON): valid, soon and expired.web.test
+#     127.0.0.35  vt.web.test           a VirusTotal-shaped API (v3 domain objects; key vt-test-key):
+#                                       valid clean, expired malicious, plain suspicious, loop 429,
+#                                       anything else 404
 # web.sh start DIR  -> prints DOMAINSCAN_TEST_CA_FILE=... (the test CA, for --ca-file)
 # web.sh stop DIR
 set -euo pipefail
@@ -84,6 +87,28 @@ rdap_domain() {
 JSON
 }
 
+# vt_domain NAME MALICIOUS SUSPICIOUS HARMLESS REPUTATION: a VirusTotal v3 domain object.
+vt_domain() {
+  cat <<JSON
+{"data": {"id": "$1", "type": "domain", "links": {"self": "https://www.virustotal.com/api/v3/domains/$1"},
+  "attributes": {"last_analysis_date": 1764000000, "reputation": $5,
+    "last_analysis_stats": {"malicious": $2, "suspicious": $3, "harmless": $4, "undetected": 20, "timeout": 0},
+    "categories": {"Forcepoint ThreatSeeker": "information technology", "BitDefender": "computersandsoftware",
+                   "Sophos": "information technology"},
+    "tld": "test", "tags": []}}}
+JSON
+}
+
+make_virustotal_answers() {
+  local d=$dir/www/vt/api/v3/domains
+  mkdir -p "$d"
+  vt_domain valid.web.test 0 0 70 5 >"$d/valid.web.test"
+  vt_domain expired.web.test 5 2 50 -20 >"$d/expired.web.test"
+  vt_domain plain.web.test 1 0 68 0 >"$d/plain.web.test"
+  echo '{"error": {"code": "NotFoundError", "message": "Domain not found"}}' >"$dir/www/vt/not-found.json"
+  chmod -R a+rX "$dir/www/vt"
+}
+
 make_rdap_answers() {
   mkdir -p "$dir/www/rdap/domain"
   rdap_domain valid.web.test "$(date -u -d '+400 days' +%Y-%m-%dT%H:%M:%SZ)" "client transfer prohibited" \
@@ -114,6 +139,7 @@ case $action in
     printf 'version: STSv1\nmode: enforce\nmx: mx.good.mail.test\nmax_age: 86400\n' >"$dir/www/mta-sts.txt"
     chmod 644 "$dir/www/big.bin" "$dir/www/mta-sts.txt"
     make_rdap_answers
+    make_virustotal_answers
     make_certificates
     {
       echo "worker_processes 1;"
@@ -144,6 +170,22 @@ case $action in
       tls_server 127.0.0.24 wronghost.web.test wronghost ""
       tls_server 127.0.0.26 soon.web.test soon "ssl_protocols TLSv1.2;"
       echo "  server { listen 127.0.0.34:80; root $dir/www/rdap; default_type application/rdap+json; }"
+      cat <<CONF
+  server {
+    listen 127.0.0.35:80;
+    root $dir/www/vt;
+    default_type application/json;
+    if (\$http_x_apikey != "vt-test-key") {
+      return 401 '{"error": {"code": "WrongCredentialsError", "message": "Wrong API key"}}';
+    }
+    location = /api/v3/domains/loop.web.test {
+      add_header Retry-After 2 always;
+      return 429 '{"error": {"code": "QuotaExceededError", "message": "Quota exceeded"}}';
+    }
+    location /api/v3/domains/ { error_page 404 /not-found.json; }
+    location = /not-found.json { internal; }
+  }
+CONF
       cat <<CONF
   server {
     listen 127.0.0.33:443 ssl;

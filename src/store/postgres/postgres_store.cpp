@@ -348,6 +348,63 @@ std::vector<ScanRef> PostgresStore::unfinished_scans() {
   });
 }
 
+ApiCallDecision PostgresStore::reserve_api_call(const std::string& api, TimePoint now,
+                                                const ApiBudgetPolicy& policy) {
+  return in_transaction([&](pqxx::work& tx) {
+    // The row exists before it is locked, so that two first callers serialise on it too.
+    tx.exec_params(
+        "INSERT INTO api_budgets (api, next_call_at_ms, day, day_count, backoff_until_ms) VALUES ($1, 0, 0, 0, 0) "
+        "ON CONFLICT (api) DO NOTHING",
+        api);
+    const auto row = tx.exec_params1(
+        "SELECT next_call_at_ms, day, day_count, backoff_until_ms FROM api_budgets WHERE api = $1 FOR UPDATE", api);
+    ApiBudgetState state;
+    state.next_call_at = TimePoint(std::chrono::milliseconds(row[0].as<std::int64_t>()));
+    state.day = row[1].as<std::int64_t>();
+    state.day_count = row[2].as<int>();
+    state.backoff_until = TimePoint(std::chrono::milliseconds(row[3].as<std::int64_t>()));
+    const auto decision = decide_api_call(state, now, policy);
+    if (decision.verdict == ApiCallVerdict::granted) {
+      tx.exec_params("UPDATE api_budgets SET next_call_at_ms = $2, day = $3, day_count = $4 WHERE api = $1", api,
+                     state.next_call_at.time_since_epoch().count(), state.day, state.day_count);
+    }
+    return decision;
+  });
+}
+
+void PostgresStore::back_off_api(const std::string& api, TimePoint until) {
+  in_transaction([&](pqxx::work& tx) {
+    tx.exec_params(
+        "INSERT INTO api_budgets (api, next_call_at_ms, day, day_count, backoff_until_ms) VALUES ($1, 0, 0, 0, $2) "
+        "ON CONFLICT (api) DO UPDATE SET backoff_until_ms = "
+        "greatest(api_budgets.backoff_until_ms, excluded.backoff_until_ms)",
+        api, until.time_since_epoch().count());
+  });
+}
+
+std::optional<ApiAnswer> PostgresStore::find_api_answer(const std::string& api, const std::string& key,
+                                                        TimePoint fresh_after) {
+  return in_transaction([&](pqxx::work& tx) -> std::optional<ApiAnswer> {
+    auto r = tx.exec_params(
+        "SELECT fetched_at_ms, body FROM api_answers WHERE api = $1 AND key = $2 AND fetched_at_ms >= $3", api, key,
+        fresh_after.time_since_epoch().count());
+    if (r.empty()) return std::nullopt;
+    return ApiAnswer{TimePoint(std::chrono::milliseconds(r[0][0].as<std::int64_t>())), r[0][1].as<std::string>()};
+  });
+}
+
+void PostgresStore::store_api_answer(const std::string& api, const std::string& key, const ApiAnswer& answer,
+                                     TimePoint drop_before) {
+  in_transaction([&](pqxx::work& tx) {
+    tx.exec_params(
+        "INSERT INTO api_answers (api, key, fetched_at_ms, body) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (api, key) DO UPDATE SET fetched_at_ms = excluded.fetched_at_ms, body = excluded.body",
+        api, key, answer.fetched_at.time_since_epoch().count(), answer.body);
+    tx.exec_params("DELETE FROM api_answers WHERE api = $1 AND fetched_at_ms < $2", api,
+                   drop_before.time_since_epoch().count());
+  });
+}
+
 StoreStats PostgresStore::stats() {
   return in_transaction([](pqxx::work& tx) {
     StoreStats s;

@@ -317,6 +317,68 @@ std::vector<ScanRef> SqliteStore::unfinished_scans() {
   return out;
 }
 
+ApiCallDecision SqliteStore::reserve_api_call(const std::string& api, TimePoint now, const ApiBudgetPolicy& policy) {
+  auto conn = pool_.acquire();
+  Transaction tx(*conn);  // BEGIN IMMEDIATE: the write lock is held from the read on
+  ApiBudgetState state;
+  {
+    auto st = conn->prepare(
+        "SELECT next_call_at_ms, day, day_count, backoff_until_ms FROM api_budgets WHERE api = ?");
+    st.bind_all(api);
+    if (st.step()) {
+      state.next_call_at = TimePoint(std::chrono::milliseconds(st.int64(0)));
+      state.day = st.int64(1);
+      state.day_count = static_cast<int>(st.int64(2));
+      state.backoff_until = TimePoint(std::chrono::milliseconds(st.int64(3)));
+    }
+  }
+  const auto decision = decide_api_call(state, now, policy);
+  if (decision.verdict == ApiCallVerdict::granted) {
+    conn->prepare(
+            "INSERT INTO api_budgets (api, next_call_at_ms, day, day_count, backoff_until_ms) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (api) DO UPDATE SET next_call_at_ms = excluded.next_call_at_ms, day = excluded.day, "
+            "day_count = excluded.day_count")
+        .bind_all(api, state.next_call_at.time_since_epoch().count(), state.day,
+                  static_cast<std::int64_t>(state.day_count), state.backoff_until.time_since_epoch().count())
+        .run();
+  }
+  tx.commit();
+  return decision;
+}
+
+void SqliteStore::back_off_api(const std::string& api, TimePoint until) {
+  auto conn = pool_.acquire();
+  conn->prepare(
+          "INSERT INTO api_budgets (api, next_call_at_ms, day, day_count, backoff_until_ms) VALUES (?, 0, 0, 0, ?) "
+          "ON CONFLICT (api) DO UPDATE SET backoff_until_ms = max(backoff_until_ms, excluded.backoff_until_ms)")
+      .bind_all(api, until.time_since_epoch().count())
+      .run();
+}
+
+std::optional<ApiAnswer> SqliteStore::find_api_answer(const std::string& api, const std::string& key,
+                                                      TimePoint fresh_after) {
+  auto conn = pool_.acquire();
+  auto st = conn->prepare("SELECT fetched_at_ms, body FROM api_answers WHERE api = ? AND key = ? AND fetched_at_ms >= ?");
+  st.bind_all(api, key, fresh_after.time_since_epoch().count());
+  if (!st.step()) return std::nullopt;
+  return ApiAnswer{TimePoint(std::chrono::milliseconds(st.int64(0))), st.text(1)};
+}
+
+void SqliteStore::store_api_answer(const std::string& api, const std::string& key, const ApiAnswer& answer,
+                                   TimePoint drop_before) {
+  auto conn = pool_.acquire();
+  Transaction tx(*conn);
+  conn->prepare(
+          "INSERT INTO api_answers (api, key, fetched_at_ms, body) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT (api, key) DO UPDATE SET fetched_at_ms = excluded.fetched_at_ms, body = excluded.body")
+      .bind_all(api, key, answer.fetched_at.time_since_epoch().count(), answer.body)
+      .run();
+  conn->prepare("DELETE FROM api_answers WHERE api = ? AND fetched_at_ms < ?")
+      .bind_all(api, drop_before.time_since_epoch().count())
+      .run();
+  tx.commit();
+}
+
 StoreStats SqliteStore::stats() {
   auto conn = pool_.acquire();
   StoreStats s;
