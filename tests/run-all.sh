@@ -37,7 +37,8 @@ echo "== starting the DNS test bed"
 # (Captured first: a failing start must stop the run, which `eval "$(...)"` would hide.)
 dns_env=$("$root/tests/testbed/dns.sh" start "$run_dir/dns")
 eval "$dns_env"
-export DOMAINSCAN_TEST_DNS_SERVER DOMAINSCAN_TEST_SLOW_DNS_SERVER DOMAINSCAN_TEST_AUTH_DNS_SERVER
+export DOMAINSCAN_TEST_DNS_SERVER DOMAINSCAN_TEST_SLOW_DNS_SERVER DOMAINSCAN_TEST_AUTH_DNS_SERVER \
+  DOMAINSCAN_TEST_TRUST_ANCHOR_FILE
 
 echo "== starting the web test bed (nginx, certificates)"
 web_env=$("$root/tests/testbed/web.sh" start "$run_dir/web")

@@ -6,13 +6,17 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace domainscan::scan {
 namespace {
 
 namespace json = boost::json;
 
 constexpr int kA = rrtype::A, kNS = rrtype::NS, kSOA = rrtype::SOA, kMX = rrtype::MX, kTXT = rrtype::TXT,
-              kAAAA = rrtype::AAAA, kCAA = rrtype::CAA;
+              kAAAA = rrtype::AAAA, kCAA = rrtype::CAA, kCNAME = rrtype::CNAME;
+// Resolvers give up on chains longer than this too.
+constexpr std::size_t kMaxCnameHops = 8;
 
 const char* rcode_name(int rcode) {
   switch (rcode) {
@@ -60,30 +64,75 @@ std::string dnssec_status(const std::vector<const DnsAnswer*>& answers, bool val
   return all_secure ? "secure" : "insecure";
 }
 
+struct CnameChain {
+  json::array names;  // the targets, in order
+  bool loop = false;
+  bool too_long = false;
+};
+
+// Follows the chain one CNAME query at a time (libunbound gives only its end): each
+// target, until a name that is not an alias, a name seen before, or too many hops.
+boost::asio::awaitable<CnameChain> follow_cname_chain(UnboundResolver& resolver, std::string domain,
+                                                      std::string first_target, std::chrono::milliseconds timeout) {
+  CnameChain chain;
+  std::vector<std::string> seen{domain};
+  std::string target = std::move(first_target);
+  while (true) {
+    if (std::find(seen.begin(), seen.end(), target) != seen.end()) {
+      chain.loop = true;
+      co_return chain;
+    }
+    if (chain.names.size() == kMaxCnameHops) {
+      chain.too_long = true;
+      co_return chain;
+    }
+    chain.names.emplace_back(target);
+    seen.push_back(target);
+    const auto next = co_await resolver.query(target, kCNAME, timeout);
+    if (next.rdata.empty()) co_return chain;
+    try {
+      target = rdata::name(next.rdata.front());
+    } catch (const std::invalid_argument&) {
+      co_return chain;
+    }
+  }
+}
+
 }  // namespace
 
 boost::asio::awaitable<CheckResult> run_dns_check(UnboundResolver& resolver, const std::string& domain,
                                                   std::chrono::milliseconds timeout) {
   using namespace boost::asio::experimental::awaitable_operators;
-  auto [a, aaaa, ns, mx, txt, caa, soa] =
+  auto [a, aaaa, ns, mx, txt, caa, soa, cname] =
       co_await (resolver.query(domain, kA, timeout) && resolver.query(domain, kAAAA, timeout) &&
                 resolver.query(domain, kNS, timeout) && resolver.query(domain, kMX, timeout) &&
                 resolver.query(domain, kTXT, timeout) && resolver.query(domain, kCAA, timeout) &&
-                resolver.query(domain, kSOA, timeout));
+                resolver.query(domain, kSOA, timeout) && resolver.query(domain, kCNAME, timeout));
 
-  if (a.nxdomain || soa.nxdomain) {
+  // An alias exists even when what it points at does not (a dangling CNAME).
+  std::optional<std::string> first_target;
+  if (!cname.rdata.empty()) {
+    try {
+      first_target = rdata::name(cname.rdata.front());
+    } catch (const std::invalid_argument&) {
+    }
+  }
+  if ((a.nxdomain || soa.nxdomain) && !first_target) {
     CheckResult r = check_error(fmt::format("{} does not exist (NXDOMAIN)", domain), false);
     r.nxdomain = true;
     co_return r;
   }
 
   const std::vector<std::pair<const char*, const DnsAnswer*>> all = {
-      {"a", &a}, {"aaaa", &aaaa}, {"ns", &ns}, {"mx", &mx}, {"txt", &txt}, {"caa", &caa}, {"soa", &soa}};
+      {"a", &a},     {"aaaa", &aaaa}, {"ns", &ns},  {"mx", &mx},
+      {"txt", &txt}, {"caa", &caa},   {"soa", &soa}, {"cname", &cname}};
   json::object errors;
   for (const auto& [key, answer] : all) {
     if (auto why = failure_of(*answer)) errors[key] = *why;
   }
-  if (errors.size() == all.size()) {
+  const bool any_bogus = std::any_of(all.begin(), all.end(), [](const auto& entry) { return entry.second->bogus; });
+  // Answers that fail DNSSEC validation did come: the domain is reachable, and broken.
+  if (errors.size() == all.size() && !any_bogus) {
     co_return check_error(fmt::format("no DNS answer for {}: {}", domain, json::value_to<std::string>(errors["soa"])),
                           true);
   }
@@ -113,10 +162,33 @@ boost::asio::awaitable<CheckResult> run_dns_check(UnboundResolver& resolver, con
     }
   }
   out["soa"] = std::move(soa_json);
+  out["cname"] = json::array{};
+  if (first_target) {
+    const auto chain = co_await follow_cname_chain(resolver, domain, *first_target, timeout);
+    out["cname"] = chain.names;
+    const auto end = chain.names.empty() ? *first_target : std::string(chain.names.back().as_string());
+    if (chain.loop) {
+      r.add_finding("dns", "dns.cname_loop", "medium", fmt::format("the CNAME chain of {} loops back on itself", domain));
+    } else if (chain.too_long) {
+      r.add_finding("dns", "dns.cname_chain_too_long", "medium",
+                    fmt::format("the CNAME chain of {} is longer than {} names", domain, kMaxCnameHops));
+    } else if (a.nxdomain) {
+      r.add_finding("dns", "dns.cname_dangling", "high",
+                    fmt::format("{} is an alias of {}, which does not exist: whoever registers that name controls "
+                                "what {} serves",
+                                domain, end, domain));
+    }
+  }
   std::vector<const DnsAnswer*> answers;
   for (const auto& [key, answer] : all) answers.push_back(answer);
   out["dnssec"] = dnssec_status(answers, resolver.validating());
   if (!errors.empty()) out["errors"] = std::move(errors);
+  if (out["dnssec"] == "bogus") {
+    r.add_finding("dns", "dns.dnssec_bogus", "critical",
+                  fmt::format("the DNSSEC signatures of {} do not validate: validating resolvers treat it as "
+                              "nonexistent",
+                              domain));
+  }
   co_return r;
 }
 

@@ -15,6 +15,9 @@ std::string required_env(const char* name);
 std::string test_dns_server();
 // The same answers, each 200 ms late: DOMAINSCAN_TEST_SLOW_DNS_SERVER.
 std::string test_slow_dns_server();
+// DNSSEC trust anchors for the signed test zones (signed.test validates, bogus.test does
+// not): DOMAINSCAN_TEST_TRUST_ANCHOR_FILE.
+std::string test_trust_anchor_file();
 // The test CA that signed the web test bed's certificates: DOMAINSCAN_TEST_CA_FILE.
 std::string test_ca_file();
 

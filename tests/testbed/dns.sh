@@ -3,8 +3,11 @@
 #   knot   authoritative for test. and the zones in zones/ (files named ZONE.zone)
 #   unbound recursive resolver that the scanner is pointed at (--dns-server)
 #   slow-dns.py  a forwarder to unbound that delays every answer by 200 ms
+#   signed.test and bogus.test are signed by knot (keys made at start-up); trust-anchors.txt
+#   holds signed.test's key, and for bogus.test a key that zone does not have
 # dns.sh start DIR  -> prints shell assignments of DOMAINSCAN_TEST_DNS_SERVER (unbound),
-#                      DOMAINSCAN_TEST_SLOW_DNS_SERVER and DOMAINSCAN_TEST_AUTH_DNS_SERVER (knot)
+#                      DOMAINSCAN_TEST_SLOW_DNS_SERVER, DOMAINSCAN_TEST_AUTH_DNS_SERVER (knot)
+#                      and DOMAINSCAN_TEST_TRUST_ANCHOR_FILE
 # dns.sh stop DIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -38,6 +41,14 @@ case $action in
       echo "log:"
       echo "  - target: \"$dir/knot.log\""
       echo "    any: info"
+      echo "keystore:"
+      echo "  - id: default"
+      echo "    config: \"$dir/keys\""
+      echo "policy:"
+      echo "  - id: test"
+      echo "    algorithm: ecdsap256sha256"
+      echo "    ksk-lifetime: 0"
+      echo "    zsk-lifetime: 0"
       echo "template:"
       echo "  - id: default"
       echo "    storage: \"$dir/zones\""
@@ -46,10 +57,29 @@ case $action in
         z=$(basename "$f" .zone)
         echo "  - domain: $z."
         echo "    file: $z.zone"
+        if [[ $z == signed.test || $z == bogus.test ]]; then
+          echo "    dnssec-signing: on"
+          echo "    dnssec-policy: test"
+          echo "    zonefile-sync: -1"
+        fi
       done
     } >"$dir/knot.conf"
     knotd -c "$dir/knot.conf" -d
     wait_for_dns 127.0.0.1 "$auth_port" test.
+    wait_for_dns 127.0.0.1 "$auth_port" signed.test.
+    wait_for_dns 127.0.0.1 "$auth_port" bogus.test.
+
+    # The trust anchors: signed.test's key-signing key as it is; for bogus.test, that same
+    # key under bogus.test's name, which does not sign bogus.test: its signatures cannot verify.
+    ksk=$(kdig +short "@127.0.0.1" -p "$auth_port" DNSKEY signed.test. | grep '^257 ' | head -1)
+    if [[ -z $ksk ]]; then
+      echo "dns.sh: knot did not sign signed.test; see $dir/knot.log" >&2
+      exit 1
+    fi
+    {
+      echo "signed.test. IN DNSKEY $ksk"
+      echo "bogus.test. IN DNSKEY $ksk"
+    } >"$dir/trust-anchors.txt"
 
     cat >"$dir/unbound.conf" <<CONF
 server:
@@ -94,6 +124,7 @@ CONF
     echo "DOMAINSCAN_TEST_DNS_SERVER=127.0.0.1:$rec_port"
     echo "DOMAINSCAN_TEST_SLOW_DNS_SERVER=127.0.0.1:$slow_port"
     echo "DOMAINSCAN_TEST_AUTH_DNS_SERVER=127.0.0.1:$auth_port"
+    echo "DOMAINSCAN_TEST_TRUST_ANCHOR_FILE=$dir/trust-anchors.txt"
     ;;
   stop)
     stop_pid "$dir/slow-dns.pid"
