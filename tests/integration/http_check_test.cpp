@@ -124,6 +124,17 @@ TEST(HttpCheck, AServerThatNeverAnswersCostsOneTimeout) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 8s);  // http and https side by side
 }
 
+TEST(HttpCheck, AServerThatTricklesOneByteASecondCostsOneTimeout) {
+  // trickle.web.test answers a header that never ends, a byte a second: each read succeeds,
+  // so only a deadline on the whole exchange stops it.
+  const auto started = std::chrono::steady_clock::now();
+  const auto run = check("trickle.web.test", "127.0.0.36", kTestBedAllowed, 2s);
+  ASSERT_TRUE(run.finished);
+  EXPECT_EQ(run.result.json.at("status"), "error") << json::serialize(run.result.json);
+  EXPECT_TRUE(run.result.network_failure);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 12s);  // http and https side by side
+}
+
 TEST(HttpCheck, NothingIsFetchedUnlessThePolicyAllowsIt) {
   const auto run = check("valid.web.test", "127.0.0.21", TargetPolicy());
   ASSERT_TRUE(run.finished);

@@ -120,6 +120,16 @@ TEST(TlsCheck, AServerThatNeverAnswersCostsOneTimeout) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 8s);  // the probes run side by side
 }
 
+TEST(TlsCheck, AServerThatTricklesOneByteASecondCostsOneTimeout) {
+  // trickle.web.test sends a byte a second that never completes a TLS record: a deadline
+  // per read would wait for ever; the one deadline per handshake ends it.
+  const auto started = std::chrono::steady_clock::now();
+  const auto run = check("trickle.web.test", "127.0.0.36", testing::test_ca_file(), kTestBedAllowed, 2s);
+  ASSERT_TRUE(run.finished);
+  EXPECT_EQ(run.result.json.at("status"), "error") << json::serialize(run.result.json);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 12s);  // the probes run side by side
+}
+
 TEST(TlsCheck, NothingIsConnectedToUnlessThePolicyAllowsIt) {
   const TargetPolicy default_policy;
   for (const char* address : {"127.0.0.21", "::ffff:127.0.0.21", "10.0.0.1", "169.254.169.254"}) {

@@ -19,6 +19,7 @@
 #     127.0.0.35  vt.web.test           a VirusTotal-shaped API (v3 domain objects; key vt-test-key):
 #                                       valid clean, expired malicious, plain suspicious, loop 429,
 #                                       anything else 404
+#     127.0.0.36  trickle.web.test      answers on 443 and 80 one byte a second, never finishing
 # web.sh start DIR  -> prints DOMAINSCAN_TEST_CA_FILE=... (the test CA, for --ca-file)
 # web.sh stop DIR
 set -euo pipefail
@@ -201,9 +202,12 @@ CONF
     nginx -c "$dir/nginx.conf" -p "$dir"
     nohup python3 "$here/silent-listener.py" 127.0.0.25 443 80 >"$dir/silent.log" 2>&1 &
     echo $! >"$dir/silent.pid"
+    nohup python3 "$here/trickle-listener.py" 127.0.0.36 443 80 >"$dir/trickle.log" 2>&1 &
+    echo $! >"$dir/trickle.pid"
     for _ in $(seq 1 50); do
       if curl -s --max-time 1 --cacert "$dir/tls/ca.pem" --resolve valid.web.test:443:127.0.0.21 \
-        https://valid.web.test/ >/dev/null && (: </dev/tcp/127.0.0.25/443) 2>/dev/null; then
+        https://valid.web.test/ >/dev/null && (: </dev/tcp/127.0.0.25/443) 2>/dev/null &&
+        (: </dev/tcp/127.0.0.36/80) 2>/dev/null; then
         echo "DOMAINSCAN_TEST_CA_FILE=$dir/tls/ca.pem"
         exit 0
       fi
@@ -215,6 +219,7 @@ CONF
   stop)
     [[ -f $dir/nginx.pid ]] && nginx -c "$dir/nginx.conf" -p "$dir" -s stop 2>/dev/null || true
     [[ -f $dir/silent.pid ]] && kill "$(cat "$dir/silent.pid")" 2>/dev/null || true
+    [[ -f $dir/trickle.pid ]] && kill "$(cat "$dir/trickle.pid")" 2>/dev/null || true
     ;;
   *) echo "usage: $0 start DIR | stop DIR" >&2; exit 2 ;;
 esac
