@@ -20,6 +20,7 @@
 #                                       valid clean, expired malicious, plain suspicious, loop 429,
 #                                       anything else 404
 #     127.0.0.36  trickle.web.test      answers on 443 and 80 one byte a second, never finishing
+#     127.0.0.37  *.bench.test          certificate for *.bench.test; HTTP redirects to HTTPS (bench/)
 # web.sh start DIR  -> prints DOMAINSCAN_TEST_CA_FILE=... (the test CA, for --ca-file)
 # web.sh stop DIR
 set -euo pipefail
@@ -68,6 +69,7 @@ CNF
   leaf expired expired.web.test rsa:2048 20240101000000Z 20240201000000Z
   leaf wronghost other.web.test rsa:2048 "$now_minus_1d" "$in_30d"
   leaf mtasts mta-sts.good.mail.test rsa:2048 "$now_minus_1d" "$in_30d"
+  leaf bench '*.bench.test' ec:<(openssl ecparam -name prime256v1) "$now_minus_1d" "$in_30d"
   leaf soon soon.web.test ec:<(openssl ecparam -name prime256v1) "$now_minus_1d" "$in_10d"
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=selfsigned.web.test" \
     -addext "subjectAltName=DNS:selfsigned.web.test" -keyout selfsigned.key -out selfsigned.pem 2>/dev/null
@@ -146,7 +148,8 @@ case $action in
       echo "worker_processes 1;"
       echo "pid $dir/nginx.pid;"
       echo "error_log $dir/error.log warn;"
-      echo "events { worker_connections 512; }"
+      echo "worker_rlimit_nofile 16384;"
+      echo "events { worker_connections 8192; }"
       echo "http {"
       echo "  access_log off;"
       echo "  ssl_protocols TLSv1.2 TLSv1.3;"
@@ -166,6 +169,9 @@ case $action in
       echo "  server { listen 127.0.0.29:80; return 302 http://10.0.0.1/; }"
       echo "  server { listen 127.0.0.31:80; root $dir/www; location / { try_files /big.bin =404; } }"
       echo "  server { listen 127.0.0.32:80; location = / { return 302 /c; } location ~ ^/(c+)\$ { return 302 /\$1c; } }"
+      tls_server 127.0.0.37 '*.bench.test' bench '
+    add_header Strict-Transport-Security "max-age=31536000" always;'
+      echo "  server { listen 127.0.0.37:80; return 301 https://\$host\$request_uri; }"
       tls_server 127.0.0.22 expired.web.test expired ""
       tls_server 127.0.0.23 selfsigned.web.test selfsigned ""
       tls_server 127.0.0.24 wronghost.web.test wronghost ""
