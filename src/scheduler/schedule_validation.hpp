@@ -1,8 +1,7 @@
 #pragma once
-// Checks a schedule before it is stored: the cron expression's shape and the IANA time
-// zone (against the system's tz database, via date/tz). Throws ValidationError with code
-// "invalid_schedule". (The full cron grammar, with ranges checked field by field, comes
-// with the scheduler.)
+// Checks a schedule before it is stored: the cron expression (scheduler/cron.hpp), the
+// IANA time zone (the system's tz database, via date/tz), and that it fires at all.
+// Throws ValidationError with code "invalid_schedule" and a message saying what is wrong.
 #include "store/model.hpp"
 
 namespace domainscan::scheduler {

@@ -59,6 +59,14 @@ TEST_F(ApiBadInput, InvalidSchedule) {
                "invalid_schedule");
   expect_error(post_domains(R"({"domain": "example.com", "schedule": {"cron": "0 3 * * *", "timezone": "Mars/Olympus"}})"),
                400, "invalid_schedule");
+  // The message says what is wrong, field by field.
+  const auto res = post_domains(R"({"domain": "example.com", "schedule": {"cron": "61 3 * * *"}})");
+  expect_error(res, 400, "invalid_schedule");
+  EXPECT_EQ(res.json().at("error").at("message"), "minute 61 out of range 0-59");
+  const auto never = post_domains(R"({"domain": "example.com", "schedule": {"cron": "0 0 30 2 *"}})");
+  expect_error(never, 400, "invalid_schedule");
+  EXPECT_EQ(never.json().at("error").at("message"),
+            "the cron expression '0 0 30 2 *' names no date that exists (such as 30 February)");
 }
 
 TEST_F(ApiBadInput, TenMebibyteBodyIsRefusedUnread) {
