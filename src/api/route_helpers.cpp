@@ -1,11 +1,14 @@
 #include "api/route_helpers.hpp"
 
-#include "api/outbox.hpp"
+#include "bus/messages.hpp"
+#include "bus/topology.hpp"
 #include "core/errors.hpp"
+#include "outbox/outbox.hpp"
 #include "scheduler/schedule_validation.hpp"
 
 #include <boost/json/parse.hpp>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <charconv>
 
@@ -55,10 +58,24 @@ long int_param(const RouteRequest& req, const std::string& name, long min, long 
   return value;
 }
 
+boost::asio::awaitable<void> announce_schedule(ApiContext& ctx, const std::string& domain,
+                                               const std::optional<store::Schedule>& schedule) {
+  const bus::ScheduleRequested message{domain, schedule ? "upsert" : "delete", schedule ? schedule->cron : "",
+                                       schedule ? schedule->timezone : ""};
+  std::string body = bus::to_json(message);  // a named local: see outbox::publish_scan
+  try {
+    co_await ctx.bus.publish(bus::kScheduleRequested, std::move(body));
+  } catch (const std::exception& e) {
+    spdlog::warn("api: the schedule of {} is stored but schedule.requested was not published ({}); the "
+                 "scheduler plans it on its next round",
+                 domain, e.what());
+  }
+}
+
 boost::asio::awaitable<void> publish_scan_request(ApiContext& ctx, std::int64_t scan_id, const std::string& domain,
                                                   store::ScanTrigger trigger) {
   const store::ScanRef scan{scan_id, domain, trigger};
-  co_await publish_scan(ctx.store, ctx.db, ctx.bus, scan);
+  co_await outbox::publish_scan(ctx.store, ctx.db, ctx.bus, scan);
 }
 
 }  // namespace domainscan::api

@@ -17,7 +17,14 @@ std::string domain_param(const RouteRequest& req, const ApiContext& ctx);
 // A query parameter as an integer in [min, max], or fallback when absent.
 long int_param(const RouteRequest& req, const std::string& name, long min, long max, long fallback);
 
-// Publishes scan.requested through the outbox (api/outbox.hpp). A bus failure is logged,
+// Tells the scheduler that a domain's schedule was stored (upsert) or removed (delete):
+// schedule.requested. The schedule row is already committed without next_run_at; the
+// scheduler computes that, on this message or, if the message is lost (bus down, logged),
+// on its next round, which looks for schedules without one.
+boost::asio::awaitable<void> announce_schedule(ApiContext& ctx, const std::string& domain,
+                                               const std::optional<store::Schedule>& schedule);
+
+// Publishes scan.requested through the outbox (outbox/outbox.hpp). A bus failure is logged,
 // not raised: the scan row is stored and queued, and the sweeper publishes it later.
 boost::asio::awaitable<void> publish_scan_request(ApiContext& ctx, std::int64_t scan_id, const std::string& domain,
                                                   store::ScanTrigger trigger);

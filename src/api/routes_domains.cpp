@@ -29,6 +29,7 @@ boost::asio::awaitable<Response> add_domain(ApiContext& ctx, const RouteRequest&
 
   const auto added = co_await ctx.db.run([&] { return ctx.store.add_domain(name, schedule, ScanTrigger::api); });
   if (added.created) co_await publish_scan_request(ctx, added.scan_id, name, ScanTrigger::api);
+  if (added.created && schedule) co_await announce_schedule(ctx, name, schedule);
 
   auto view = domain_view(added.domain);
   view["scan_id"] = added.scan_id > 0 ? json::value(added.scan_id) : json::value(nullptr);
@@ -105,6 +106,7 @@ boost::asio::awaitable<Response> put_schedule(ApiContext& ctx, const RouteReques
   const auto schedule = schedule_from(&value);
   const bool stored = co_await ctx.db.run([&] { return ctx.store.set_schedule(name, *schedule); });
   if (!stored) throw unknown_domain(name);
+  co_await announce_schedule(ctx, name, schedule);
   const auto domain = co_await ctx.db.run([&] { return ctx.store.find_domain(name); });
   if (!domain) throw unknown_domain(name);
   co_return json_response(http::status::ok, domain_view(*domain));
@@ -117,6 +119,8 @@ boost::asio::awaitable<Response> delete_schedule(ApiContext& ctx, const RouteReq
   if (!co_await ctx.db.run([&] { return ctx.store.delete_schedule(name); })) {
     throw HttpError(http::status::not_found, "not_found", name + " has no schedule");
   }
+  const std::optional<store::Schedule> removed;
+  co_await announce_schedule(ctx, name, removed);
   Response res(http::status::no_content, 11);
   res.prepare_payload();
   co_return res;

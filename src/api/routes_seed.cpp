@@ -63,6 +63,10 @@ boost::asio::awaitable<Response> post_domain(ApiContext& ctx, const RouteRequest
     co_await publish_scan_request(ctx, added.scan_id, name, ScanTrigger::api);
   } else {
     co_await ctx.db.run([&] { return ctx.store.set_schedule(name, schedule); });
+  }
+  const std::optional<store::Schedule> announced = schedule;
+  co_await announce_schedule(ctx, name, announced);
+  if (!added.created) {
     if (auto now = co_await ctx.db.run([&] { return ctx.store.find_domain(name); })) added.domain = *now;
   }
   auto view = domain_view(added.domain);

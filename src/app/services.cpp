@@ -1,6 +1,6 @@
 #include "app/services.hpp"
 
-#include "api/outbox.hpp"
+#include "outbox/outbox.hpp"
 #include "api/routes.hpp"
 #include "api/server.hpp"
 #include "app/signals.hpp"
@@ -9,6 +9,7 @@
 #include "scan/engine.hpp"
 #include "scan/reputation.hpp"
 #include "store/store.hpp"
+#include "scheduler/scheduler.hpp"
 #include "worker/store_reputation_ledger.hpp"
 #include "worker/worker.hpp"
 
@@ -41,7 +42,7 @@ std::size_t io_threads() { return std::max(2u, std::thread::hardware_concurrency
 asio::awaitable<void> republish_unfinished(store::Store& store, BlockingPool& db, bus::Bus& bus) {
   try {
     const auto scans = co_await db.run([&] { return store.unfinished_scans(); });
-    for (const auto& s : scans) co_await api::publish_scan(store, db, bus, s);
+    for (const auto& s : scans) co_await outbox::publish_scan(store, db, bus, s);
     if (!scans.empty()) spdlog::info("recovered {} unfinished scans from the database", scans.size());
   } catch (const std::exception& e) {
     spdlog::error("could not recover unfinished scans: {}", e.what());
@@ -55,6 +56,18 @@ std::string worker_metrics(const worker::Worker& w) {
   out += api::prometheus_line("domainscan_worker_scans_total", {{"result", "completed"}}, static_cast<double>(c.completed));
   out += api::prometheus_line("domainscan_worker_scans_total", {{"result", "failed"}}, static_cast<double>(c.failed));
   out += api::prometheus_line("domainscan_worker_scans_total", {{"result", "duplicate"}}, static_cast<double>(c.skipped));
+  return out;
+}
+
+std::string scheduler_metrics(const scheduler::Scheduler& sch) {
+  const auto& c = sch.counters();
+  std::string out = "# HELP domainscan_scheduler_runs_total Due schedule runs this process handled, by outcome.\n"
+                    "# TYPE domainscan_scheduler_runs_total counter\n";
+  out += api::prometheus_line("domainscan_scheduler_runs_total", {{"outcome", "fired"}}, static_cast<double>(c.fired));
+  out += api::prometheus_line("domainscan_scheduler_runs_total", {{"outcome", "skipped_bad"}},
+                              static_cast<double>(c.skipped_bad));
+  out += api::prometheus_line("domainscan_scheduler_runs_total", {{"outcome", "skipped_queued"}},
+                              static_cast<double>(c.skipped_queued));
   return out;
 }
 
@@ -84,11 +97,12 @@ int run_services(const Settings& settings, ServiceSet services) {
   std::unique_ptr<worker::StoreReputationLedger> reputation_ledger;
   std::unique_ptr<scan::ScanEngine> engine;
   std::unique_ptr<worker::Worker> worker;
+  std::unique_ptr<scheduler::Scheduler> scheduler;
   api::Metrics metrics;
   api::Router router;
   std::unique_ptr<api::ApiContext> api_context;
   std::unique_ptr<api::HttpServer> server;
-  std::unique_ptr<api::OutboxSweeper> sweeper;
+  std::unique_ptr<outbox::OutboxSweeper> sweeper;
   try {
     bus = bus::open_bus(settings.broker, io.get_executor());
     if (services.worker) {
@@ -99,17 +113,27 @@ int run_services(const Settings& settings, ServiceSet services) {
           worker::WorkerOptions{static_cast<std::size_t>(settings.scan_concurrency), settings.bad_after});
       worker->start();
     }
+    if (services.scheduler) {
+      scheduler = std::make_unique<scheduler::Scheduler>(io.get_executor(), *store, *bus, db);
+      scheduler->start();
+    }
     if (services.api) {
-      api_context = std::make_unique<api::ApiContext>(api::ApiContext{
-          *store, *bus, db, metrics, DomainNameRules{settings.allow_suffixes},
-          worker ? std::function<std::string()>([w = worker.get()] { return worker_metrics(*w); }) : nullptr});
+      // /metrics shows the counters of the services in this process.
+      auto extra_metrics = [w = worker.get(), sch = scheduler.get()] {
+        return (w ? worker_metrics(*w) : std::string()) + (sch ? scheduler_metrics(*sch) : std::string());
+      };
+      api_context = std::make_unique<api::ApiContext>(
+          api::ApiContext{*store, *bus, db, metrics, DomainNameRules{settings.allow_suffixes}, extra_metrics});
       api::add_domain_routes(router, *api_context);
       api::add_scan_routes(router, *api_context);
       api::add_seed_routes(router, *api_context);
       api::add_health_routes(router, *api_context);
       server = std::make_unique<api::HttpServer>(io.get_executor(), router, metrics);
       server->start(settings.listen);
-      sweeper = std::make_unique<api::OutboxSweeper>(io.get_executor(), *store, db, *bus);
+    }
+    // The outbox sweeper runs where scans are created: the API's and the scheduler's.
+    if (services.api || services.scheduler) {
+      sweeper = std::make_unique<outbox::OutboxSweeper>(io.get_executor(), *store, db, *bus);
       sweeper->start();
     }
   } catch (const std::exception& e) {
@@ -127,6 +151,7 @@ int run_services(const Settings& settings, ServiceSet services) {
         spdlog::info("signal {} received: shutting down", signal);
         asio::steady_timer timer(io);
         if (sweeper) sweeper->stop();
+        if (scheduler) scheduler->stop();
         if (server) {
           server->stop();
           const auto deadline = std::chrono::steady_clock::now() + kRequestGrace;

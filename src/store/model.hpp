@@ -85,6 +85,14 @@ struct ScanRef {
   ScanTrigger trigger = ScanTrigger::api;
 };
 
+// What one round of the scheduler did (Store::fire_due_schedules).
+struct FiringReport {
+  std::vector<ScanRef> queued;  // scans created for due schedules: to publish
+  int skipped_bad = 0;          // due, but the domain is bad: not scanned until re-checked
+  int skipped_queued = 0;       // due, but the domain has a queued scan already
+  std::size_t taken = 0;        // due schedules handled (fired or skipped)
+};
+
 struct StoreStats {
   std::int64_t domains_pending = 0, domains_ok = 0, domains_bad = 0;
   std::int64_t scans_queued = 0, scans_running = 0, scans_completed = 0, scans_failed = 0;

@@ -9,6 +9,7 @@
 #include "store/model.hpp"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,6 +79,21 @@ class Store {
   // what the sweeper publishes again (oldest first, at most `limit`).
   virtual void mark_published(const std::vector<std::int64_t>& scan_ids) = 0;
   virtual std::vector<ScanRef> unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) = 0;
+
+  // The scheduler's side. The API stores a new or changed schedule without next_run_at; the
+  // scheduler computes it (scheduler/cron.hpp) through `next_run`, which says when the
+  // schedule fires next after a given instant (nullopt: never).
+  using NextRun = std::function<std::optional<TimePoint>(const Schedule& schedule, TimePoint after)>;
+  // Computes next_run_at (after `now`) for up to `limit` schedules that have none; returns
+  // how many. A schedule that never fires is looked at again in a year.
+  virtual std::size_t plan_schedules(TimePoint now, std::size_t limit, const NextRun& next_run) = 0;
+  // Takes up to `limit` schedules due at `now` (next_run_at <= now), earliest first, leaving
+  // out rows another scheduler holds; for each queues a scan (trigger schedule) unless the
+  // domain is bad or has a queued scan already, and moves next_run_at to the first run
+  // after `now`, so that a schedule which missed runs while nothing ran fires once. All in
+  // one transaction: a crash neither loses nor repeats a run. The scans are then published
+  // like the API's (outbox: unpublished ones are swept).
+  virtual FiringReport fire_due_schedules(TimePoint now, std::size_t limit, const NextRun& next_run) = 0;
 
   // A rate-limited external API's budget, shared by every process on this database (the
   // reputation check's VirusTotal calls): reads the API's state, decides with

@@ -19,6 +19,7 @@ std::optional<T> run_to_completion(boost::asio::io_context& io, boost::asio::awa
                                    std::chrono::milliseconds limit) {
   std::optional<T> result;
   std::exception_ptr failure;
+  io.restart();  // a previous run may have stopped it
   boost::asio::co_spawn(io, std::move(work), [&](std::exception_ptr e, T value) {
     if (e) failure = e;
     else result = std::move(value);
@@ -26,6 +27,21 @@ std::optional<T> run_to_completion(boost::asio::io_context& io, boost::asio::awa
   io.run_for(limit);
   if (failure) std::rethrow_exception(failure);
   return result;
+}
+
+// The same for a coroutine with no result: true if it finished.
+inline bool run_to_completion(boost::asio::io_context& io, boost::asio::awaitable<void> work,
+                              std::chrono::milliseconds limit) {
+  bool finished = false;
+  std::exception_ptr failure;
+  io.restart();
+  boost::asio::co_spawn(io, std::move(work), [&](std::exception_ptr e) {
+    failure = e;
+    finished = true;
+  });
+  io.run_for(limit);
+  if (failure) std::rethrow_exception(failure);
+  return finished;
 }
 
 }  // namespace domainscan::testing

@@ -2,6 +2,7 @@
 
 #include "core/errors.hpp"
 #include "store/migrations.hpp"
+#include "store/next_run.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -345,6 +346,62 @@ std::vector<ScanRef> PostgresStore::unfinished_scans() {
                      scan_trigger_from(row[2].c_str()).value_or(ScanTrigger::api)});
     }
     return out;
+  });
+}
+
+namespace {
+
+void move_next_run(pqxx::work& tx, std::int64_t domain_id, TimePoint next) {
+  tx.exec_params("UPDATE schedules SET next_run_at = to_timestamp($2::bigint / 1000.0) WHERE domain_id = $1",
+                 domain_id, next.time_since_epoch().count());
+}
+
+}  // namespace
+
+std::size_t PostgresStore::plan_schedules(TimePoint now, std::size_t limit, const NextRun& next_run) {
+  return in_transaction([&](pqxx::work& tx) {
+    const auto rows = tx.exec_params(
+        "SELECT domain_id, cron, timezone FROM schedules WHERE next_run_at IS NULL LIMIT $1 FOR UPDATE SKIP LOCKED",
+        static_cast<std::int64_t>(limit));
+    for (const auto& r : rows) {
+      const Schedule schedule{r[1].as<std::string>(), r[2].as<std::string>(), std::nullopt};
+      move_next_run(tx, r[0].as<std::int64_t>(), next_run_or_later(next_run, schedule, now));
+    }
+    return static_cast<std::size_t>(rows.size());
+  });
+}
+
+FiringReport PostgresStore::fire_due_schedules(TimePoint now, std::size_t limit, const NextRun& next_run) {
+  return in_transaction([&](pqxx::work& tx) {
+    // SKIP LOCKED: rows another scheduler is firing are left to it; by the time it commits
+    // their next_run_at has moved on, so no run is fired twice.
+    const auto rows = tx.exec_params(
+        "SELECT d.id, d.name, d.status, sc.cron, sc.timezone FROM schedules sc JOIN domains d ON d.id = sc.domain_id "
+        "WHERE sc.next_run_at <= to_timestamp($1::bigint / 1000.0) ORDER BY sc.next_run_at LIMIT $2 "
+        "FOR UPDATE OF sc SKIP LOCKED",
+        now.time_since_epoch().count(), static_cast<std::int64_t>(limit));
+    FiringReport report;
+    report.taken = rows.size();
+    for (const auto& r : rows) {
+      const auto domain_id = r[0].as<std::int64_t>();
+      const auto name = r[1].as<std::string>();
+      const Schedule schedule{r[3].as<std::string>(), r[4].as<std::string>(), std::nullopt};
+      if (r[2].as<std::string>() == to_string(DomainStatus::bad)) {
+        ++report.skipped_bad;
+      } else {
+        const auto inserted = tx.exec_params(
+            "INSERT INTO scans (domain_id, status, triggered_by, queued_at) VALUES ($1, 'queued', 'schedule', now()) "
+            "ON CONFLICT (domain_id) WHERE status = 'queued' DO NOTHING RETURNING id",
+            domain_id);
+        if (inserted.empty()) {
+          ++report.skipped_queued;
+        } else {
+          report.queued.push_back({inserted[0][0].as<std::int64_t>(), name, ScanTrigger::schedule});
+        }
+      }
+      move_next_run(tx, domain_id, next_run_or_later(next_run, schedule, now));
+    }
+    return report;
   });
 }
 

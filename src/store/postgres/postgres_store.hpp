@@ -30,6 +30,8 @@ class PostgresStore final : public Store {
   std::vector<ScanRef> unfinished_scans() override;
   void mark_published(const std::vector<std::int64_t>& scan_ids) override;
   std::vector<ScanRef> unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) override;
+  std::size_t plan_schedules(TimePoint now, std::size_t limit, const NextRun& next_run) override;
+  FiringReport fire_due_schedules(TimePoint now, std::size_t limit, const NextRun& next_run) override;
   ApiCallDecision reserve_api_call(const std::string& api, TimePoint now, const ApiBudgetPolicy& policy) override;
   void back_off_api(const std::string& api, TimePoint until) override;
   std::optional<ApiAnswer> find_api_answer(const std::string& api, const std::string& key,

@@ -2,6 +2,7 @@
 
 #include "core/time_format.hpp"
 #include "store/migrations.hpp"
+#include "store/next_run.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -315,6 +316,62 @@ std::vector<ScanRef> SqliteStore::unfinished_scans() {
   std::vector<ScanRef> out;
   while (st.step()) out.push_back({st.int64(0), st.text(1), scan_trigger_from(st.text(2)).value_or(ScanTrigger::api)});
   return out;
+}
+
+std::size_t SqliteStore::plan_schedules(TimePoint now, std::size_t limit, const NextRun& next_run) {
+  auto conn = pool_.acquire();
+  Transaction tx(*conn);
+  std::vector<std::pair<std::int64_t, Schedule>> unplanned;
+  {
+    auto st = conn->prepare("SELECT domain_id, cron, timezone FROM schedules WHERE next_run_at IS NULL LIMIT ?");
+    st.bind_all(static_cast<std::int64_t>(limit));
+    while (st.step()) unplanned.push_back({st.int64(0), Schedule{st.text(1), st.text(2), std::nullopt}});
+  }
+  for (const auto& [domain_id, schedule] : unplanned) {
+    conn->prepare("UPDATE schedules SET next_run_at = ? WHERE domain_id = ?")
+        .bind_all(to_rfc3339(next_run_or_later(next_run, schedule, now)), domain_id)
+        .run();
+  }
+  tx.commit();
+  return unplanned.size();
+}
+
+FiringReport SqliteStore::fire_due_schedules(TimePoint now, std::size_t limit, const NextRun& next_run) {
+  auto conn = pool_.acquire();
+  Transaction tx(*conn);  // BEGIN IMMEDIATE: one scheduler at a time fires
+  struct Due {
+    std::int64_t domain_id;
+    std::string name;
+    DomainStatus status;
+    Schedule schedule;
+  };
+  std::vector<Due> due;
+  {
+    auto st = conn->prepare(
+        "SELECT d.id, d.name, d.status, sc.cron, sc.timezone FROM schedules sc JOIN domains d ON d.id = sc.domain_id "
+        "WHERE sc.next_run_at IS NOT NULL AND sc.next_run_at <= ? ORDER BY sc.next_run_at LIMIT ?");
+    st.bind_all(to_rfc3339(now), static_cast<std::int64_t>(limit));
+    while (st.step()) {
+      due.push_back({st.int64(0), st.text(1), domain_status_from(st.text(2)).value_or(DomainStatus::pending),
+                     Schedule{st.text(3), st.text(4), std::nullopt}});
+    }
+  }
+  FiringReport report;
+  report.taken = due.size();
+  for (const auto& d : due) {
+    if (d.status == DomainStatus::bad) {
+      ++report.skipped_bad;
+    } else if (queued_scan_of(*conn, d.domain_id)) {
+      ++report.skipped_queued;
+    } else {
+      report.queued.push_back({insert_scan(*conn, d.domain_id, ScanTrigger::schedule), d.name, ScanTrigger::schedule});
+    }
+    conn->prepare("UPDATE schedules SET next_run_at = ? WHERE domain_id = ?")
+        .bind_all(to_rfc3339(next_run_or_later(next_run, d.schedule, now)), d.domain_id)
+        .run();
+  }
+  tx.commit();
+  return report;
 }
 
 ApiCallDecision SqliteStore::reserve_api_call(const std::string& api, TimePoint now, const ApiBudgetPolicy& policy) {

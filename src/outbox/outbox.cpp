@@ -1,4 +1,4 @@
-#include "api/outbox.hpp"
+#include "outbox/outbox.hpp"
 
 #include "bus/messages.hpp"
 #include "bus/topology.hpp"
@@ -10,7 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
-namespace domainscan::api {
+namespace domainscan::outbox {
 
 namespace asio = boost::asio;
 
@@ -71,4 +71,4 @@ asio::awaitable<void> OutboxSweeper::loop() {
   }
 }
 
-}  // namespace domainscan::api
+}  // namespace domainscan::outbox

@@ -10,7 +10,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
-namespace domainscan::api {
+namespace domainscan::outbox {
 
 // Publishes one scan request and records the confirm. False (logged) if either failed.
 boost::asio::awaitable<bool> publish_scan(store::Store& store, BlockingPool& db, bus::Bus& bus,
@@ -38,4 +38,4 @@ class OutboxSweeper {
   bool stopping_ = false;
 };
 
-}  // namespace domainscan::api
+}  // namespace domainscan::outbox
