@@ -162,6 +162,65 @@ TEST_F(DistributedTest, FiveHundredDomainsEachGetExactlyOneCompletedScan) {
   EXPECT_EQ(http_request(port_, "GET", "/readyz").status, 200);
 }
 
+// Scans of `domain` a schedule triggered, and how many of them completed.
+std::pair<long, long> scheduled_scans(const std::string& db_url, const std::string& domain) {
+  pqxx::connection c(db_url);
+  pqxx::work tx(c);
+  const auto row = tx.exec_params1(
+      "SELECT count(*), count(*) FILTER (WHERE s.status = 'completed') FROM scans s JOIN domains d ON d.id = "
+      "s.domain_id WHERE d.name = $1 AND s.triggered_by = 'schedule'",
+      domain);
+  return {row[0].as<long>(), row[1].as<long>()};
+}
+
+TEST_F(DistributedTest, ASchedulePostedThroughTheApiFiresOnceAMinuteAndSurvivesASchedulerKilled) {
+  // A second scheduler on the same database and broker.
+  auto common = std::vector<std::string>{"--db", db_->url(), "--broker", test_amqp_url(), "--allow-suffix", "test"};
+  Service second("scheduler", common);
+  for (auto* s : {scheduler_.get(), &second}) {
+    ASSERT_TRUE(s->process->wait_for_log("amqp: consuming domainscan.schedules", 30s)) << s->process->stderr_text();
+  }
+
+  const auto res = http_request(port_, "POST", "/api/v1/domains",
+                                R"({"domain": "every-minute.load.test", "schedule": {"cron": "* * * * *"}})");
+  ASSERT_EQ(res.status, 202) << res.body;
+  // The scheduler plans it (schedule.requested), and the API shows when it runs next.
+  const auto planned_by = std::chrono::steady_clock::now() + 10s;
+  boost::json::value shown;
+  do {
+    std::this_thread::sleep_for(100ms);
+    shown = http_request(port_, "GET", "/api/v1/domains/every-minute.load.test").json();
+  } while (shown.at("schedule").at("next_run_at").is_null() && std::chrono::steady_clock::now() < planned_by);
+  ASSERT_FALSE(shown.at("schedule").at("next_run_at").is_null()) << boost::json::serialize(shown);
+
+  // The first run: fired by one of the two schedulers, scanned by a worker.
+  auto deadline = std::chrono::steady_clock::now() + 75s;
+  while (scheduled_scans(db_->url(), "every-minute.load.test").second < 1) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "no scheduled scan completed";
+    std::this_thread::sleep_for(200ms);
+  }
+  std::this_thread::sleep_for(2s);  // a second firing of the same run would show up now
+  EXPECT_EQ(scheduled_scans(db_->url(), "every-minute.load.test").first, 1);
+
+  // One scheduler dies; the other fires the next run.
+  scheduler_->process->signal(SIGKILL);
+  scheduler_->process->wait(10s);
+  killed_.insert(scheduler_.get());
+  deadline = std::chrono::steady_clock::now() + 75s;
+  while (scheduled_scans(db_->url(), "every-minute.load.test").second < 2) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the surviving scheduler did not fire the next run\n"
+                                                          << second.process->stderr_text().substr(0, 5000);
+    std::this_thread::sleep_for(200ms);
+  }
+  EXPECT_EQ(scheduled_scans(db_->url(), "every-minute.load.test").first, 2);
+  const auto history = http_request(port_, "GET", "/api/v1/domains/every-minute.load.test/scans").json();
+  EXPECT_EQ(history.at("items").at(0).at("trigger"), "schedule");
+  EXPECT_EQ(history.at("items").at(0).at("status"), "completed");
+
+  second.process->signal(SIGTERM);
+  EXPECT_EQ(second.process->wait(30s), std::optional<int>(0)) << second.process->stderr_text();
+}
+
 class DistributedFaultTest : public DistributedTest {
  protected:
   std::string dns_server() const override { return test_slow_dns_server(); }
