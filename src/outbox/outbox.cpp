@@ -15,25 +15,36 @@ namespace domainscan::outbox {
 namespace asio = boost::asio;
 
 asio::awaitable<bool> publish_scan(store::Store& store, BlockingPool& db, bus::Bus& bus, const store::ScanRef& scan) {
-  // A named local, not a temporary in the co_await: GCC 12 destroys aggregate temporaries
-  // inside a co_await expression twice.
-  std::string body = bus::to_json(bus::ScanRequested{scan.scan_id, scan.domain, std::string(to_string(scan.trigger))});
-  try {
-    co_await bus.publish(bus::kScanRequested, std::move(body));
-  } catch (const std::exception& e) {
-    spdlog::warn("outbox: scan {} of {} is stored but not published yet ({}); the sweeper retries", scan.scan_id,
-                 scan.domain, e.what());
-    co_return false;
+  // A named local, not a temporary in the co_await: GCC 12 destroys temporaries inside a
+  // co_await expression twice.
+  const std::vector<store::ScanRef> one{scan};
+  co_return co_await publish_scans(store, db, bus, one) == 1;
+}
+
+asio::awaitable<std::size_t> publish_scans(store::Store& store, BlockingPool& db, bus::Bus& bus,
+                                           const std::vector<store::ScanRef>& scans) {
+  std::vector<std::int64_t> published;
+  for (const auto& scan : scans) {
+    // A named local, not a temporary in the co_await (see publish_scan).
+    std::string body = bus::to_json(bus::ScanRequested{scan.scan_id, scan.domain, std::string(to_string(scan.trigger))});
+    bool failed = false;
+    try {
+      co_await bus.publish(bus::kScanRequested, std::move(body));
+    } catch (const std::exception& e) {
+      spdlog::warn("outbox: {} scan requests are stored but not published yet ({}); the sweeper retries",
+                   scans.size() - published.size(), e.what());
+      failed = true;
+    }
+    if (failed) break;
+    published.push_back(scan.scan_id);
   }
+  if (published.empty()) co_return 0;
   try {
-    const std::vector<std::int64_t> ids{scan.scan_id};
-    co_await db.run([&] { store.mark_published(ids); });
+    co_await db.run([&] { store.mark_published(published); });
   } catch (const std::exception& e) {
-    // Published but not recorded: the sweeper publishes it again, which is harmless.
-    spdlog::warn("outbox: scan {} published, but recording it failed: {}", scan.scan_id, e.what());
-    co_return false;
+    spdlog::warn("outbox: {} scans published, but recording it failed: {}", published.size(), e.what());
   }
-  co_return true;
+  co_return published.size();
 }
 
 OutboxSweeper::OutboxSweeper(asio::any_io_executor executor, store::Store& store, BlockingPool& db, bus::Bus& bus)

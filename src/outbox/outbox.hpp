@@ -12,9 +12,14 @@
 
 namespace domainscan::outbox {
 
-// Publishes one scan request and records the confirm. False (logged) if either failed.
+// Publishes one scan request and records the confirm. False (logged) if publishing failed.
 boost::asio::awaitable<bool> publish_scan(store::Store& store, BlockingPool& db, bus::Bus& bus,
                                           const store::ScanRef& scan);
+
+// Publishes many, in order, and records the confirms in one database call; stops at the
+// first publish that fails (the rest wait for the sweeper). Returns how many were published.
+boost::asio::awaitable<std::size_t> publish_scans(store::Store& store, BlockingPool& db, bus::Bus& bus,
+                                                  const std::vector<store::ScanRef>& scans);
 
 class OutboxSweeper {
  public:

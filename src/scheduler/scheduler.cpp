@@ -88,7 +88,7 @@ asio::awaitable<void> Scheduler::round() {
         spdlog::info("scheduler: {} due runs skipped ({} bad domains, {} with a scan already queued)",
                      report.skipped_bad + report.skipped_queued, report.skipped_bad, report.skipped_queued);
       }
-      for (const auto& scan : report.queued) co_await outbox::publish_scan(store_, db_, bus_, scan);
+      co_await outbox::publish_scans(store_, db_, bus_, report.queued);
       if (report.taken < kBatch) break;
     }
   } catch (const std::exception& e) {
