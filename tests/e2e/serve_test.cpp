@@ -6,6 +6,8 @@
 #include "support/temp_dir.hpp"
 #include "support/testbed.hpp"
 
+#include "core/time_format.hpp"
+
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
@@ -205,6 +207,18 @@ TEST(ServeEndToEnd, SeedRoutesQueueAndAnswer) {
   const auto domain = get_json(port, "/api/v1/domains/empty.test");
   ASSERT_TRUE(domain.at("schedule").is_object()) << json::serialize(domain);
   EXPECT_EQ(domain.at("schedule").at("timezone"), "UTC");
+  // The scheduler inside serve plans it: four runs a day, the first within six hours.
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  json::object planned = domain;
+  while (planned.at("schedule").at("next_run_at").is_null() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+    planned = get_json(port, "/api/v1/domains/empty.test");
+  }
+  ASSERT_TRUE(planned.at("schedule").at("next_run_at").is_string()) << json::serialize(planned);
+  const auto next = parse_rfc3339(std::string(planned.at("schedule").at("next_run_at").as_string()));
+  ASSERT_TRUE(next);
+  EXPECT_GT(*next, now_ms());
+  EXPECT_LE(*next, now_ms() + std::chrono::hours(6));
 }
 
 TEST(CommandLine, ScanPrintsTheDnsRecordsAsJsonAndText) {

@@ -136,6 +136,9 @@ TEST_F(ApiDomains, SchedulesAreSetShownAndRemoved) {
   EXPECT_EQ(call("DELETE", "/api/v1/domains/sched.com/schedule").status, 204);
   EXPECT_TRUE(call("GET", "/api/v1/domains/sched.com").json().at("schedule").is_null());
   EXPECT_EQ(call("DELETE", "/api/v1/domains/sched.com/schedule").status, 404);
+  // Each change that was stored told the scheduler (schedule.requested): add, put, delete;
+  // the refused ones did not.
+  EXPECT_EQ(api.bus().depth(bus::kScheduleQueue), 3);
 }
 
 TEST_F(ApiDomains, SeedGetQueuesUnknownAndAnswersScanned) {
