@@ -1,10 +1,13 @@
 // The seed route's "interval=N" turned into a cron expression.
 #include "core/errors.hpp"
+#include "core/time_format.hpp"
+#include "scheduler/cron.hpp"
 #include "scheduler/interval.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -55,6 +58,20 @@ TEST(IntervalToCron, TheSameDomainKeepsItsTimesAndDomainsAreSpread) {
   std::set<int> minutes;
   for (int i = 0; i < 100; ++i) minutes.insert(parse(interval_to_cron(fmt::format("d{}.com", i), 1)).minute);
   EXPECT_GT(minutes.size(), 30u);  // 100 domains added together do not share one minute
+}
+
+TEST(IntervalToCron, TenThousandDomainsAddedTogetherAreSpreadOverTheDay) {
+  // Once a day each: when does each first fire after midnight, and how many share a minute?
+  const auto midnight = *parse_rfc3339("2026-11-25T00:00:00Z");
+  std::map<TimePoint, int> per_minute;
+  for (int i = 0; i < 10'000; ++i) {
+    const auto cron = CronExpression::parse(interval_to_cron(fmt::format("customer{}.example", i), 1));
+    ++per_minute[*cron.next_after(midnight - std::chrono::minutes(1), time_zone_named("UTC"))];
+  }
+  int busiest = 0;
+  for (const auto& [minute, n] : per_minute) busiest = std::max(busiest, n);
+  EXPECT_GT(per_minute.size(), 1300u);  // of the 1440 minutes of a day
+  EXPECT_LE(busiest, 25) << "the average is 7";
 }
 
 TEST(IntervalToCron, RefusesOutOfRange) {
