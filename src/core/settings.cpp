@@ -38,6 +38,14 @@ int parse_int(const std::string& key, const std::string& value, int min, int max
   return out;
 }
 
+std::chrono::milliseconds duration_setting(const std::string& key, const std::string& value) {
+  try {
+    return parse_duration(value);
+  } catch (const ValidationError& e) {
+    bad_setting(key, value, e.what());
+  }
+}
+
 std::string parse_http_url(const std::string& key, const std::string& value) {
   auto url = boost::urls::parse_absolute_uri(value);
   if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty()) {
@@ -171,22 +179,12 @@ Settings settings_from_raw(const RawSettings& raw) {
   if (auto v = single(raw, "virustotal-url")) s.virustotal_url = parse_http_url("virustotal-url", *v);
   if (auto v = single(raw, "virustotal-rate")) s.virustotal_rate = parse_int("virustotal-rate", *v, 1, 100000);
   if (auto v = single(raw, "virustotal-daily")) s.virustotal_daily = parse_int("virustotal-daily", *v, 0, 100000000);
-  if (auto v = single(raw, "virustotal-cache")) {
-    try {
-      s.virustotal_cache = parse_duration(*v);
-    } catch (const ValidationError& e) {
-      bad_setting("virustotal-cache", *v, e.what());
-    }
-  }
+  if (auto v = single(raw, "virustotal-cache")) s.virustotal_cache = duration_setting("virustotal-cache", *v);
   if (auto v = single(raw, "rdap-url")) s.rdap_url = parse_http_url("rdap-url", *v);
   // Beyond some thousands of scans in flight a worker runs out of sockets before it gains speed.
   if (auto v = single(raw, "scan-concurrency")) s.scan_concurrency = parse_int("scan-concurrency", *v, 1, 10000);
   if (auto v = single(raw, "check-timeout")) {
-    try {
-      s.check_timeout = parse_duration(*v);
-    } catch (const ValidationError& e) {
-      bad_setting("check-timeout", *v, e.what());
-    }
+    s.check_timeout = duration_setting("check-timeout", *v);
     if (s.check_timeout < std::chrono::milliseconds(100) || s.check_timeout > std::chrono::minutes(10)) {
       bad_setting("check-timeout", *v, "is out of range 100ms-10m");
     }

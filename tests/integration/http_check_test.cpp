@@ -5,6 +5,7 @@
 #include "scan/http_fetch.hpp"
 #include "support/findings.hpp"
 #include "support/run_to_completion.hpp"
+#include "support/testbed.hpp"
 
 #include <boost/url/parse.hpp>
 
@@ -19,7 +20,7 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-const TargetPolicy kTestBedAllowed({parse_cidr("127.0.0.0/8")});
+const TargetPolicy& kTestBedAllowed = testing::test_bed_policy();
 
 struct Run {
   CheckResult result;

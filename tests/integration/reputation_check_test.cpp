@@ -5,6 +5,7 @@
 #include "scan/reputation.hpp"
 #include "support/findings.hpp"
 #include "support/run_to_completion.hpp"
+#include "support/testbed.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
@@ -17,7 +18,7 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-const TargetPolicy kTestBedAllowed({parse_cidr("127.0.0.0/8")});
+const TargetPolicy& kTestBedAllowed = testing::test_bed_policy();
 
 ReputationOptions test_api(int per_minute = 600, int per_day = 500, const char* key = "vt-test-key") {
   ReputationOptions o;

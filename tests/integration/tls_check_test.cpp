@@ -19,7 +19,7 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-const TargetPolicy kTestBedAllowed({parse_cidr("127.0.0.0/8")});
+const TargetPolicy& kTestBedAllowed = testing::test_bed_policy();
 
 struct Run {
   CheckResult result;

@@ -18,6 +18,11 @@ std::string test_slow_dns_server() { return required_env("DOMAINSCAN_TEST_SLOW_D
 std::string test_ca_file() { return required_env("DOMAINSCAN_TEST_CA_FILE"); }
 std::string test_trust_anchor_file() { return required_env("DOMAINSCAN_TEST_TRUST_ANCHOR_FILE"); }
 
+const scan::TargetPolicy& test_bed_policy() {
+  static const scan::TargetPolicy policy({parse_cidr("127.0.0.0/8")});
+  return policy;
+}
+
 SilentDnsServer::SilentDnsServer()
     : socket_(io_, boost::asio::ip::udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)) {}
 

@@ -1,5 +1,7 @@
 #pragma once
 // The scan test bed that tests/run-all.sh starts (tests/testbed/): where its servers listen.
+#include "scan/target_policy.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 
@@ -20,6 +22,10 @@ std::string test_slow_dns_server();
 std::string test_trust_anchor_file();
 // The test CA that signed the web test bed's certificates: DOMAINSCAN_TEST_CA_FILE.
 std::string test_ca_file();
+
+// The target policy the checks' tests use: loopback (where the test bed listens) allowed,
+// as --allow-target 127.0.0.0/8 does.
+const scan::TargetPolicy& test_bed_policy();
 
 // A UDP socket on loopback that never answers: a DNS server that is down.
 class SilentDnsServer {

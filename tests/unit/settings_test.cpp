@@ -36,6 +36,16 @@ TEST(Settings, DefaultsMatchTheArchitecture) {
   EXPECT_EQ(s.check_timeout, 10s);
   EXPECT_EQ(s.bad_after, 3);
   EXPECT_EQ(s.virustotal_url, "https://www.virustotal.com");
+  EXPECT_EQ(s.virustotal_rate, 4);
+  EXPECT_EQ(s.virustotal_daily, 500);
+  EXPECT_EQ(s.virustotal_cache, 24h);
+}
+
+TEST(Settings, TheVirusTotalBudget) {
+  const auto s = parse({"--virustotal-rate", "30", "--virustotal-cache", "1h30m"}, {{"DOMAINSCAN_VIRUSTOTAL_DAILY", "20000"}});
+  EXPECT_EQ(s.virustotal_rate, 30);
+  EXPECT_EQ(s.virustotal_daily, 20000);
+  EXPECT_EQ(s.virustotal_cache, 90min);
 }
 
 TEST(Settings, FlagsWinOverEnvironment) {
@@ -82,7 +92,8 @@ TEST(Settings, BadValuesAreClearErrors) {
       {"--allow-target", "example.com"},  {"--dns-server", "dns.google"}, {"--listen", "127.0.0.1"},
       {"--db", "mysql://x"},              {"--broker", "redis://x"},       {"--scan-concurrency", "0"},
       {"--bad-after", "three"},           {"--rdap-url", "ftp://x"},       {"--ca-file", "/nonexistent.pem"},
-      {"--log-format", "xml"},
+      {"--log-format", "xml"},            {"--virustotal-rate", "0"},      {"--virustotal-daily", "-1"},
+      {"--virustotal-cache", "a day"},
   };
   for (const auto& args : bad) {
     try {
