@@ -15,7 +15,7 @@ BUILD_PACKAGES=(
 # Servers and tools the tests start on loopback (the test bed and the real backends).
 TEST_PACKAGES=(
   postgresql rabbitmq-server knot knot-dnsutils unbound nginx-light openssl curl ca-certificates
-  procps iproute2 python3
+  procps iproute2 python3 chromium
 )
 
 want=("${BUILD_PACKAGES[@]}")
@@ -29,6 +29,14 @@ for pkg in "${want[@]}"; do
     missing+=("$pkg")
   fi
 done
+
+# The dashboard's browser tests run on Node.js with npm (playwright-core, from the npm
+# registry). A machine may have them from elsewhere; only when the commands are missing
+# are Debian's packages installed.
+if [[ "${1:-}" != "--build-only" ]]; then
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
+fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0

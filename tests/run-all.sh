@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: starts the servers the tests need on loopback (PostgreSQL, RabbitMQ, and
 # the scan test bed: DNS and web), runs CTest, and stops the servers whatever happens.
-#   tests/run-all.sh [BUILD_DIR] [extra ctest args...]
+#   tests/run-all.sh [BUILD_DIR] [extra ctest args...]   (with args: ctest only, no browser tests)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-build}" && pwd)
@@ -60,4 +60,15 @@ export DOMAINSCAN_BINARY="$build/domainscan"
 export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
 echo "== running tests"
 cd "$build"
-ctest --output-on-failure --timeout 300 "$@"
+status=0
+ctest --output-on-failure --timeout 300 "$@" || status=$?
+
+# The dashboard in a real browser (tests/browser/): Debian's chromium, playwright-core from
+# the npm registry (pinned in package-lock.json). Skipped when ctest was given a filter.
+if [[ $# -eq 0 ]]; then
+  echo "== running the browser tests (screenshots in $build/browser-screenshots)"
+  export DOMAINSCAN_TEST_ARTIFACTS="$build/browser-screenshots"
+  (cd "$root/tests/browser" && npm ci --no-audit --no-fund --loglevel=error &&
+    node --test --test-concurrency=1 --test-timeout=120000 dashboard.test.js) || status=$?
+fi
+exit $status

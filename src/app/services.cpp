@@ -128,6 +128,7 @@ int run_services(const Settings& settings, ServiceSet services) {
       api::add_scan_routes(router, *api_context);
       api::add_seed_routes(router, *api_context);
       api::add_health_routes(router, *api_context);
+      api::add_web_routes(router);
       server = std::make_unique<api::HttpServer>(io.get_executor(), router, metrics);
       server->start(settings.listen);
     }

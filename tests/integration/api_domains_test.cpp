@@ -188,6 +188,23 @@ TEST_F(ApiDomains, SeedPostAddsWithAnIntervalSchedule) {
   EXPECT_NE(call("GET", "/api/v1/domains/interval.com").json().at("schedule").at("cron").as_string(), cron);
 }
 
+TEST_F(ApiDomains, TheDashboardIsServedWithAStrictPolicy) {
+  const auto index = call("GET", "/");
+  ASSERT_EQ(index.status, 200);
+  EXPECT_EQ(index.headers.at("content-type"), "text/html; charset=utf-8");
+  EXPECT_NE(index.body.find("<script type=\"module\" src=\"/web/app.js\">"), std::string::npos);
+  EXPECT_NE(index.headers.at("content-security-policy").find("script-src 'self'"), std::string::npos);
+  EXPECT_EQ(index.headers.at("x-content-type-options"), "nosniff");
+  const auto app = call("GET", "/web/app.js");
+  ASSERT_EQ(app.status, 200);
+  EXPECT_EQ(app.headers.at("content-type"), "text/javascript; charset=utf-8");
+  EXPECT_NE(app.body.find("renderDomains"), std::string::npos);
+  EXPECT_EQ(call("GET", "/web/style.css").headers.at("content-type"), "text/css; charset=utf-8");
+  EXPECT_EQ(call("GET", "/web/nothing.js").status, 404);
+  EXPECT_EQ(call("GET", "/web/..%2Fapi%2Fv1%2Fdomains").status, 404);
+  EXPECT_EQ(call("POST", "/web/app.js").status, 405);
+}
+
 TEST_F(ApiDomains, HealthReadinessAndMetrics) {
   EXPECT_EQ(call("GET", "/healthz").status, 200);
   const auto ready = call("GET", "/readyz");

@@ -13,6 +13,7 @@ ApiHarness::ApiHarness(Backend backend, api::ServerLimits limits) : db_(backend)
   api::add_scan_routes(router_, *context_);
   api::add_seed_routes(router_, *context_);
   api::add_health_routes(router_, *context_);
+  api::add_web_routes(router_);
   server_ = std::make_unique<api::HttpServer>(io_.get_executor(), router_, metrics_, limits);
   server_->start(HostPort{"127.0.0.1", 0});
   for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });

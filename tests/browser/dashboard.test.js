@@ -1,0 +1,215 @@
+// The dashboard in a real browser: Debian's chromium driven by playwright-core, against a
+// `domainscan serve` this file starts on the scan test bed that tests/run-all.sh started
+// (DNS, nginx with the test CA's certificates, RDAP and VirusTotal-shaped JSON). Each test
+// does what a person does: add a domain, watch its scan finish without reloading, open its
+// page, read its certificate's issuer and its grade, set a schedule, rescan, see a bad
+// domain's reason. A screenshot of every page goes to $DOMAINSCAN_TEST_ARTIFACTS.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+function env(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the tests with \`make test\``);
+  return v;
+}
+
+const artifacts = process.env.DOMAINSCAN_TEST_ARTIFACTS || join(tmpdir(), 'domainscan-screenshots');
+mkdirSync(artifacts, { recursive: true });
+const dataDir = mkdtempSync(join(tmpdir(), 'domainscan-browser-'));
+
+let serve;
+let serveLog = '';
+let base;
+let browser;
+const foreignRequests = [];
+
+// `domainscan serve` on a free port; resolves with its base URL once it listens.
+function startServe() {
+  const args = ['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${join(dataDir, 'domainscan.db')}`,
+    '--allow-suffix', 'test', '--allow-target', '127.0.0.0/8', '--dns-server', env('DOMAINSCAN_TEST_DNS_SERVER'),
+    '--ca-file', env('DOMAINSCAN_TEST_CA_FILE'), '--trust-anchor-file', 'none', '--check-timeout', '3s',
+    '--rdap-url', 'http://rdap.web.test/', '--virustotal-key', 'vt-test-key', '--virustotal-url', 'http://vt.web.test'];
+  serve = spawn(env('DOMAINSCAN_BINARY'), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${serveLog}`)), 30000);
+    serve.stderr.on('data', (chunk) => {
+      serveLog += chunk;
+      const m = serveLog.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    serve.on('exit', (code) => reject(new Error(`serve exited (${code}):\n${serveLog}`)));
+  });
+}
+
+async function newPage(viewport = { width: 1200, height: 900 }) {
+  const page = await browser.newPage({ viewport });
+  page.on('pageerror', (e) => assert.fail(`page error: ${e.message}`));
+  // Nothing but the project's own server: no fonts, scripts or data from other hosts.
+  page.on('request', (r) => {
+    if (!r.url().startsWith(base) && !r.url().startsWith('data:')) foreignRequests.push(r.url());
+  });
+  return page;
+}
+
+async function screenshot(page, name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+// The API's own error message for a request, to compare with what the page shows.
+async function apiError(path, body) {
+  const res = await fetch(base + path, { method: 'POST', body: JSON.stringify(body) });
+  return (await res.json()).error.message;
+}
+
+async function addThroughForm(page, domain, cron, timezone) {
+  await page.goto(`${base}/`);
+  await page.getByLabel('Domain').fill(domain);
+  if (cron) await page.getByLabel('Schedule (cron, optional)').fill(cron);
+  if (timezone) await page.getByLabel('Time zone').fill(timezone);
+  await page.getByRole('button', { name: 'Add and scan' }).click();
+}
+
+before(async () => {
+  base = await startServe();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (serve && serve.exitCode === null) {
+    const exited = new Promise((resolve) => serve.on('exit', resolve));
+    serve.kill('SIGTERM');
+    await exited;
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  assert.deepEqual(foreignRequests, [], 'the dashboard asked a host other than its own server');
+});
+
+test('a domain added through the form is scanned, and its page shows certificate and grade', async () => {
+  const page = await newPage();
+  await addThroughForm(page, 'Valid.Web.Test');
+  await page.getByRole('status').filter({ hasText: 'valid.web.test added' }).waitFor();
+  // The list shows the scan finishing, without a reload: the row gets its grade.
+  const row = page.locator('tr[data-domain="valid.web.test"]');
+  await row.getByLabel('grade B').waitFor({ timeout: 30000 });
+  await screenshot(page, '1-domains');
+
+  await row.getByRole('link', { name: 'valid.web.test' }).click();
+  await page.getByRole('heading', { name: 'valid.web.test', level: 1 }).waitFor();
+  const tls = page.locator('#check-tls .highlights');
+  await tls.getByText('CN=domainscan test CA').waitFor();
+  assert.match(await tls.innerText(), /Days left\s+\d+/);
+  assert.equal(await page.locator('.summary').getByLabel('grade B').count(), 1);
+  assert.equal(await page.locator('#score').innerText(), '80');
+  // Findings come sorted by severity, each with its id.
+  await page.getByText('email.dmarc_missing').waitFor();
+  for (const id of ['dns', 'email', 'tls', 'http', 'rdap', 'reputation']) {
+    assert.equal(await page.locator(`#check-${id}`).count(), 1, `the ${id} check is shown`);
+  }
+  await page.locator('#check-rdap .highlights').getByText('Test Registrar Inc.').waitFor();
+  await screenshot(page, '2-domain');
+});
+
+test('a schedule is set, shown with its next run, changed and removed', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/domains/valid.web.test`);
+  await page.getByLabel('Cron expression').fill('61 * * * *');
+  await page.getByRole('button', { name: 'Set schedule' }).click();
+  const expected = await apiError('/api/v1/domains', { domain: 'valid.web.test', schedule: { cron: '61 * * * *' } });
+  await page.getByRole('alert').filter({ hasText: expected }).waitFor();
+  assert.equal(expected, 'minute 61 out of range 0-59');
+
+  await page.getByLabel('Cron expression').fill('30 4 * * *');
+  await page.locator('#schedule-timezone').fill('Europe/Berlin');
+  await page.getByRole('button', { name: 'Set schedule' }).click();
+  // The scheduler plans it; the page shows the next run when it has one.
+  await page.locator('#next-run').filter({ hasNotText: 'being planned' }).waitFor({ timeout: 15000 });
+  assert.match(await page.locator('#schedule').innerText(), /30 4 \* \* \* \(Europe\/Berlin\)/);
+  await screenshot(page, '3-schedule');
+
+  await page.getByRole('button', { name: 'Remove schedule' }).click();
+  await page.getByText('No schedule: scanned only when asked.').waitFor();
+});
+
+test('rescan now queues a scan and the page shows it finishing', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/domains/valid.web.test`);
+  const rows = page.locator('#history tbody tr');
+  await rows.first().waitFor();
+  const before = await rows.count();
+  await page.getByRole('button', { name: 'Rescan now' }).click();
+  await page.getByText('Scan queued.').waitFor();
+  await page.waitForFunction((n) => document.querySelectorAll('#history tbody tr').length === n + 1, before);
+  // It finishes without a reload: the newest row completes, and the button comes back.
+  await page.locator('#history tbody tr').first().getByText('completed').waitFor({ timeout: 30000 });
+  await page.getByRole('button', { name: 'Rescan now' }).waitFor();
+  assert.equal(await page.locator('#history tbody tr').first().locator('td').nth(1).innerText(), 'rescan');
+  assert.equal(await page.locator('#history svg.chart circle').count(), before + 1);
+});
+
+test('a bad domain shows its reason and can be re-checked', async () => {
+  const page = await newPage();
+  await addThroughForm(page, 'missing.test');
+  const row = page.locator('tr[data-domain="missing.test"]');
+  await row.getByText('nxdomain').waitFor({ timeout: 30000 });
+  await row.getByRole('link', { name: 'missing.test' }).click();
+  await page.locator('#bad-reason').filter({ hasText: 'nxdomain' }).waitFor();
+  await screenshot(page, '4-bad-domain');
+  const scans = page.locator('#history tbody tr');
+  await page.getByRole('button', { name: 'Re-check' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('#history tbody tr').length === 2);
+  await scans.first().getByText('completed').waitFor({ timeout: 30000 });
+  await page.locator('#bad-reason').filter({ hasText: 'nxdomain' }).waitFor();
+});
+
+test('invalid input gets the API\'s message, word for word', async () => {
+  const page = await newPage();
+  await addThroughForm(page, 'not a domain');
+  const expected = await apiError('/api/v1/domains', { domain: 'not a domain' });
+  await page.getByRole('alert').filter({ hasText: expected }).waitFor();
+  await addThroughForm(page, 'example.test', '0 0 30 2 *');
+  await page.getByRole('alert')
+    .filter({ hasText: "the cron expression '0 0 30 2 *' names no date that exists (such as 30 February)" }).waitFor();
+});
+
+test('a scan page shows one scan in full with a link to its raw JSON', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/scans/1`);
+  await page.getByRole('heading', { name: 'Scan #1' }).waitFor();
+  assert.equal(await page.locator('#raw-json').getAttribute('href'), '/api/v1/scans/1');
+  await page.locator('#check-tls .highlights').getByText('CN=domainscan test CA').waitFor();
+  const raw = await (await fetch(`${base}/api/v1/scans/1`)).json();
+  assert.equal(raw.domain, 'valid.web.test');
+  await screenshot(page, '5-scan');
+});
+
+test('phone width: one column, nothing wider than the screen; keyboard and labels work', async () => {
+  const page = await newPage({ width: 375, height: 740 });
+  await page.goto(`${base}/#/domains/valid.web.test`);
+  await page.locator('#check-tls').waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+  await screenshot(page, '6-phone');
+
+  await page.goto(`${base}/`);
+  // Every form control has a label.
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input, select')].filter((e) => e.labels.length === 0).map((e) => e.id));
+  assert.deepEqual(unlabelled, []);
+  // Keyboard only: Tab reaches the form, typing and Enter add the domain.
+  for (let i = 0; i < 6 && (await page.evaluate(() => document.activeElement.id)) !== 'new-domain'; ++i) {
+    await page.keyboard.press('Tab');
+  }
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'new-domain');
+  await page.keyboard.type('plain.web.test');
+  await page.keyboard.press('Enter');
+  await page.locator('tr[data-domain="plain.web.test"]').waitFor();
+});

@@ -1,0 +1,53 @@
+// The dashboard's only source of data: the project's own REST API, same origin.
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function call(method, path, body) {
+  const init = { method, headers: { Accept: 'application/json' } };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch (e) {
+    throw new ApiError(0, 'network', `The server cannot be reached (${e.message}).`);
+  }
+  if (res.status === 204) return null;
+  let data = null;
+  try {
+    data = await res.json();
+  } catch {
+    // an empty or non-JSON body
+  }
+  if (!res.ok) {
+    const err = data && data.error ? data.error : { code: 'http_' + res.status, message: res.statusText };
+    throw new ApiError(res.status, err.code, err.message);
+  }
+  return data;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  listDomains: (status, cursor) => {
+    const q = new URLSearchParams({ limit: '100' });
+    if (status) q.set('status', status);
+    if (cursor) q.set('cursor', cursor);
+    return call('GET', `/api/v1/domains?${q}`);
+  },
+  addDomain: (domain, schedule) => call('POST', '/api/v1/domains', schedule ? { domain, schedule } : { domain }),
+  domain: (name) => call('GET', `/api/v1/domains/${enc(name)}`),
+  rescan: (name) => call('POST', `/api/v1/domains/${enc(name)}/scans`),
+  history: (name) => call('GET', `/api/v1/domains/${enc(name)}/scans?limit=100`),
+  setSchedule: (name, schedule) => call('PUT', `/api/v1/domains/${enc(name)}/schedule`, schedule),
+  removeSchedule: (name) => call('DELETE', `/api/v1/domains/${enc(name)}/schedule`),
+  scan: (id) => call('GET', `/api/v1/scans/${enc(id)}`),
+};

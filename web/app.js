@@ -1,0 +1,29 @@
+// The dashboard: three pages on hash routes, each drawn from the REST API.
+//   #/                     domains (list, filter, add)
+//   #/domains/NAME         one domain: latest scan check by check, findings, schedule, history
+//   #/scans/ID             one scan in full
+import { renderDomains } from './page-domains.js';
+import { renderDomain } from './page-domain.js';
+import { renderScan } from './page-scan.js';
+
+const main = document.getElementById('main');
+let leave = null;  // the current page's cleanup (stops its polling)
+
+function route() {
+  if (leave) leave();
+  leave = null;
+  const hash = location.hash || '#/';
+  let m;
+  if ((m = hash.match(/^#\/domains\/([^/?]+)$/))) {
+    leave = renderDomain(main, decodeURIComponent(m[1]));
+  } else if ((m = hash.match(/^#\/scans\/(\d+)$/))) {
+    leave = renderScan(main, m[1]);
+  } else {
+    const status = new URLSearchParams(hash.split('?')[1] || '').get('status') || '';
+    leave = renderDomains(main, status);
+  }
+  main.focus({ preventScroll: true });
+}
+
+window.addEventListener('hashchange', route);
+route();
