@@ -33,7 +33,8 @@ function startServe() {
   const args = ['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${join(dataDir, 'domainscan.db')}`,
     '--allow-suffix', 'test', '--allow-target', '127.0.0.0/8', '--dns-server', env('DOMAINSCAN_TEST_DNS_SERVER'),
     '--ca-file', env('DOMAINSCAN_TEST_CA_FILE'), '--trust-anchor-file', 'none', '--check-timeout', '3s',
-    '--rdap-url', 'http://rdap.web.test/', '--virustotal-key', 'vt-test-key', '--virustotal-url', 'http://vt.web.test'];
+    '--rdap-url', 'http://rdap.web.test/', '--virustotal-key', 'vt-test-key', '--virustotal-url', 'http://vt.web.test',
+    '--virustotal-rate', '600'];  // the default 4 a minute would skip most of these scans' reputation
   serve = spawn(env('DOMAINSCAN_BINARY'), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${serveLog}`)), 30000);
@@ -168,6 +169,32 @@ test('a bad domain shows its reason and can be re-checked', async () => {
   await page.waitForFunction(() => document.querySelectorAll('#history tbody tr').length === 2);
   await scans.first().getByText('completed').waitFor({ timeout: 30000 });
   await page.locator('#bad-reason').filter({ hasText: 'nxdomain' }).waitFor();
+});
+
+test('the list filters by status, and findings come most severe first', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/`);
+  await page.locator('tr[data-domain="missing.test"]').waitFor();
+  await page.getByLabel('Show').selectOption('bad');
+  await page.waitForFunction(() => location.hash === '#/?status=bad');
+  await page.locator('tr[data-domain="valid.web.test"]').waitFor({ state: 'detached' });
+  assert.deepEqual(await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.domain)),
+    ['missing.test']);
+  await page.getByLabel('Show').selectOption('ok');
+  await page.locator('tr[data-domain="valid.web.test"]').waitFor();
+  assert.equal(await page.locator('tr[data-domain="missing.test"]').count(), 0);
+
+  // expired.web.test: a critical certificate finding, a critical reputation, then the rest.
+  await addThroughForm(page, 'expired.web.test');
+  await page.locator('tr[data-domain="expired.web.test"]').getByLabel('grade F').waitFor({ timeout: 30000 });
+  await page.goto(`${base}/#/domains/expired.web.test`);
+  await page.locator('.findings li').first().waitFor();
+  const severities = await page.locator('.findings .sev').allInnerTexts();
+  const rank = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3, INFO: 4 };
+  assert.ok(severities.length >= 3, severities.join());
+  assert.deepEqual(severities, [...severities].sort((a, b) => rank[a] - rank[b]));
+  assert.equal(severities[0], 'CRITICAL');
+  await page.getByText('reputation.malicious').waitFor();
 });
 
 test('invalid input gets the API\'s message, word for word', async () => {
