@@ -15,7 +15,7 @@ BUILD_PACKAGES=(
 # Servers and tools the tests start on loopback (the test bed and the real backends).
 TEST_PACKAGES=(
   postgresql rabbitmq-server knot knot-dnsutils unbound nginx-light openssl curl ca-certificates
-  procps iproute2 python3 chromium
+  procps iproute2 python3 chromium firefox-esr
 )
 
 want=("${BUILD_PACKAGES[@]}")

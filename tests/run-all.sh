@@ -63,12 +63,13 @@ cd "$build"
 status=0
 ctest --output-on-failure --timeout 300 "$@" || status=$?
 
-# The dashboard in a real browser (tests/browser/): Debian's chromium, playwright-core from
+# The dashboard in real browsers (tests/browser/): Debian's chromium (playwright-core) and
+# firefox-esr (puppeteer-core, WebDriver BiDi); the drivers from
 # the npm registry (pinned in package-lock.json). Skipped when ctest was given a filter.
 if [[ $# -eq 0 ]]; then
   echo "== running the browser tests (screenshots in $build/browser-screenshots)"
   export DOMAINSCAN_TEST_ARTIFACTS="$build/browser-screenshots"
   (cd "$root/tests/browser" && npm ci --no-audit --no-fund --loglevel=error &&
-    node --test --test-concurrency=1 --test-timeout=120000 dashboard.test.js) || status=$?
+    node --test --test-concurrency=1 --test-timeout=120000 dashboard.test.js firefox.test.js) || status=$?
 fi
 exit $status

@@ -6,49 +6,19 @@
 // domain's reason. A screenshot of every page goes to $DOMAINSCAN_TEST_ARTIFACTS.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-
-function env(name) {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run the tests with \`make test\``);
-  return v;
-}
+import { startServe } from './serve.js';
 
 const artifacts = process.env.DOMAINSCAN_TEST_ARTIFACTS || join(tmpdir(), 'domainscan-screenshots');
 mkdirSync(artifacts, { recursive: true });
-const dataDir = mkdtempSync(join(tmpdir(), 'domainscan-browser-'));
 
-let serve;
-let serveLog = '';
+let server;
 let base;
 let browser;
 const foreignRequests = [];
-
-// `domainscan serve` on a free port; resolves with its base URL once it listens.
-function startServe() {
-  const args = ['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${join(dataDir, 'domainscan.db')}`,
-    '--allow-suffix', 'test', '--allow-target', '127.0.0.0/8', '--dns-server', env('DOMAINSCAN_TEST_DNS_SERVER'),
-    '--ca-file', env('DOMAINSCAN_TEST_CA_FILE'), '--trust-anchor-file', 'none', '--check-timeout', '3s',
-    '--rdap-url', 'http://rdap.web.test/', '--virustotal-key', 'vt-test-key', '--virustotal-url', 'http://vt.web.test',
-    '--virustotal-rate', '600'];  // the default 4 a minute would skip most of these scans' reputation
-  serve = spawn(env('DOMAINSCAN_BINARY'), args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${serveLog}`)), 30000);
-    serve.stderr.on('data', (chunk) => {
-      serveLog += chunk;
-      const m = serveLog.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    serve.on('exit', (code) => reject(new Error(`serve exited (${code}):\n${serveLog}`)));
-  });
-}
 
 async function newPage(viewport = { width: 1200, height: 900 }) {
   const page = await browser.newPage({ viewport });
@@ -79,18 +49,14 @@ async function addThroughForm(page, domain, cron, timezone) {
 }
 
 before(async () => {
-  base = await startServe();
+  server = await startServe();
+  base = server.base;
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 });
 
 after(async () => {
   if (browser) await browser.close();
-  if (serve && serve.exitCode === null) {
-    const exited = new Promise((resolve) => serve.on('exit', resolve));
-    serve.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
+  if (server) await server.stop();
   assert.deepEqual(foreignRequests, [], 'the dashboard asked a host other than its own server');
 });
 
