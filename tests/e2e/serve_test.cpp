@@ -189,6 +189,38 @@ TEST(ServeEndToEnd, ScansInterruptedByACrashAreFinishedAfterARestart) {
   EXPECT_EQ(get_json(serve.port(), "/api/v1/domains/example.test/scans").at("items").as_array().size(), 1u);
 }
 
+TEST(ServeEndToEnd, ADomainNothingAnswersForBecomesBadAndAGoodRecheckMakesItOk) {
+  TempDir data;
+  {
+    // A resolver that never answers: every check of example.test fails to reach anything.
+    SilentDnsServer silent;
+    ServeProcess serve(data.path(), silent.address(), "500ms");
+    const auto port = serve.port();
+    post_domain(port, "example.test", 202);
+    auto d = wait_for_scan(port, "example.test");
+    EXPECT_EQ(d.at("status"), "pending") << "one failed scan is not enough (--bad-after 3)";
+    for (int i = 0; i < 2; ++i) {
+      ASSERT_EQ(http_request(port, "POST", "/api/v1/domains/example.test/scans").status, 202);
+      d = wait_for_scan(port, "example.test");
+    }
+    EXPECT_EQ(d.at("status"), "bad") << json::serialize(d);
+    EXPECT_EQ(d.at("bad_reason"), "unreachable");
+    EXPECT_TRUE(d.at("last_scan").at("grade").is_null());
+    // The seed route answers with what is known and queues nothing for a bad domain.
+    EXPECT_EQ(http_request(port, "GET", "/domain?domain=example.test").status, 200);
+    EXPECT_EQ(get_json(port, "/api/v1/domains/example.test/scans").at("items").as_array().size(), 3u);
+    serve.process().signal(SIGTERM);
+    ASSERT_EQ(serve.process().wait(30s), std::optional<int>(0));
+  }
+  // The resolver is back: a re-check that succeeds makes the domain ok again.
+  ServeProcess serve(data.path(), test_dns_server());
+  const auto port = serve.port();
+  ASSERT_EQ(http_request(port, "POST", "/api/v1/domains/example.test/scans").status, 202);
+  const auto d = wait_for_scan(port, "example.test");
+  EXPECT_EQ(d.at("status"), "ok") << json::serialize(d);
+  EXPECT_TRUE(d.at("bad_reason").is_null());
+}
+
 TEST(ServeEndToEnd, SeedRoutesQueueAndAnswer) {
   TempDir data;
   ServeProcess serve(data.path(), test_dns_server());
