@@ -42,7 +42,7 @@ std::size_t io_threads() { return std::max(2u, std::thread::hardware_concurrency
 asio::awaitable<void> republish_unfinished(store::Store& store, BlockingPool& db, bus::Bus& bus) {
   try {
     const auto scans = co_await db.run([&] { return store.unfinished_scans(); });
-    for (const auto& s : scans) co_await outbox::publish_scan(store, db, bus, s);
+    co_await outbox::publish_scans(store, db, bus, scans);
     if (!scans.empty()) spdlog::info("recovered {} unfinished scans from the database", scans.size());
   } catch (const std::exception& e) {
     spdlog::error("could not recover unfinished scans: {}", e.what());

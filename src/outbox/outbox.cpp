@@ -73,11 +73,7 @@ asio::awaitable<void> OutboxSweeper::loop() {
       spdlog::warn("outbox: cannot read unpublished scans: {}", e.what());
       continue;
     }
-    std::size_t published = 0;
-    for (const auto& scan : scans) {
-      if (stopping_ || !co_await publish_scan(store_, db_, bus_, scan)) break;
-      ++published;
-    }
+    const auto published = co_await publish_scans(store_, db_, bus_, scans);
     if (published > 0) spdlog::info("outbox: published {} scan requests that had not been confirmed", published);
   }
 }
