@@ -1,5 +1,6 @@
 #include "scan/dns.hpp"
 
+#include "scan/dns_direct_query.hpp"
 #include "scan/dns_rdata.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -17,6 +18,7 @@ constexpr int kA = rrtype::A, kNS = rrtype::NS, kSOA = rrtype::SOA, kMX = rrtype
               kAAAA = rrtype::AAAA, kCAA = rrtype::CAA, kCNAME = rrtype::CNAME;
 // Resolvers give up on chains longer than this too.
 constexpr std::size_t kMaxCnameHops = 8;
+constexpr std::chrono::milliseconds kRefusalWait{1000};
 
 const char* rcode_name(int rcode) {
   switch (rcode) {
@@ -25,8 +27,19 @@ const char* rcode_name(int rcode) {
     case 3: return "NXDOMAIN";
     case 4: return "NOTIMP";
     case 5: return "REFUSED";
-    default: return "error";
+    default: return "rcode_error";
   }
+}
+
+// What kind of failure an answer is, as the check reports it ("error_kind"): the response
+// code's name, or "timeout" when nothing came; nullopt when it is a real answer (maybe empty).
+std::optional<std::string> failure_kind(const DnsAnswer& a) {
+  if (a.timed_out) return "timeout";
+  if (a.error) return "resolver_error";
+  if (a.bogus) return "bogus";
+  if (a.nxdomain) return "NXDOMAIN";
+  if (a.rcode != 0) return std::string(rcode_name(a.rcode));
+  return std::nullopt;
 }
 
 // Why an answer holds no usable data, or nullopt when it is a real answer (maybe empty).
@@ -98,6 +111,30 @@ boost::asio::awaitable<CnameChain> follow_cname_chain(UnboundResolver& resolver,
   }
 }
 
+// The check's error when no lookup of the domain was answered, with what kind of failure it
+// was. libunbound turns a forwarder's REFUSED into its own SERVFAIL, so a SERVFAIL is asked
+// again, once, of the forwarder itself, to tell the two apart: a refusal means the worker
+// may not use that resolver, which is no fault of the domain.
+boost::asio::awaitable<CheckResult> unanswered(UnboundResolver& resolver, const std::string& domain,
+                                               const DnsAnswer& soa, std::chrono::milliseconds timeout) {
+  std::string kind = failure_kind(soa).value_or("SERVFAIL");
+  std::string message = fmt::format("no DNS answer for {}: {}", domain, failure_of(soa).value_or(kind));
+  if (kind == "SERVFAIL" && !resolver.upstreams().empty()) {
+    const auto& server = resolver.upstreams().front();
+    const auto executor = co_await boost::asio::this_coro::executor;
+    // A refusal needs no recursion: it comes at once, or this was not one.
+    const auto rcode = co_await ask_rcode(executor, server, domain, kSOA, std::min(timeout, kRefusalWait));
+    if (rcode == 5) {
+      kind = "REFUSED";
+      message = fmt::format("the resolver {} refused to answer for {} (REFUSED): is this worker allowed to use it?",
+                            server.to_string(), domain);
+    }
+  }
+  CheckResult r = check_error(std::move(message), true);
+  r.json["error_kind"] = std::move(kind);
+  co_return r;
+}
+
 }  // namespace
 
 boost::asio::awaitable<CheckResult> run_dns_check(UnboundResolver& resolver, const std::string& domain,
@@ -119,6 +156,7 @@ boost::asio::awaitable<CheckResult> run_dns_check(UnboundResolver& resolver, con
   }
   if ((a.nxdomain || soa.nxdomain) && !first_target) {
     CheckResult r = check_error(fmt::format("{} does not exist (NXDOMAIN)", domain), false);
+    r.json["error_kind"] = "NXDOMAIN";
     r.nxdomain = true;
     co_return r;
   }
@@ -133,8 +171,7 @@ boost::asio::awaitable<CheckResult> run_dns_check(UnboundResolver& resolver, con
   const bool any_bogus = std::any_of(all.begin(), all.end(), [](const auto& entry) { return entry.second->bogus; });
   // Answers that fail DNSSEC validation did come: the domain is reachable, and broken.
   if (errors.size() == all.size() && !any_bogus) {
-    co_return check_error(fmt::format("no DNS answer for {}: {}", domain, json::value_to<std::string>(errors["soa"])),
-                          true);
+    co_return co_await unanswered(resolver, domain, soa, timeout);
   }
 
   CheckResult r;
@@ -163,10 +200,12 @@ boost::asio::awaitable<CheckResult> run_dns_check(UnboundResolver& resolver, con
   }
   out["soa"] = std::move(soa_json);
   out["cname"] = json::array{};
+  bool broken_chain = false;  // the chain itself explains lookups that failed
   if (first_target) {
     const auto chain = co_await follow_cname_chain(resolver, domain, *first_target, timeout);
     out["cname"] = chain.names;
     const auto end = chain.names.empty() ? *first_target : std::string(chain.names.back().as_string());
+    broken_chain = chain.loop || chain.too_long;
     if (chain.loop) {
       r.add_finding("dns", "dns.cname_loop", "medium", fmt::format("the CNAME chain of {} loops back on itself", domain));
     } else if (chain.too_long) {
@@ -182,7 +221,20 @@ boost::asio::awaitable<CheckResult> run_dns_check(UnboundResolver& resolver, con
   std::vector<const DnsAnswer*> answers;
   for (const auto& [key, answer] : all) answers.push_back(answer);
   out["dnssec"] = dnssec_status(answers, resolver.validating());
-  if (!errors.empty()) out["errors"] = std::move(errors);
+  if (!errors.empty()) {
+    // Some lookups failed while others were answered: a name server that fails for some
+    // types (often AAAA or CAA) is broken, and what those lookups would have shown is unknown.
+    std::string failed;
+    for (const auto& [key, answer] : all) {
+      if (!errors.contains(key) || answer->bogus) continue;
+      failed += fmt::format("{}{} ({})", failed.empty() ? "" : ", ", key, failure_kind(*answer).value_or("error"));
+    }
+    if (!failed.empty() && !broken_chain) {
+      r.add_finding("dns", "dns.lookup_failed", "medium",
+                    fmt::format("some DNS lookups of {} failed: {}", domain, failed));
+    }
+    out["errors"] = std::move(errors);
+  }
   if (out["dnssec"] == "bogus") {
     r.add_finding("dns", "dns.dnssec_bogus", "critical",
                   fmt::format("the DNSSEC signatures of {} do not validate: validating resolvers treat it as "

@@ -26,6 +26,10 @@ namespace json = boost::json;
 
 namespace {
 
+// The DNS lookups one scan may have waiting at once: the DNS check's eight, the e-mail
+// check's three, SPF includes and the hosts of redirects and policies after them.
+constexpr std::size_t kLookupsPerScan = 16;
+
 std::vector<asio::ip::address> addresses_of(const json::object& dns) {
   std::vector<asio::ip::address> out;
   for (const char* key : {"a", "aaaa"}) {
@@ -60,7 +64,8 @@ std::string ScanReport::result_json() const {
 
 ScanEngine::ScanEngine(asio::any_io_executor executor, const Settings& settings, ReputationLedger* ledger)
     : executor_(executor),
-      resolver_(executor, ResolverConfig{settings.dns_servers, settings.trust_anchor_file, settings.allow_suffixes}),
+      resolver_(executor, ResolverConfig{settings.dns_servers, settings.trust_anchor_file, settings.allow_suffixes,
+                                         static_cast<std::size_t>(settings.scan_concurrency) * kLookupsPerScan}),
       policy_(settings.allow_targets), check_timeout_(settings.check_timeout) {
   checks_.push_back(std::make_unique<TlsCheck>(executor, settings.ca_file));
   checks_.push_back(std::make_unique<HttpCheck>(executor));

@@ -1,5 +1,7 @@
 #include "scan/unbound_resolver.hpp"
 
+#include "core/open_files.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -8,6 +10,9 @@
 #include <unbound.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace domainscan::scan {
@@ -27,6 +32,71 @@ namespace {
 
 void check(int rc, const char* what) {
   if (rc != 0) throw std::runtime_error(fmt::format("libunbound: {}: {}", what, ub_strerror(rc)));
+}
+
+void set_option(ub_ctx* ctx, const char* name, std::size_t value) {
+  check(ub_ctx_set_option(ctx, name, std::to_string(value).c_str()), name);
+}
+
+// libunbound's defaults suit a program that asks a few questions of a resolver that always
+// answers. A scanner asks thousands at once, and some names on any real list have name
+// servers that never answer: the forwarder (the recursive resolver we ask) then takes
+// seconds to give up on them, or never answers them at all. With the defaults, those names
+// made every other lookup of the worker fail (issue 11), in three ways:
+//  1. 16 outgoing sockets (outgoing-range) for all queries. Each unanswered query holds one
+//     until it times out, and ub_cancel() does not end a query early (it only drops the
+//     callback: libunbound goes on retrying it), so a handful of dead names took every
+//     socket and healthy queries queued behind them past their deadline.
+//  2. 1,024 queries at a time (num-queries-per-thread): past it, new queries push out
+//     older ones, healthy ones included.
+//  3. The forwarder's retransmit timeout is kept per server, for every name (the
+//     infrastructure cache): each timeout doubles it, from a 50 ms floor meant for
+//     authoritative servers, and after a few the server is put on probation (one query at a
+//     time, the others SERVFAIL) or considered down (everything SERVFAILs) for up to 15
+//     minutes. The forwarder being slow for one name says nothing about the others.
+// So: sockets and query slots sized for what the caller has in flight, with room for the
+// abandoned queries libunbound finishes on its own; a retransmit floor of a second, as
+// unbound's manual advises for forwarders that recurse (an uncached name takes them
+// hundreds of milliseconds, which is not a lost packet); and back-off state that lives one
+// second (infra-host-ttl 0: kept for the second it was learnt in), so it never grows into
+// probation or down.
+constexpr std::size_t kMinOutgoingSockets = 256;
+constexpr std::size_t kMaxOutgoingSockets = 16384;
+constexpr std::size_t kRetransmitFloorMs = 1000;
+
+void tune_for_scanning(ub_ctx* ctx, std::size_t max_in_flight) {
+  // Twice what the caller may have waiting: abandoned queries live on inside libunbound
+  // until it gives up on them (five tries at most). Half the descriptors stay for the rest
+  // of the process (TLS, HTTP, the database).
+  const std::size_t fd_budget = static_cast<std::size_t>(open_file_limit() / 2);
+  std::size_t sockets = std::clamp<std::size_t>(2 * max_in_flight, kMinOutgoingSockets, kMaxOutgoingSockets);
+  if (sockets > fd_budget) {
+    spdlog::warn("libunbound: {} open files allowed: {} sockets for DNS instead of {} (raise the limit: ulimit -n)",
+                 open_file_limit(), fd_budget, sockets);
+    sockets = std::max<std::size_t>(fd_budget, 64);
+  }
+  set_option(ctx, "outgoing-range:", sockets);
+  set_option(ctx, "num-queries-per-thread:", sockets);
+  // TCP: answers too large for UDP (long TXT sets, DNSKEY), retried over TCP.
+  set_option(ctx, "outgoing-num-tcp:", std::clamp<std::size_t>(sockets / 16, 16, 256));
+  set_option(ctx, "infra-cache-min-rtt:", kRetransmitFloorMs);
+  set_option(ctx, "infra-host-ttl:", 0);
+}
+
+// The name servers of a resolv.conf ("nameserver ADDRESS" lines), as libunbound reads them.
+std::vector<HostPort> resolv_conf_servers(const char* path) {
+  std::vector<HostPort> out;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string keyword, address;
+    if (words >> keyword >> address && keyword == "nameserver") {
+      if (const auto scope = address.find('%'); scope != std::string::npos) address.resize(scope);
+      out.push_back(HostPort{address, 53});
+    }
+  }
+  return out;
 }
 
 DnsAnswer answer_from(int err, ub_result* result) {
@@ -59,9 +129,12 @@ UnboundResolver::UnboundResolver(asio::any_io_executor executor, const ResolverC
   for (const auto& suffix : config.allowed_suffixes) {
     check(ub_ctx_set_option(ctx_.get(), "local-zone:", fmt::format("{}. transparent", suffix).c_str()), "local-zone");
   }
+  tune_for_scanning(ctx_.get(), config.max_in_flight);
   if (config.servers.empty()) {
     check(ub_ctx_resolvconf(ctx_.get(), nullptr), "reading /etc/resolv.conf");
+    upstreams_ = resolv_conf_servers("/etc/resolv.conf");
   } else {
+    upstreams_ = config.servers;
     for (const auto& s : config.servers) {
       check(ub_ctx_set_fwd(ctx_.get(), fmt::format("{}@{}", s.host, s.port).c_str()), "forwarder");
     }
@@ -137,6 +210,7 @@ asio::awaitable<DnsAnswer> UnboundResolver::query_on_strand(std::string name, in
       // io_context busy forever (a one-shot `domainscan scan` would never return).
       if (pending_.empty()) fd_.cancel();
       DnsAnswer timed_out;
+      timed_out.timed_out = true;
       timed_out.error = fmt::format("no answer within {} ms", timeout.count());
       co_return timed_out;
     }

@@ -2,6 +2,10 @@
 // Asynchronous DNS with libunbound, driven by Asio: queries are started with
 // ub_resolve_async, unbound's file descriptor is watched by the io_context, and ub_process
 // delivers the answers. No thread per query. DNSSEC is validated when trust anchors are set.
+//
+// libunbound is made for programs that ask a few questions; a scanner asks thousands at
+// once, and some of them (names with dead name servers) are never answered. Its defaults
+// let such names starve every other lookup: see tune_for_scanning() in the .cpp file.
 #include "core/settings.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -27,6 +31,7 @@ struct DnsAnswer {
   bool nxdomain = false;
   bool secure = false;                 // validated by DNSSEC
   bool bogus = false;                  // DNSSEC validation failed
+  bool timed_out = false;              // no answer within the query's timeout
   std::string why_bogus;
   std::vector<std::string> rdata;      // wire-format rdata of each record
   std::optional<std::string> error;    // set when there is no answer at all (timeout, ...)
@@ -39,6 +44,9 @@ struct ResolverConfig {
   // special-use names (RFC 6761: test., invalid., ...) are made transparent for them so they
   // resolve. ("nodefault" is ignored when set through ub_ctx_set_option; "transparent" works.)
   std::vector<std::string> allowed_suffixes;
+  // How many queries the caller may have waiting at once (a worker: its scans in flight
+  // times the lookups of a scan). libunbound's own limits are sized from it.
+  std::size_t max_in_flight = 4096;
 };
 
 class UnboundResolver {
@@ -52,6 +60,9 @@ class UnboundResolver {
   boost::asio::awaitable<DnsAnswer> query(std::string name, int rrtype, std::chrono::milliseconds timeout);
 
   bool validating() const { return validating_; }
+  // The servers the queries are forwarded to: the configured ones, or the name servers of
+  // /etc/resolv.conf. (For diagnostics: the resolver itself picks among them.)
+  const std::vector<HostPort>& upstreams() const { return upstreams_; }
 
  private:
   struct Pending;
@@ -64,6 +75,7 @@ class UnboundResolver {
   boost::asio::posix::stream_descriptor fd_;
   bool watching_ = false;
   bool validating_ = false;
+  std::vector<HostPort> upstreams_;
   std::map<int, std::shared_ptr<Pending>> pending_;  // by unbound's async id
 };
 

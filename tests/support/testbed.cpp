@@ -15,6 +15,7 @@ std::string required_env(const char* name) {
 
 std::string test_dns_server() { return required_env("DOMAINSCAN_TEST_DNS_SERVER"); }
 std::string test_slow_dns_server() { return required_env("DOMAINSCAN_TEST_SLOW_DNS_SERVER"); }
+std::string test_auth_dns_server() { return required_env("DOMAINSCAN_TEST_AUTH_DNS_SERVER"); }
 std::string test_ca_file() { return required_env("DOMAINSCAN_TEST_CA_FILE"); }
 std::string test_trust_anchor_file() { return required_env("DOMAINSCAN_TEST_TRUST_ANCHOR_FILE"); }
 

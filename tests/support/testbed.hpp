@@ -17,6 +17,9 @@ std::string required_env(const char* name);
 std::string test_dns_server();
 // The same answers, each 200 ms late: DOMAINSCAN_TEST_SLOW_DNS_SERVER.
 std::string test_slow_dns_server();
+// The authoritative server (knot) itself, which refuses names outside its zones:
+// DOMAINSCAN_TEST_AUTH_DNS_SERVER.
+std::string test_auth_dns_server();
 // DNSSEC trust anchors for the signed test zones (signed.test validates, bogus.test does
 // not): DOMAINSCAN_TEST_TRUST_ANCHOR_FILE.
 std::string test_trust_anchor_file();

@@ -3,6 +3,8 @@
 #   knot   authoritative for test. and the zones in zones/ (files named ZONE.zone)
 #   unbound recursive resolver that the scanner is pointed at (--dns-server)
 #   slow-dns.py  a forwarder to unbound that delays every answer by 200 ms
+#   broken-ns.test (and every name under it) is delegated to a name server that never
+#   answers (silent-listener.py): unbound times out on it, as on a lame delegation
 #   signed.test and bogus.test are signed by knot (keys made at start-up); trust-anchors.txt
 #   holds signed.test's key, and for bogus.test a key that zone does not have
 # dns.sh start DIR  -> prints shell assignments of DOMAINSCAN_TEST_DNS_SERVER (unbound),
@@ -100,12 +102,27 @@ server:
   qname-minimisation: no
   cache-max-ttl: 0
   cache-max-negative-ttl: 0
+  # Forget at once that broken-ns.test's name server is dead, and try it again for every
+  # query: each lookup under it then hangs until unbound gives up, as on a real list where
+  # every dead name server is met for the first time (the worst case for the scanner).
+  infra-host-ttl: 0
+  # A resolver sized for a scanner in front of it, as an operator's would be: thousands
+  # of queries at once, none pushed out by others.
+  num-queries-per-thread: 4096
+  outgoing-range: 8192
+  jostle-timeout: 10000
 CONF
     # One stub per zone: the zones' NS records name ns1.test (127.0.0.53:53, where nothing
     # listens), so unbound must never follow them and always ask knot on its own port.
     for f in "$dir"/zones/*.zone; do
       printf 'stub-zone:\n  name: "%s."\n  stub-addr: 127.0.0.1@%s\n' "$(basename "$f" .zone)" "$auth_port"
     done >>"$dir/unbound.conf"
+    # The dead delegation: test. delegates broken-ns.test to ns1.broken-ns.test, and the
+    # address unbound is sent to for it takes every query and answers none.
+    dead_port=$(python3 "$here/free-port.py")
+    nohup python3 "$here/silent-listener.py" 127.0.0.1 "$dead_port" >"$dir/dead-ns.log" 2>&1 &
+    echo $! >"$dir/dead-ns.pid"
+    printf 'stub-zone:\n  name: "broken-ns.test."\n  stub-addr: 127.0.0.1@%s\n' "$dead_port" >>"$dir/unbound.conf"
     cat >>"$dir/unbound.conf" <<CONF
 # Everything else goes to knot too, which refuses it: no query ever leaves loopback.
 forward-zone:
@@ -128,6 +145,7 @@ CONF
     ;;
   stop)
     stop_pid "$dir/slow-dns.pid"
+    stop_pid "$dir/dead-ns.pid"
     stop_pid "$dir/unbound.pid"
     stop_pid "$dir/knot.pid"
     ;;
