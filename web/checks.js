@@ -25,10 +25,20 @@ const TITLES = {
 };
 const ORDER = ['dns', 'email', 'tls', 'http', 'rdap', 'reputation'];
 
+// HSTS in one line: whether it is on, for how long, and its two flags.
+function hstsText(hsts) {
+  if (!hsts || !hsts.present) return 'none';
+  const days = hsts.max_age != null ? `max-age ${hsts.max_age} s (${Math.floor(hsts.max_age / 86400)} days)` : 'no valid max-age';
+  return [days, hsts.include_subdomains ? 'includeSubDomains' : null, hsts.preload ? 'preload' : null]
+    .filter(Boolean).join(', ');
+}
+
 // The lines worth reading before the details.
 function highlights(name, c) {
   if (c.status !== 'ok') {
-    return [['Status', c.status === 'skipped' ? `skipped: ${c.reason || ''}` : `error: ${c.error || ''}`]];
+    const lines = [['Status', c.status === 'skipped' ? `skipped: ${c.reason || ''}` : `error: ${c.error || ''}`]];
+    if (c.error_kind) lines.push(['Failure', c.error_kind]);
+    return lines;
   }
   switch (name) {
     case 'dns':
@@ -43,15 +53,16 @@ function highlights(name, c) {
     }
     case 'http':
       return [['Final URL', c.final_url], ['Final status', c.final_status],
-              ['Redirects to HTTPS', c.redirects_to_https]];
+              ['Redirects to HTTPS', c.redirects_to_https], ['HSTS', hstsText(c.hsts)]];
     case 'rdap':
+      if (c.registered === false) return [['Registered', 'no: the registry does not know the name']];
       return [['Registrar', c.registrar], ['Registered', when(c.created)], ['Expires', when(c.expires)]];
     case 'reputation':
       return [['Malicious', c.malicious], ['Suspicious', c.suspicious], ['Harmless', c.harmless]];
     case 'email':
       return [['SPF', (c.spf && c.spf.record) || 'none'],
               ['DMARC policy', (c.dmarc && c.dmarc.policy) || 'none'],
-              ['MTA-STS', (c.mta_sts && c.mta_sts.policy && c.mta_sts.policy.mode) || 'none'],
+              ['MTA-STS', (c.mta_sts && c.mta_sts.policy && c.mta_sts.policy.mode) || (c.mta_sts && c.mta_sts.error) || 'none'],
               ['TLS-RPT', (c.tls_rpt && c.tls_rpt.rua) || 'none']];
     default:
       return [];

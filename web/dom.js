@@ -36,10 +36,25 @@ export function badge(status) {
   return h('span', { class: `badge badge-${status}` }, status);
 }
 
-export function gradeBadge(grade) {
-  if (!grade) return h('span', { class: 'grade grade-none', title: 'no grade' }, '—');
+// reason: why a scan has no grade (its grade_reason), shown on hover and to screen readers.
+export function gradeBadge(grade, reason) {
+  if (!grade) {
+    const why = reason ? `no grade: ${reason}` : 'no grade';
+    return h('span', { class: 'grade grade-none', title: why, 'aria-label': why }, '—');
+  }
   const cls = grade === 'A+' ? 'Aplus' : grade;
   return h('span', { class: `grade grade-${cls}`, 'aria-label': `grade ${grade}` }, grade);
+}
+
+// What each bad_reason means, for people.
+const BAD_REASONS = {
+  nxdomain: 'the domain does not exist (its DNS answers NXDOMAIN)',
+  unreachable: 'none of its servers answered, scan after scan',
+  not_registered: 'the registry does not know it: the name is not registered, or has lapsed',
+};
+
+export function badReasonText(reason) {
+  return BAD_REASONS[reason] || reason;
 }
 
 export function errorBox(message) {

@@ -3,7 +3,7 @@
 // remove) and the scan history with the score over time. Polls while a scan is queued or
 // running, and redraws when it finishes.
 import { api } from './api.js';
-import { h, replace, when, badge, gradeBadge, errorBox } from './dom.js';
+import { h, replace, when, badge, gradeBadge, badReasonText, errorBox } from './dom.js';
 import { poller, moving } from './poll.js';
 import { checkSections, findingsList } from './checks.js';
 import { scoreChart } from './chart.js';
@@ -75,7 +75,7 @@ export function renderDomain(main, name) {
         h('thead', {}, h('tr', {}, ['Scan', 'Trigger', 'Status', 'Grade', 'Score', 'Finished'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, items.map((s) => h('tr', {},
           h('td', {}, h('a', { href: `#/scans/${s.id}` }, `#${s.id}`)),
-          h('td', {}, s.trigger), h('td', {}, badge(s.status)), h('td', {}, gradeBadge(s.grade)),
+          h('td', {}, s.trigger), h('td', {}, badge(s.status)), h('td', {}, gradeBadge(s.grade, s.grade_reason)),
           h('td', {}, s.score ?? '—'), h('td', {}, when(s.finished_at))))))));
   }
 
@@ -91,9 +91,11 @@ export function renderDomain(main, name) {
     const summary = h('section', { class: 'card summary', 'aria-labelledby': 'summary-title' },
       h('h2', { id: 'summary-title', class: 'sr-only' }, 'Summary'),
       h('div', { class: 'summary-row' },
-        gradeBadge(scan && scan.grade),
+        gradeBadge(scan && scan.grade, scan && scan.grade_reason),
         h('div', {},
-          h('p', {}, 'Status: ', badge(d.status), d.bad_reason ? [' — ', h('strong', { id: 'bad-reason' }, d.bad_reason)] : null),
+          h('p', {}, 'Status: ', badge(d.status), d.bad_reason ? [' — ', h('strong', { id: 'bad-reason' }, d.bad_reason),
+            h('span', { class: 'muted', id: 'bad-reason-text' }, ` (${badReasonText(d.bad_reason)})`)] : null),
+          scan && scan.grade_reason ? h('p', { id: 'grade-reason' }, 'No grade: ', scan.grade_reason) : null,
           h('p', {}, 'Score: ', h('strong', { id: 'score' }, scan && scan.score != null ? scan.score : '—'),
             scan ? [' · last scan ', h('a', { href: `#/scans/${scan.id}` }, `#${scan.id}`), ` ${scan.status}`,
                     scan.finished_at ? `, ${when(scan.finished_at)}` : ''] : null))),

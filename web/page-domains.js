@@ -73,7 +73,7 @@ export function renderDomains(main, status) {
       h('tbody', {}, items.map((d) => h('tr', { 'data-domain': d.domain },
         h('th', { scope: 'row' }, h('a', { href: `#/domains/${encodeURIComponent(d.domain)}` }, d.domain)),
         h('td', {}, badge(d.status), d.bad_reason ? h('span', { class: 'muted' }, ` ${d.bad_reason}`) : null),
-        h('td', {}, gradeBadge(d.last_scan && d.last_scan.grade)),
+        h('td', {}, gradeBadge(d.last_scan && d.last_scan.grade, d.last_scan && d.last_scan.grade_reason)),
         h('td', {}, d.last_scan && d.last_scan.score != null ? d.last_scan.score : '—'),
         h('td', {}, d.last_scan ? (moving(d.last_scan) ? `${d.last_scan.status}…` : when(d.last_scan.finished_at)) : '—'),
         h('td', {}, d.schedule ? when(d.schedule.next_run_at) : '—')))))));

@@ -29,7 +29,8 @@ json::object scan_view(const store::Scan& scan, bool full) {
                  {"started_at", time_or_null(scan.started_at)},
                  {"finished_at", time_or_null(scan.finished_at)},
                  {"grade", or_null(scan.grade)},
-                 {"score", or_null(scan.score)}};
+                 {"score", or_null(scan.score)},
+                 {"grade_reason", or_null(scan.grade_reason)}};
   if (scan.error) o["error"] = *scan.error;
   if (full) {
     json::object checks;

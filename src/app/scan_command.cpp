@@ -47,6 +47,8 @@ std::string render_text(const json::object& result) {
   std::string out = fmt::format("{}\n", scalar_text(result.at("domain")));
   if (const auto* grade = result.if_contains("grade"); grade && !grade->is_null()) {
     out += fmt::format("  grade {} (score {})\n", scalar_text(*grade), scalar_text(result.at("score")));
+  } else if (const auto* reason = result.if_contains("grade_reason"); reason && reason->is_string()) {
+    out += fmt::format("  no grade: {}\n", scalar_text(*reason));
   }
   for (const auto& [name, check] : result.at("checks").as_object()) {
     const auto& c = check.as_object();
@@ -90,6 +92,7 @@ int run_scan_command(const Settings& settings, const std::vector<std::string>& i
     json::object result{{"domain", domains[i]},
                         {"grade", report.grade ? json::value(*report.grade) : nullptr},
                         {"score", report.score ? json::value(*report.score) : nullptr},
+                        {"grade_reason", report.grade_reason ? json::value(*report.grade_reason) : nullptr},
                         {"checks", report.checks},
                         {"findings", report.findings}};
     if (format == OutputFormat::text) {

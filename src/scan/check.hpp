@@ -36,6 +36,10 @@ class Check {
   // Whether the check talks to the domain's own servers. Those that ask a third party (a
   // reputation service) do not count when the engine decides that nothing answered.
   virtual bool probes_the_domain() const { return true; }
+  // Whether the check asks the domain's registry: the one check still run for a domain that
+  // does not resolve (NXDOMAIN), to tell a name that was never registered (or has lapsed)
+  // from one whose DNS is broken.
+  virtual bool asks_the_registry() const { return false; }
   // Never throws for what it finds: failures are CheckResult's "error" or "skipped". An
   // exception is a bug, and the engine reports it as this check's error.
   virtual boost::asio::awaitable<CheckResult> run(const ScanContext& context) = 0;

@@ -107,6 +107,9 @@ std::vector<std::string> dns_txt(const json::object* dns) {
 
 }  // namespace
 
+EmailCheck::EmailCheck(asio::any_io_executor executor, const std::optional<std::string>& ca_file)
+    : executor_(std::move(executor)), verify_(make_verifying_context(ca_file)) {}
+
 asio::awaitable<CheckResult> EmailCheck::run(const ScanContext& ctx) {
   if (ctx.resolver == nullptr) co_return check_skipped("no DNS resolver");
   auto& resolver = *ctx.resolver;
@@ -190,7 +193,11 @@ asio::awaitable<CheckResult> EmailCheck::run(const ScanContext& ctx) {
 
   // MTA-STS: the record, then the policy over HTTPS from mta-sts.<domain>.
   const auto sts_records = matching(sts_txt.records, [](const std::string& t) { return email::is_mta_sts(t); });
-  json::object sts{{"record", nullptr}, {"id", nullptr}, {"policy", nullptr}, {"error", nullptr}};
+  json::object sts{{"record", nullptr},
+                   {"id", nullptr},
+                   {"policy", nullptr},
+                   {"error", nullptr},
+                   {"certificate_valid", nullptr}};
   if (sts_records.size() == 1) {
     sts["record"] = sts_records.front();
     sts["id"] = optional_value(email::tag(email::parse_tags(sts_records.front()), "id"));
@@ -201,22 +208,35 @@ asio::awaitable<CheckResult> EmailCheck::run(const ScanContext& ctx) {
     if (const auto* why = std::get_if<std::string>(&address)) {
       error = *why;
     } else {
+      HttpFetchOptions options;
+      options.max_body = kMaxPolicyBytes;
+      options.verify = verify_;  // senders only trust a policy from a host whose certificate verifies
       const auto res = co_await http_fetch(executor_, url, std::get<asio::ip::address>(address), ctx.timeout,
-                                           kMaxPolicyBytes);
-      if (res.error) {
+                                           std::move(options));
+      if (res.certificate_error) {
+        const auto message = fmt::format("the certificate of mta-sts.{} does not verify ({}): senders ignore the "
+                                         "policy",
+                                         d, *res.certificate_error);
+        sts["error"] = message;
+        sts["certificate_valid"] = false;
+        r.add_finding(kCheck, "email.mta_sts_certificate_invalid", "medium", message);
+      } else if (res.error) {
         error = *res.error;
-      } else if (res.status != 200) {
-        error = fmt::format("the policy answered HTTP {}", res.status);
       } else {
-        const auto policy = email::parse_mta_sts_policy(res.body);
-        json::array mx, errors;
-        for (const auto& m : policy.mx) mx.emplace_back(m);
-        for (const auto& e : policy.errors) errors.emplace_back(e);
-        sts["policy"] = json::object{{"mode", optional_value(policy.mode)},
-                                     {"max_age", policy.max_age ? json::value(*policy.max_age) : json::value(nullptr)},
-                                     {"mx", std::move(mx)},
-                                     {"errors", errors}};
-        if (!policy.errors.empty()) error = policy.errors.front();
+        sts["certificate_valid"] = true;
+        if (res.status != 200) {
+          error = fmt::format("the policy answered HTTP {}", res.status);
+        } else {
+          const auto policy = email::parse_mta_sts_policy(res.body);
+          json::array mx, errors;
+          for (const auto& m : policy.mx) mx.emplace_back(m);
+          for (const auto& e : policy.errors) errors.emplace_back(e);
+          sts["policy"] = json::object{{"mode", optional_value(policy.mode)},
+                                       {"max_age", policy.max_age ? json::value(*policy.max_age) : json::value(nullptr)},
+                                       {"mx", std::move(mx)},
+                                       {"errors", errors}};
+          if (!policy.errors.empty()) error = policy.errors.front();
+        }
       }
     }
     if (error) {

@@ -6,6 +6,11 @@
 #include "scan/check.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
 
 namespace domainscan::scan {
 
@@ -14,12 +19,15 @@ class EmailCheck final : public Check {
   static constexpr int kMaxSpfLookups = 10;         // RFC 7208 4.6.4
   static constexpr std::size_t kMaxPolicyBytes = 64 * 1024;
 
-  explicit EmailCheck(boost::asio::any_io_executor executor) : executor_(std::move(executor)) {}
+  // ca_file: extra trust anchors (--ca-file) for the MTA-STS policy host's certificate,
+  // which must verify (RFC 8461 3.3).
+  EmailCheck(boost::asio::any_io_executor executor, const std::optional<std::string>& ca_file);
   const char* name() const override { return "email"; }
   boost::asio::awaitable<CheckResult> run(const ScanContext& context) override;
 
  private:
   boost::asio::any_io_executor executor_;
+  std::shared_ptr<boost::asio::ssl::context> verify_;
 };
 
 }  // namespace domainscan::scan

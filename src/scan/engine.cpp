@@ -69,7 +69,7 @@ ScanEngine::ScanEngine(asio::any_io_executor executor, const Settings& settings,
       policy_(settings.allow_targets), check_timeout_(settings.check_timeout) {
   checks_.push_back(std::make_unique<TlsCheck>(executor, settings.ca_file));
   checks_.push_back(std::make_unique<HttpCheck>(executor));
-  checks_.push_back(std::make_unique<EmailCheck>(executor));
+  checks_.push_back(std::make_unique<EmailCheck>(executor, settings.ca_file));
   checks_.push_back(std::make_unique<RdapCheck>(executor, settings.rdap_url));
   if (!ledger) {
     own_ledger_ = std::make_unique<MemoryReputationLedger>();
@@ -82,21 +82,24 @@ ScanEngine::ScanEngine(asio::any_io_executor executor, const Settings& settings,
       *ledger));
 }
 
-asio::awaitable<std::vector<CheckResult>> ScanEngine::run_checks(const ScanContext& context) {
+asio::awaitable<std::vector<std::optional<CheckResult>>> ScanEngine::run_checks(const ScanContext& context,
+                                                                                CheckFilter runs) {
   // The checks, their completions and the collecting coroutine all run on one strand per
   // scan: the results and the count are shared without locks, and the collector cannot
   // return while a completion is still touching them. Scans stay concurrent with each other.
   auto strand = asio::make_strand(executor_);
-  co_return co_await asio::co_spawn(strand, collect_checks(strand, context), asio::use_awaitable);
+  co_return co_await asio::co_spawn(strand, collect_checks(strand, context, std::move(runs)), asio::use_awaitable);
 }
 
-asio::awaitable<std::vector<CheckResult>> ScanEngine::collect_checks(asio::strand<asio::any_io_executor> strand,
-                                                                     const ScanContext& context) {
-  std::vector<CheckResult> results(checks_.size());
-  std::size_t remaining = checks_.size();
+asio::awaitable<std::vector<std::optional<CheckResult>>> ScanEngine::collect_checks(
+    asio::strand<asio::any_io_executor> strand, const ScanContext& context, CheckFilter runs) {
+  std::vector<std::optional<CheckResult>> results(checks_.size());
+  std::size_t remaining = 0;
+  for (const auto& check : checks_) remaining += runs(*check) ? 1 : 0;
   asio::steady_timer all_done(strand, asio::steady_timer::time_point::max());
   const auto deadline = check_timeout_ * 2 + std::chrono::seconds(5);
   for (std::size_t i = 0; i < checks_.size(); ++i) {
+    if (!runs(*checks_[i])) continue;
     asio::co_spawn(strand, bounded(*checks_[i], context, deadline),
                    [&, i](std::exception_ptr error, CheckResult result) {
                      if (error) {
@@ -124,31 +127,37 @@ asio::awaitable<ScanReport> ScanEngine::scan(const std::string& domain) {
   report.checks["dns"] = dns.json;
   for (const auto& f : dns.findings) report.findings.push_back(f);
   report.nxdomain = dns.nxdomain;
+  report.dns_unanswered = !dns.nxdomain && dns.json.at("status") == "error";
 
   bool reached_any = dns.json.at("status") == "ok";
   bool failed_any = dns.network_failure;
-  if (dns.nxdomain) {
-    for (const auto& check : checks_) report.checks[check->name()] = check_skipped("the domain does not exist").json;
-  } else {
-    const ScanContext context{domain, addresses_of(dns.json), &dns.json, &policy_, &resolver_, check_timeout_};
-    auto results = co_await run_checks(context);
-    for (std::size_t i = 0; i < checks_.size(); ++i) {
-      auto& r = results[i];
-      if (checks_[i]->probes_the_domain()) {
-        reached_any |= r.json.at("status") == "ok";
-        failed_any |= r.network_failure;
-      }
-      for (auto& f : r.findings) report.findings.push_back(std::move(f));
-      report.checks[checks_[i]->name()] = std::move(r.json);
+  const ScanContext context{domain, addresses_of(dns.json), &dns.json, &policy_, &resolver_, check_timeout_};
+  // A domain that does not exist has no servers to ask: only its registry is asked.
+  const CheckFilter runs = [&](const Check& check) { return !dns.nxdomain || check.asks_the_registry(); };
+  auto results = co_await run_checks(context, runs);
+  for (std::size_t i = 0; i < checks_.size(); ++i) {
+    if (!results[i]) {
+      report.checks[checks_[i]->name()] = check_skipped("the domain does not exist").json;
+      continue;
     }
+    auto& r = *results[i];
+    if (checks_[i]->probes_the_domain()) {
+      reached_any |= r.json.at("status") == "ok";
+      failed_any |= r.network_failure;
+    }
+    if (checks_[i]->asks_the_registry()) {
+      const auto* registered = r.json.if_contains("registered");
+      report.not_registered = registered && registered->is_bool() && !registered->as_bool();
+    }
+    for (auto& f : r.findings) report.findings.push_back(std::move(f));
+    report.checks[checks_[i]->name()] = std::move(r.json);
   }
   report.every_check_unreachable = failed_any && !reached_any;
-  // A domain that does not exist, or that nothing could be learnt about, gets no grade.
-  if (!report.nxdomain && reached_any) {
-    const auto g = grade_findings(report.findings);
-    report.score = g.score;
-    report.grade = g.grade;
-  }
+  auto graded = grade_scan(report.checks, report.findings);
+  for (auto& f : graded.findings) report.findings.push_back(std::move(f));
+  report.grade = std::move(graded.grade);
+  report.score = graded.score;
+  report.grade_reason = std::move(graded.reason);
   co_return report;
 }
 

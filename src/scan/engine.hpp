@@ -15,6 +15,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,9 +28,12 @@ struct ScanReport {
   boost::json::array findings;
   std::optional<std::string> grade;
   std::optional<int> score;
-  bool nxdomain = false;              // the domain does not exist
-  bool every_check_unreachable = false;  // every network check failed to reach its target
-  std::string result_json() const;    // {"checks": ..., "findings": ...}
+  std::optional<std::string> grade_reason;  // why there is no grade (docs/grading.md)
+  bool nxdomain = false;                 // the domain does not exist
+  bool dns_unanswered = false;           // the domain's DNS gave no answer (SERVFAIL, timeout, ...)
+  bool every_check_unreachable = false;  // every check of the domain's own servers failed to reach them
+  bool not_registered = false;           // the registry's RDAP server does not know the domain
+  std::string result_json() const;       // {"checks": ..., "findings": ...}
 };
 
 class ScanEngine {
@@ -40,9 +44,13 @@ class ScanEngine {
   boost::asio::awaitable<ScanReport> scan(const std::string& domain);
 
  private:
-  boost::asio::awaitable<std::vector<CheckResult>> run_checks(const ScanContext& context);
-  boost::asio::awaitable<std::vector<CheckResult>> collect_checks(
-      boost::asio::strand<boost::asio::any_io_executor> strand, const ScanContext& context);
+  // Which checks run (all of them, or for a domain that does not exist only the registry's).
+  using CheckFilter = std::function<bool(const Check&)>;
+  // One result per check, nullopt for those the filter left out.
+  boost::asio::awaitable<std::vector<std::optional<CheckResult>>> run_checks(const ScanContext& context,
+                                                                             CheckFilter runs);
+  boost::asio::awaitable<std::vector<std::optional<CheckResult>>> collect_checks(
+      boost::asio::strand<boost::asio::any_io_executor> strand, const ScanContext& context, CheckFilter runs);
 
   boost::asio::any_io_executor executor_;
   UnboundResolver resolver_;

@@ -175,7 +175,12 @@ asio::awaitable<CheckResult> HttpCheck::run(const ScanContext& ctx) {
 
   // HSTS counts only over HTTPS (RFC 6797 8.1).
   const auto hsts = secure.last ? secure.last->header("strict-transport-security") : std::nullopt;
-  out["hsts"] = hsts ? json::value(parse_hsts(*hsts)) : json::value(nullptr);
+  // Always the same shape, so that "is HSTS on?" is one field away ("present").
+  json::object hsts_json =
+      hsts ? parse_hsts(*hsts) : json::object{{"max_age", nullptr}, {"include_subdomains", false}, {"preload", false}};
+  hsts_json["present"] = hsts.has_value();
+  hsts_json["header"] = hsts ? json::value(*hsts) : json::value(nullptr);
+  out["hsts"] = std::move(hsts_json);
   json::object headers;
   for (const auto& h : kSecurityHeaders) {
     const auto v = final_res.header(h.name);

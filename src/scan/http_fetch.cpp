@@ -124,16 +124,33 @@ asio::awaitable<HttpFetchResult> http_fetch(asio::any_io_executor executor, boos
   }
   if (options.verify) {
     stream.set_verify_mode(ssl::verify_peer);
-    stream.set_verify_callback(ssl::host_name_verification(host));
+    // OpenSSL checks the name itself (RFC 6125), and says which check failed in the verify
+    // result, which a verify callback would not.
+    if (!SSL_set1_host(stream.native_handle(), host.c_str())) {
+      out.error = "cannot set the host name to verify";
+      co_return out;
+    }
   }
   co_await stream.async_handshake(ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     out.error = "TLS handshake failed: " + describe(ec);
     out.unreachable = ec == beast::error::timeout;
+    if (options.verify) {
+      if (const long verify = SSL_get_verify_result(stream.native_handle()); verify != X509_V_OK) {
+        out.certificate_error = X509_verify_cert_error_string(verify);
+      }
+    }
     co_return out;
   }
   co_await exchange(stream, url, options, out);
   co_return out;
+}
+
+std::shared_ptr<ssl::context> make_verifying_context(const std::optional<std::string>& ca_file) {
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+  ctx->set_default_verify_paths();
+  if (ca_file) ctx->load_verify_file(*ca_file);
+  return ctx;
 }
 
 }  // namespace domainscan::scan

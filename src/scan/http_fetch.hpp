@@ -20,6 +20,8 @@ namespace domainscan::scan {
 struct HttpFetchResult {
   std::optional<std::string> error;  // no response: connect, TLS or protocol failure, timeout
   bool unreachable = false;          // the error is a network failure (refused, timed out)
+  // Set when a certificate that had to verify (HttpFetchOptions::verify) did not: why.
+  std::optional<std::string> certificate_error;
   int status = 0;
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case, in order
   std::string body;                  // at most max_body bytes
@@ -39,6 +41,10 @@ struct HttpFetchOptions {
   // (for calls that carry a secret, like an API key). Null: not verified.
   std::shared_ptr<boost::asio::ssl::context> verify;
 };
+
+// A client context that trusts the system's CAs and, when given, the certificates of
+// `ca_file` (--ca-file): for HttpFetchOptions::verify.
+std::shared_ptr<boost::asio::ssl::context> make_verifying_context(const std::optional<std::string>& ca_file);
 
 // (A coroutine: every argument is taken by value, so nothing it holds can dangle.)
 boost::asio::awaitable<HttpFetchResult> http_fetch(boost::asio::any_io_executor executor, boost::urls::url url,

@@ -20,6 +20,10 @@ class RdapCheck final : public Check {
   RdapCheck(boost::asio::any_io_executor executor, std::optional<std::string> rdap_url,
             const RdapBootstrap& bootstrap = RdapBootstrap::shipped());
   const char* name() const override { return "rdap"; }
+  // The registry answering says nothing about whether the domain's own servers do.
+  bool probes_the_domain() const override { return false; }
+  // Whether a name that does not resolve is registered at all is the registry's to say.
+  bool asks_the_registry() const override { return true; }
   boost::asio::awaitable<CheckResult> run(const ScanContext& context) override;
 
  private:

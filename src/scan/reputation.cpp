@@ -64,13 +64,6 @@ std::chrono::seconds retry_after(const HttpFetchResult& res) {
   return std::chrono::seconds(std::clamp(seconds, 1L, 3600L));
 }
 
-std::shared_ptr<asio::ssl::context> make_verify_context(const std::optional<std::string>& ca_file) {
-  auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
-  ctx->set_default_verify_paths();
-  if (ca_file) ctx->load_verify_file(*ca_file);
-  return ctx;
-}
-
 }  // namespace
 
 json::object summarize_virustotal_domain(const json::value& answer) {
@@ -121,7 +114,7 @@ void add_reputation_findings(const json::object& summary, CheckResult& r) {
 
 ReputationCheck::ReputationCheck(asio::any_io_executor executor, ReputationOptions options, ReputationLedger& ledger)
     : executor_(std::move(executor)), options_(std::move(options)), ledger_(ledger),
-      verify_(make_verify_context(options_.ca_file)) {}
+      verify_(make_verifying_context(options_.ca_file)) {}
 
 asio::awaitable<CheckResult> ReputationCheck::run(const ScanContext& ctx) {
   if (!options_.api_key) co_return skipped("no_api_key", "no VirusTotal API key is set (--virustotal-key)");

@@ -38,6 +38,7 @@ struct Scan {
   std::optional<TimePoint> finished_at;
   std::optional<std::string> grade;
   std::optional<int> score;
+  std::optional<std::string> grade_reason;  // why a completed scan has no grade
   std::optional<std::string> error;
   // {"checks": {...}, "findings": [...]} as JSON text; empty in summaries and before completion.
   std::string result_json;
@@ -71,6 +72,7 @@ struct ScanCompletion {
   ScanStatus status = ScanStatus::completed;  // completed or failed
   std::optional<std::string> grade;
   std::optional<int> score;
+  std::optional<std::string> grade_reason;
   std::optional<std::string> error;
   std::string result_json;
   DomainStatus domain_status = DomainStatus::ok;

@@ -2,10 +2,13 @@
 
 namespace domainscan::worker {
 
-DomainVerdict judge_domain(const store::Domain& before, bool nxdomain, bool every_check_unreachable, int bad_after) {
-  if (nxdomain) return {store::DomainStatus::bad, "nxdomain", before.consecutive_failures + 1};
-  if (every_check_unreachable) {
-    const int failures = before.consecutive_failures + 1;
+DomainVerdict judge_domain(const store::Domain& before, const ScanEvidence& scan, int bad_after) {
+  const int failures = before.consecutive_failures + 1;
+  if (scan.not_registered && (scan.nxdomain || scan.dns_unanswered)) {
+    return {store::DomainStatus::bad, "not_registered", failures};
+  }
+  if (scan.nxdomain) return {store::DomainStatus::bad, "nxdomain", failures};
+  if (scan.every_check_unreachable) {
     if (failures >= bad_after) return {store::DomainStatus::bad, "unreachable", failures};
     return {before.status, before.bad_reason, failures};
   }

@@ -1,12 +1,24 @@
 #pragma once
 // The bad-domain rules: what a finished scan means for its domain's status.
+//   - not registered (the registry's RDAP server does not know it) and its DNS does not
+//     resolve it (NXDOMAIN, or no answer at all): bad at once, reason "not_registered".
 //   - NXDOMAIN: bad at once, reason "nxdomain".
-//   - every network check failing: one more consecutive failure; at bad_after of them the
-//     domain is bad, reason "unreachable" (until then its status stays as it was).
+//   - every check of the domain's own servers (DNS, TLS, HTTP, e-mail) failing to reach
+//     them: one more consecutive failure; at bad_after of them the domain is bad, reason
+//     "unreachable" (until then its status stays as it was). The registry and the
+//     reputation service answering do not count: they are not the domain's servers.
 //   - anything else: ok, and the failure count starts again.
 #include "store/model.hpp"
 
 namespace domainscan::worker {
+
+// What the scan found that the rules look at (scan::ScanReport's flags).
+struct ScanEvidence {
+  bool nxdomain = false;
+  bool dns_unanswered = false;
+  bool every_check_unreachable = false;
+  bool not_registered = false;
+};
 
 struct DomainVerdict {
   store::DomainStatus status = store::DomainStatus::ok;
@@ -14,6 +26,6 @@ struct DomainVerdict {
   int consecutive_failures = 0;
 };
 
-DomainVerdict judge_domain(const store::Domain& before, bool nxdomain, bool every_check_unreachable, int bad_after);
+DomainVerdict judge_domain(const store::Domain& before, const ScanEvidence& scan, int bad_after);
 
 }  // namespace domainscan::worker

@@ -65,11 +65,14 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
   completion.scan_id = request.scan_id;
   try {
     const auto report = co_await engine_.scan(domain.name);
-    const auto verdict =
-        judge_domain(domain, report.nxdomain, report.every_check_unreachable, options_.bad_after);
+    const auto verdict = judge_domain(
+        domain,
+        ScanEvidence{report.nxdomain, report.dns_unanswered, report.every_check_unreachable, report.not_registered},
+        options_.bad_after);
     completion.status = store::ScanStatus::completed;
     completion.grade = report.grade;
     completion.score = report.score;
+    completion.grade_reason = report.grade_reason;
     completion.result_json = report.result_json();
     completion.domain_status = verdict.status;
     completion.bad_reason = verdict.bad_reason;

@@ -42,7 +42,7 @@ async function apiError(path, body) {
 
 async function addThroughForm(page, domain, cron, timezone) {
   await page.goto(`${base}/`);
-  await page.getByLabel('Domain').fill(domain);
+  await page.getByLabel('Domain', { exact: true }).fill(domain);
   if (cron) await page.getByLabel('Schedule (cron, optional)').fill(cron);
   if (timezone) await page.getByLabel('Time zone').fill(timezone);
   await page.getByRole('button', { name: 'Add and scan' }).click();
@@ -82,6 +82,9 @@ test('a domain added through the form is scanned, and its page shows certificate
     assert.equal(await page.locator(`#check-${id}`).count(), 1, `the ${id} check is shown`);
   }
   await page.locator('#check-rdap .highlights').getByText('Test Registrar Inc.').waitFor();
+  // HSTS is what people look for first on the HTTP card.
+  assert.match(await page.locator('#check-http .highlights').innerText(),
+    /HSTS\s+max-age 31536000 s \(365 days\), includeSubDomains, preload/);
   await screenshot(page, '2-domain');
 });
 
@@ -123,18 +126,24 @@ test('rescan now queues a scan and the page shows it finishing', async () => {
 });
 
 test('a bad domain shows its reason and can be re-checked', async () => {
+  // missing.test does not resolve (NXDOMAIN) and the test bed's registry (rdap.web.test)
+  // does not know it: not registered.
   const page = await newPage();
   await addThroughForm(page, 'missing.test');
   const row = page.locator('tr[data-domain="missing.test"]');
-  await row.getByText('nxdomain').waitFor({ timeout: 30000 });
+  await row.getByText('not_registered').waitFor({ timeout: 30000 });
+  assert.match(await row.locator('.grade-none').getAttribute('title'), /no grade: the domain does not exist/);
   await row.getByRole('link', { name: 'missing.test' }).click();
-  await page.locator('#bad-reason').filter({ hasText: 'nxdomain' }).waitFor();
+  await page.locator('#bad-reason').filter({ hasText: 'not_registered' }).waitFor();
+  assert.match(await page.locator('#bad-reason-text').innerText(), /the registry does not know it/);
+  assert.match(await page.locator('#grade-reason').innerText(), /No grade: the domain does not exist \(NXDOMAIN\)/);
+  await page.locator('#check-rdap .highlights').getByText('no: the registry does not know the name').waitFor();
   await screenshot(page, '4-bad-domain');
   const scans = page.locator('#history tbody tr');
   await page.getByRole('button', { name: 'Re-check' }).click();
   await page.waitForFunction(() => document.querySelectorAll('#history tbody tr').length === 2);
   await scans.first().getByText('completed').waitFor({ timeout: 30000 });
-  await page.locator('#bad-reason').filter({ hasText: 'nxdomain' }).waitFor();
+  await page.locator('#bad-reason').filter({ hasText: 'not_registered' }).waitFor();
 });
 
 test('the list filters by status, and findings come most severe first', async () => {

@@ -49,7 +49,11 @@ TEST(HttpCheck, ASiteDoneRight) {
                          json::object{{"url", "https://valid.web.test/"}, {"status", 200}}}));
   EXPECT_EQ(j.at("final_url"), "https://valid.web.test/");
   EXPECT_EQ(j.at("final_status"), 200);
-  EXPECT_EQ(j.at("hsts"), (json::object{{"max_age", 31536000}, {"include_subdomains", true}, {"preload", true}}));
+  EXPECT_EQ(j.at("hsts"), (json::object{{"max_age", 31536000},
+                                        {"include_subdomains", true},
+                                        {"preload", true},
+                                        {"present", true},
+                                        {"header", "max-age=31536000; includeSubDomains; preload"}}));
   for (const char* h : {"content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy",
                         "permissions-policy"}) {
     EXPECT_FALSE(j.at("headers").at(h).is_null()) << h;
@@ -66,7 +70,8 @@ TEST(HttpCheck, APlainHttpSite) {
   ASSERT_EQ(j.at("status"), "ok") << json::serialize(j);
   EXPECT_EQ(j.at("redirects_to_https"), false);
   EXPECT_EQ(j.at("final_status"), 200);
-  EXPECT_TRUE(j.at("hsts").is_null());
+  EXPECT_EQ(j.at("hsts").at("present"), false);
+  EXPECT_TRUE(j.at("hsts").at("max_age").is_null());
   EXPECT_FALSE(j.at("https_error").is_null());
   EXPECT_TRUE(has(run.result, "http.no_https"));
   EXPECT_TRUE(has(run.result, "http.no_redirect_to_https"));

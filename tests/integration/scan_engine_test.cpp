@@ -133,11 +133,57 @@ TEST(ScanEngine, ReputationFromTheVirusTotalApi) {
   EXPECT_EQ(flagged.grade, "F");
 }
 
-TEST(ScanEngine, AMissingDomainSkipsTheOtherChecks) {
-  const auto r = scan("missing.test");
+TEST(ScanEngine, AMissingDomainAsksOnlyItsRegistry) {
+  const auto r = scan("missing.test", "http://rdap.web.test/", "vt-test-key");
   EXPECT_TRUE(r.nxdomain);
   EXPECT_EQ(r.checks.at("tls").at("status"), "skipped");
   EXPECT_EQ(r.checks.at("email").at("status"), "skipped");
+  EXPECT_EQ(r.checks.at("reputation").at("status"), "skipped");  // no VirusTotal call spent on it
+  // The registry is asked: it does not know the name, so it was never registered (or lapsed).
+  EXPECT_EQ(r.checks.at("rdap").at("registered"), false) << json::serialize(r.checks.at("rdap"));
+  EXPECT_TRUE(r.not_registered);
+  EXPECT_FALSE(r.grade);
+  EXPECT_EQ(r.grade_reason, "the domain does not exist (NXDOMAIN)");
+}
+
+TEST(ScanEngine, ADomainWithDeadNameServersGetsNoGradeAndCountsAsUnreachable) {
+  // Issue 11's reproduction: broken-ns.test's DNS never answers, while its registry and
+  // VirusTotal both do. It was graded A+ (score 100) and never became bad.
+  const auto r = scan("broken-ns.test", "http://rdap.web.test/", "vt-test-key");
+  EXPECT_EQ(r.checks.at("dns").at("status"), "error");
+  EXPECT_EQ(r.checks.at("rdap").at("status"), "ok") << json::serialize(r.checks.at("rdap"));
+  EXPECT_EQ(r.checks.at("rdap").at("registered"), true);
+  EXPECT_EQ(r.checks.at("reputation").at("status"), "ok") << json::serialize(r.checks.at("reputation"));
+  EXPECT_FALSE(r.grade);
+  EXPECT_FALSE(r.score);
+  ASSERT_TRUE(r.grade_reason);
+  EXPECT_EQ(r.grade_reason->rfind("the domain's DNS did not answer", 0), 0u) << *r.grade_reason;
+  EXPECT_TRUE(r.dns_unanswered);
+  EXPECT_TRUE(r.every_check_unreachable);  // the registry and VirusTotal are not its servers
+  EXPECT_FALSE(r.not_registered);
+}
+
+TEST(ScanEngine, ADomainWithoutAWebServerGetsNoGrade) {
+  // good.mail.test has mail records only: nothing to connect TLS or HTTP to.
+  const auto r = scan("good.mail.test");
+  EXPECT_EQ(r.checks.at("dns").at("status"), "ok");
+  EXPECT_EQ(r.checks.at("tls").at("status"), "skipped");
+  EXPECT_FALSE(r.grade);
+  EXPECT_EQ(r.grade_reason, "neither TLS nor HTTP could be checked: the domain has no address");
+  EXPECT_FALSE(r.every_check_unreachable);  // its DNS answered
+}
+
+TEST(ScanEngine, AnMtaStsPolicyHostMustHaveAValidCertificate) {
+  const auto good = scan("good.mail.test");
+  EXPECT_EQ(good.checks.at("email").at("mta_sts").at("certificate_valid"), true);
+  // mta-sts.badcert.mail.test answers with a certificate for another name (RFC 8461 3.3).
+  const auto bad = scan("badcert.mail.test");
+  const auto& sts = bad.checks.at("email").at("mta_sts").as_object();
+  EXPECT_EQ(sts.at("certificate_valid"), false) << json::serialize(sts);
+  EXPECT_TRUE(sts.at("policy").is_null());
+  EXPECT_NE(json::serialize(sts.at("error")).find("hostname mismatch"), std::string::npos) << json::serialize(sts);
+  EXPECT_TRUE(has(bad, "email.mta_sts_certificate_invalid"));
+  EXPECT_FALSE(has(bad, "email.mta_sts_policy_error"));
 }
 
 TEST(ScanEngine, AnUnreachableSiteCountsAsUnreachableOnlyIfNothingAnswered) {

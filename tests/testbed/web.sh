@@ -6,7 +6,7 @@
 #     127.0.0.21  valid.web.test        certificate from the test CA; HTTP redirects to HTTPS
 #     127.0.0.22  expired.web.test      certificate from the test CA, expired
 #     127.0.0.23  selfsigned.web.test   self-signed certificate
-#     127.0.0.24  wronghost.web.test    certificate for other.web.test
+#     127.0.0.24  wronghost.web.test    certificate for other.web.test (also mta-sts.badcert.mail.test)
 #     127.0.0.25  silent.web.test       accepts on 443 and 80, never answers
 #     127.0.0.26  soon.web.test         EC certificate expiring in 10 days, TLS 1.2 only
 #     127.0.0.27  plain.web.test        HTTP only, no security headers, a cookie without flags
@@ -15,10 +15,11 @@
 #     127.0.0.31  big.web.test          HTTP, a 3 MiB body
 #     127.0.0.32  chain.web.test        HTTP redirects without end, each to a new URL
 #     127.0.0.33  mta-sts.good.mail.test  HTTPS, the MTA-STS policy of good.mail.test
-#     127.0.0.34  rdap.web.test         an RDAP server (RFC 9083 JSON): valid, soon and expired.web.test
+#     127.0.0.34  rdap.web.test         an RDAP server (RFC 9083 JSON): valid, soon and expired.web.test,
+#                                       broken-ns.test; anything else 404 (not registered)
 #     127.0.0.35  vt.web.test           a VirusTotal-shaped API (v3 domain objects; key vt-test-key):
-#                                       valid clean, expired malicious, plain suspicious, loop 429,
-#                                       anything else 404
+#                                       valid clean, expired malicious, plain suspicious, broken-ns
+#                                       clean, loop 429, anything else 404
 #     127.0.0.36  trickle.web.test      answers on 443 and 80 one byte a second, never finishing
 #     127.0.0.37  *.bench.test          certificate for *.bench.test; HTTP redirects to HTTPS (bench/)
 # web.sh start DIR  -> prints DOMAINSCAN_TEST_CA_FILE=... (the test CA, for --ca-file)
@@ -108,6 +109,7 @@ make_virustotal_answers() {
   vt_domain valid.web.test 0 0 70 5 >"$d/valid.web.test"
   vt_domain expired.web.test 5 2 50 -20 >"$d/expired.web.test"
   vt_domain plain.web.test 1 0 68 0 >"$d/plain.web.test"
+  vt_domain broken-ns.test 0 0 60 0 >"$d/broken-ns.test"
   echo '{"error": {"code": "NotFoundError", "message": "Domain not found"}}' >"$dir/www/vt/not-found.json"
   chmod -R a+rX "$dir/www/vt"
 }
@@ -118,6 +120,9 @@ make_rdap_answers() {
     >"$dir/www/rdap/domain/valid.web.test"
   rdap_domain soon.web.test "$(date -u -d '+10 days' +%Y-%m-%dT%H:%M:%SZ)" "active" >"$dir/www/rdap/domain/soon.web.test"
   rdap_domain expired.web.test 2024-02-01T00:00:00Z "server hold" >"$dir/www/rdap/domain/expired.web.test"
+  # Registered, but its name server never answers (tests/testbed/dns.sh): the registry
+  # answering must not make it look reachable.
+  rdap_domain broken-ns.test "$(date -u -d '+400 days' +%Y-%m-%dT%H:%M:%SZ)" "active" >"$dir/www/rdap/domain/broken-ns.test"
   chmod -R a+rX "$dir/www/rdap"
 }
 

@@ -16,8 +16,12 @@ store::Domain domain(DomainStatus status, int failures) {
   return d;
 }
 
+ScanEvidence nxdomain() { return ScanEvidence{.nxdomain = true}; }
+ScanEvidence unreachable() { return ScanEvidence{.dns_unanswered = true, .every_check_unreachable = true}; }
+ScanEvidence reached() { return ScanEvidence{}; }
+
 TEST(BadDomain, NxdomainIsBadAtOnce) {
-  const auto v = judge_domain(domain(DomainStatus::ok, 0), true, false, 3);
+  const auto v = judge_domain(domain(DomainStatus::ok, 0), nxdomain(), 3);
   EXPECT_EQ(v.status, DomainStatus::bad);
   EXPECT_EQ(v.bad_reason, "nxdomain");
 }
@@ -25,21 +29,45 @@ TEST(BadDomain, NxdomainIsBadAtOnce) {
 TEST(BadDomain, UnreachableBecomesBadAfterTheConfiguredNumberOfScans) {
   auto d = domain(DomainStatus::pending, 0);
   for (int scan = 1; scan < 3; ++scan) {
-    const auto v = judge_domain(d, false, true, 3);
+    const auto v = judge_domain(d, unreachable(), 3);
     EXPECT_EQ(v.status, DomainStatus::pending) << scan;
     EXPECT_EQ(v.consecutive_failures, scan);
     d.consecutive_failures = v.consecutive_failures;
   }
-  const auto v = judge_domain(d, false, true, 3);
+  const auto v = judge_domain(d, unreachable(), 3);
   EXPECT_EQ(v.status, DomainStatus::bad);
   EXPECT_EQ(v.bad_reason, "unreachable");
-  EXPECT_EQ(judge_domain(domain(DomainStatus::ok, 0), false, true, 1).status, DomainStatus::bad);
+  EXPECT_EQ(judge_domain(domain(DomainStatus::ok, 0), unreachable(), 1).status, DomainStatus::bad);
+}
+
+TEST(BadDomain, NotRegisteredWithNoDnsIsBadAtOnceForThatReason) {
+  auto with_nxdomain = nxdomain();
+  with_nxdomain.not_registered = true;
+  auto v = judge_domain(domain(DomainStatus::ok, 0), with_nxdomain, 3);
+  EXPECT_EQ(v.status, DomainStatus::bad);
+  EXPECT_EQ(v.bad_reason, "not_registered");
+
+  // A failing delegation is no NXDOMAIN, but with the registry's word it is as final.
+  auto dead_delegation = unreachable();
+  dead_delegation.not_registered = true;
+  v = judge_domain(domain(DomainStatus::pending, 0), dead_delegation, 3);
+  EXPECT_EQ(v.status, DomainStatus::bad);
+  EXPECT_EQ(v.bad_reason, "not_registered");
+}
+
+TEST(BadDomain, TheRegistryAloneDoesNotMakeAResolvingDomainBad) {
+  // The registry's RDAP server may lag, or not cover the name: the DNS answering wins.
+  auto resolves = reached();
+  resolves.not_registered = true;
+  const auto v = judge_domain(domain(DomainStatus::ok, 0), resolves, 3);
+  EXPECT_EQ(v.status, DomainStatus::ok);
+  EXPECT_FALSE(v.bad_reason);
 }
 
 TEST(BadDomain, OneGoodScanClearsEverything) {
   auto bad = domain(DomainStatus::bad, 5);
   bad.bad_reason = "unreachable";
-  const auto v = judge_domain(bad, false, false, 3);
+  const auto v = judge_domain(bad, reached(), 3);
   EXPECT_EQ(v.status, DomainStatus::ok);
   EXPECT_FALSE(v.bad_reason);
   EXPECT_EQ(v.consecutive_failures, 0);

@@ -37,5 +37,95 @@ TEST(Grading, ACriticalFindingFails) {
   EXPECT_EQ(g.grade, "F");
 }
 
+// A scan's checks as the engine assembles them: each name with its status (and error or
+// reason), e.g. checks({{"dns", "ok"}, {"tls", "error"}}).
+boost::json::object checks(std::initializer_list<std::pair<const char*, const char*>> statuses) {
+  boost::json::object out;
+  for (const auto& [name, status] : statuses) {
+    boost::json::object c{{"status", status}};
+    if (std::string_view(status) == "error") c["error"] = std::string(name) + " failed";
+    if (std::string_view(status) == "skipped") c["reason"] = "the domain has no address";
+    out[name] = std::move(c);
+  }
+  return out;
+}
+
+boost::json::array finding(const char* check, const char* id, const char* severity) {
+  return {boost::json::object{{"id", id}, {"check", check}, {"severity", severity}, {"message", "m"}}};
+}
+
+TEST(ScanGrade, EveryCheckRanIsGradedFromTheFindings) {
+  const auto g = grade_scan(
+      checks({{"dns", "ok"}, {"tls", "ok"}, {"http", "ok"}, {"email", "ok"}, {"rdap", "ok"}, {"reputation", "ok"}}),
+      finding("email", "email.dmarc_missing", "medium"));
+  EXPECT_EQ(g.grade, "A");
+  EXPECT_EQ(g.score, 90);
+  EXPECT_FALSE(g.reason);
+  EXPECT_TRUE(g.findings.empty());
+}
+
+TEST(ScanGrade, NoGradeWhenTheDnsDidNotAnswer) {
+  // The reproduction of issue 11: DNS failed, TLS and HTTP skipped, e-mail failed, and the
+  // registry and VirusTotal answered. That was A+ (100): nothing was known about the domain.
+  auto c = checks({{"dns", "error"}, {"tls", "skipped"}, {"http", "skipped"}, {"email", "error"}, {"rdap", "ok"},
+                   {"reputation", "ok"}});
+  c["dns"].as_object()["error_kind"] = "timeout";
+  const auto g = grade_scan(c, {});
+  EXPECT_FALSE(g.grade);
+  EXPECT_FALSE(g.score);
+  EXPECT_EQ(g.reason, "the domain's DNS did not answer: timeout");
+
+  c["dns"].as_object()["error_kind"] = "NXDOMAIN";
+  EXPECT_EQ(grade_scan(c, {}).reason, "the domain does not exist (NXDOMAIN)");
+}
+
+TEST(ScanGrade, NoGradeWhenNeitherTlsNorHttpReachedTheDomain) {
+  const auto skipped = grade_scan(checks({{"dns", "ok"}, {"tls", "skipped"}, {"http", "skipped"}, {"email", "ok"}}), {});
+  EXPECT_FALSE(skipped.grade);
+  EXPECT_EQ(skipped.reason, "neither TLS nor HTTP could be checked: the domain has no address");
+
+  const auto failed = grade_scan(checks({{"dns", "ok"}, {"tls", "error"}, {"http", "error"}, {"email", "ok"}}), {});
+  EXPECT_FALSE(failed.grade);
+  EXPECT_EQ(failed.reason, "neither HTTPS nor HTTP answered: http failed");
+}
+
+TEST(ScanGrade, ATlsHandshakeTheServerFailedIsEvidence) {
+  // TLS reported an error, but with what it saw: the server answered, badly. So there is a
+  // grade; HTTP saw nothing at all, which is not worth full marks either.
+  const auto g = grade_scan(checks({{"dns", "ok"}, {"tls", "error"}, {"http", "error"}, {"email", "ok"}}),
+                            finding("tls", "tls.handshake_failed", "high"));
+  EXPECT_EQ(g.score, 70);
+  EXPECT_EQ(g.grade, "C");
+  ASSERT_EQ(g.findings.size(), 1u) << boost::json::serialize(g.findings);
+  EXPECT_EQ(g.findings[0].at("id"), "http.not_checked");
+}
+
+TEST(ScanGrade, ACheckThatCouldNotRunCostsLikeAMediumFinding) {
+  const auto g = grade_scan(checks({{"dns", "ok"}, {"tls", "ok"}, {"http", "ok"}, {"email", "error"}}), {});
+  EXPECT_EQ(g.grade, "A");  // not A+: unknown is not worth full marks
+  EXPECT_EQ(g.score, 90);
+  ASSERT_EQ(g.findings.size(), 1u);
+  EXPECT_EQ(g.findings[0].at("id"), "email.not_checked");
+  EXPECT_EQ(g.findings[0].at("severity"), "medium");
+  EXPECT_NE(std::string(g.findings[0].at("message").as_string()).find("email failed"), std::string::npos);
+}
+
+TEST(ScanGrade, HttpsThatDoesNotAnswerIsCountedOnce) {
+  // TLS could not connect, and HTTP says the same as http.no_https: one fact, one penalty.
+  const auto g = grade_scan(checks({{"dns", "ok"}, {"tls", "error"}, {"http", "ok"}, {"email", "ok"}}),
+                            finding("http", "http.no_https", "high"));
+  EXPECT_EQ(g.score, 80);
+  EXPECT_TRUE(g.findings.empty());
+}
+
+TEST(ScanGrade, ThirdPartiesFailingChangeNothing) {
+  // The registry and the reputation service are not the domain's servers.
+  const auto g = grade_scan(
+      checks({{"dns", "ok"}, {"tls", "ok"}, {"http", "ok"}, {"email", "ok"}, {"rdap", "error"}, {"reputation", "error"}}),
+      {});
+  EXPECT_EQ(g.grade, "A+");
+  EXPECT_TRUE(g.findings.empty());
+}
+
 }  // namespace
 }  // namespace domainscan::scan

@@ -18,9 +18,9 @@ std::string ms(std::string_view column) { return fmt::format("(extract(epoch FRO
 // Columns read_scan() expects, in order, for a scan aliased s of a domain aliased d; a
 // result column may follow (read only when asked for).
 const std::string kScanColumns =
-    fmt::format("s.id, d.name, s.status, s.triggered_by, {}, {}, {}, s.grade, s.score, s.error", ms("s.queued_at"),
-                ms("s.started_at"), ms("s.finished_at"));
-constexpr int kScanColumnCount = 10;
+    fmt::format("s.id, d.name, s.status, s.triggered_by, {}, {}, {}, s.grade, s.score, s.error, s.grade_reason",
+                ms("s.queued_at"), ms("s.started_at"), ms("s.finished_at"));
+constexpr int kScanColumnCount = 11;
 
 // Columns read_domain() expects, in order: the domain, its schedule, its newest scan.
 const std::string kDomainColumns =
@@ -72,6 +72,7 @@ Scan read_scan(const pqxx::row& r, bool with_result, int first) {
   s.grade = optional_text(r[first + 7]);
   if (!r[first + 8].is_null()) s.score = r[first + 8].as<int>();
   s.error = optional_text(r[first + 9]);
+  s.grade_reason = optional_text(r[first + 10]);
   if (with_result && !r[first + kScanColumnCount].is_null()) s.result_json = r[first + kScanColumnCount].as<std::string>();
   return s;
 }
@@ -291,9 +292,9 @@ bool PostgresStore::complete_scan(const ScanCompletion& c) {
     std::optional<std::string> result;
     if (!c.result_json.empty()) result = c.result_json;
     auto updated = tx.exec_params(
-        "UPDATE scans SET status = $1, finished_at = now(), grade = $2, score = $3, error = $4, result = $5::jsonb "
-        "WHERE id = $6 AND status = 'running' RETURNING domain_id",
-        std::string(to_string(c.status)), c.grade, c.score, c.error, result, c.scan_id);
+        "UPDATE scans SET status = $1, finished_at = now(), grade = $2, score = $3, error = $4, result = $5::jsonb, "
+        "grade_reason = $6 WHERE id = $7 AND status = 'running' RETURNING domain_id",
+        std::string(to_string(c.status)), c.grade, c.score, c.error, result, c.grade_reason, c.scan_id);
     if (updated.empty()) return false;
     tx.exec_params(
         "UPDATE domains SET status = $1, bad_reason = $2, consecutive_failures = $3, updated_at = now() WHERE id = $4",

@@ -15,8 +15,9 @@ namespace {
 // Columns read_scan() expects, in order, for a scan aliased s of a domain aliased d; a
 // result column may follow (read only when asked for).
 constexpr std::string_view kScanColumns =
-    "s.id, d.name, s.status, s.triggered_by, s.queued_at, s.started_at, s.finished_at, s.grade, s.score, s.error";
-constexpr int kScanColumnCount = 10;
+    "s.id, d.name, s.status, s.triggered_by, s.queued_at, s.started_at, s.finished_at, s.grade, s.score, s.error, "
+    "s.grade_reason";
+constexpr int kScanColumnCount = 11;
 
 // Columns read_domain() expects, in order: the domain, its schedule, its newest scan.
 const std::string kDomainColumns =
@@ -68,6 +69,7 @@ Scan read_scan(const Statement& st, bool with_result, int first) {
   s.grade = st.optional_text(first + 7);
   if (auto score = st.optional_int64(first + 8)) s.score = static_cast<int>(*score);
   s.error = st.optional_text(first + 9);
+  s.grade_reason = st.optional_text(first + 10);
   if (with_result) s.result_json = st.optional_text(first + kScanColumnCount).value_or("");
   return s;
 }
@@ -261,9 +263,9 @@ bool SqliteStore::complete_scan(const ScanCompletion& c) {
   Transaction tx(*conn);
   const auto now = now_text();
   conn->prepare(
-          "UPDATE scans SET status = ?, finished_at = ?, grade = ?, score = ?, error = ?, result = ? "
-          "WHERE id = ? AND status = 'running'")
-      .bind_all(to_string(c.status), now, c.grade, c.score, c.error,
+          "UPDATE scans SET status = ?, finished_at = ?, grade = ?, score = ?, error = ?, grade_reason = ?, "
+          "result = ? WHERE id = ? AND status = 'running'")
+      .bind_all(to_string(c.status), now, c.grade, c.score, c.error, c.grade_reason,
                 c.result_json.empty() ? std::optional<std::string>() : c.result_json, c.scan_id)
       .run();
   if (conn->changes() == 0) return false;
