@@ -128,6 +128,8 @@ asio::awaitable<ScanReport> ScanEngine::scan(const std::string& domain) {
   for (const auto& f : dns.findings) report.findings.push_back(f);
   report.nxdomain = dns.nxdomain;
   report.dns_unanswered = !dns.nxdomain && dns.json.at("status") == "error";
+  const auto* error_kind = dns.json.if_contains("error_kind");
+  report.resolver_refused = error_kind && *error_kind == "REFUSED";
 
   bool reached_any = dns.json.at("status") == "ok";
   bool failed_any = dns.network_failure;

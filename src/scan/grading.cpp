@@ -72,8 +72,13 @@ ScanGrade grade_scan(const boost::json::object& checks, const boost::json::array
   const auto* dns = check_of(checks, "dns");
   if (status_of(dns) != "ok") {
     const auto kind = dns ? text_of(*dns, "error_kind") : "";
-    out.reason = kind == "NXDOMAIN" ? std::string("the domain does not exist (NXDOMAIN)")
-                                    : fmt::format("the domain's DNS did not answer{}{}", kind.empty() ? "" : ": ", kind);
+    if (kind == "NXDOMAIN") {
+      out.reason = "the domain does not exist (NXDOMAIN)";
+    } else if (kind == "REFUSED") {
+      out.reason = "the scanner's DNS resolver refused to look the domain up: a problem of the scanner's setup";
+    } else {
+      out.reason = fmt::format("the domain's DNS did not answer{}{}", kind.empty() ? "" : ": ", kind);
+    }
     return out;
   }
   const auto* tls = check_of(checks, "tls");

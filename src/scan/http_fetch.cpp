@@ -124,9 +124,15 @@ asio::awaitable<HttpFetchResult> http_fetch(asio::any_io_executor executor, boos
   }
   if (options.verify) {
     stream.set_verify_mode(ssl::verify_peer);
-    // OpenSSL checks the name itself (RFC 6125), and says which check failed in the verify
-    // result, which a verify callback would not.
-    if (!SSL_set1_host(stream.native_handle(), host.c_str())) {
+    // OpenSSL checks the name (RFC 6125) or the address itself, and says which check failed
+    // in the verify result, which a verify callback would not.
+    const auto host_type = url.host_type();
+    const bool literal = host_type == boost::urls::host_type::ipv4 || host_type == boost::urls::host_type::ipv6;
+    const std::string address_text(url.encoded_host_address());
+    SSL* ssl = stream.native_handle();
+    const int set = literal ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), address_text.c_str())
+                            : SSL_set1_host(ssl, host.c_str());
+    if (set != 1) {
       out.error = "cannot set the host name to verify";
       co_return out;
     }

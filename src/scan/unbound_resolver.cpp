@@ -66,17 +66,19 @@ constexpr std::size_t kRetransmitFloorMs = 1000;
 
 void tune_for_scanning(ub_ctx* ctx, std::size_t max_in_flight) {
   // Twice what the caller may have waiting: abandoned queries live on inside libunbound
-  // until it gives up on them (five tries at most). Half the descriptors stay for the rest
+  // until it gives up on them (five tries at most).
+  const std::size_t wanted = std::clamp<std::size_t>(2 * max_in_flight, kMinOutgoingSockets, kMaxOutgoingSockets);
+  // Query slots cost memory only; sockets cost descriptors, of which half stay for the rest
   // of the process (TLS, HTTP, the database).
   const std::size_t fd_budget = static_cast<std::size_t>(open_file_limit() / 2);
-  std::size_t sockets = std::clamp<std::size_t>(2 * max_in_flight, kMinOutgoingSockets, kMaxOutgoingSockets);
+  std::size_t sockets = wanted;
   if (sockets > fd_budget) {
-    spdlog::warn("libunbound: {} open files allowed: {} sockets for DNS instead of {} (raise the limit: ulimit -n)",
-                 open_file_limit(), fd_budget, sockets);
     sockets = std::max<std::size_t>(fd_budget, 64);
+    spdlog::warn("libunbound: {} open files allowed: {} sockets for DNS instead of {} (raise the limit: ulimit -n)",
+                 open_file_limit(), sockets, wanted);
   }
   set_option(ctx, "outgoing-range:", sockets);
-  set_option(ctx, "num-queries-per-thread:", sockets);
+  set_option(ctx, "num-queries-per-thread:", wanted);
   // TCP: answers too large for UDP (long TXT sets, DNSKEY), retried over TCP.
   set_option(ctx, "outgoing-num-tcp:", std::clamp<std::size_t>(sockets / 16, 16, 256));
   set_option(ctx, "infra-cache-min-rtt:", kRetransmitFloorMs);

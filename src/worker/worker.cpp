@@ -67,7 +67,8 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
     const auto report = co_await engine_.scan(domain.name);
     const auto verdict = judge_domain(
         domain,
-        ScanEvidence{report.nxdomain, report.dns_unanswered, report.every_check_unreachable, report.not_registered},
+        ScanEvidence{report.nxdomain, report.dns_unanswered, report.every_check_unreachable, report.not_registered,
+                     report.resolver_refused},
         options_.bad_after);
     completion.status = store::ScanStatus::completed;
     completion.grade = report.grade;

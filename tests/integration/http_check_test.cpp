@@ -149,3 +149,41 @@ TEST(HttpCheck, NothingIsFetchedUnlessThePolicyAllowsIt) {
 
 }  // namespace
 }  // namespace domainscan::scan
+
+namespace domainscan::scan {
+namespace {
+
+// A fetch that must verify the server (HttpFetchOptions::verify): by host name, or by
+// address when the URL names an address; a failure says why.
+HttpFetchResult verified_fetch(const std::string& url_text, const std::string& address) {
+  asio::io_context io;
+  HttpFetchOptions options;
+  options.verify = make_verifying_context(testing::test_ca_file());
+  const boost::urls::url url(boost::urls::parse_uri(url_text).value());
+  auto res = testing::run_to_completion(
+      io, http_fetch(io.get_executor(), url, asio::ip::make_address(address), 3s, std::move(options)), 20s);
+  EXPECT_TRUE(res) << url_text;
+  return res.value_or(HttpFetchResult{});
+}
+
+TEST(HttpFetch, AVerifiedFetchChecksTheNameOrTheAddress) {
+  const auto good = verified_fetch("https://valid.web.test/", "127.0.0.21");
+  EXPECT_FALSE(good.error) << *good.error;
+  EXPECT_EQ(good.status, 200);
+
+  const auto wrong_name = verified_fetch("https://wronghost.web.test/", "127.0.0.24");
+  ASSERT_TRUE(wrong_name.certificate_error);
+  EXPECT_EQ(*wrong_name.certificate_error, "hostname mismatch");
+
+  // The certificate names valid.web.test, not the address.
+  const auto by_address = verified_fetch("https://127.0.0.21/", "127.0.0.21");
+  ASSERT_TRUE(by_address.certificate_error);
+  EXPECT_EQ(*by_address.certificate_error, "IP address mismatch");
+
+  const auto self_signed = verified_fetch("https://selfsigned.web.test/", "127.0.0.23");
+  ASSERT_TRUE(self_signed.certificate_error);
+  EXPECT_NE(self_signed.certificate_error->find("self-signed"), std::string::npos) << *self_signed.certificate_error;
+}
+
+}  // namespace
+}  // namespace domainscan::scan

@@ -19,12 +19,13 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 
 ScanReport scan(const std::string& domain, std::optional<std::string> rdap_url = "http://rdap.web.test/",
-               std::optional<std::string> virustotal_key = std::nullopt) {
+               std::optional<std::string> virustotal_key = std::nullopt,
+               const std::string& dns_server = testing::test_dns_server()) {
   Settings settings;
   settings.virustotal_key = std::move(virustotal_key);
   settings.virustotal_url = "http://vt.web.test";
   settings.rdap_url = std::move(rdap_url);
-  settings.dns_servers = {parse_host_port(testing::test_dns_server(), 53)};
+  settings.dns_servers = {parse_host_port(dns_server, 53)};
   settings.allow_suffixes = {"test"};
   settings.allow_targets = {parse_cidr("127.0.0.0/8")};
   settings.trust_anchor_file = std::nullopt;
@@ -161,6 +162,16 @@ TEST(ScanEngine, ADomainWithDeadNameServersGetsNoGradeAndCountsAsUnreachable) {
   EXPECT_TRUE(r.dns_unanswered);
   EXPECT_TRUE(r.every_check_unreachable);  // the registry and VirusTotal are not its servers
   EXPECT_FALSE(r.not_registered);
+}
+
+TEST(ScanEngine, AResolverThatRefusesTheScannerSaysNothingAboutTheDomain) {
+  // Pointed at knot, which answers for its own zones only: example.org is refused.
+  const auto r = scan("example.org", std::nullopt, std::nullopt, testing::test_auth_dns_server());
+  EXPECT_EQ(r.checks.at("dns").at("error_kind"), "REFUSED") << json::serialize(r.checks.at("dns"));
+  EXPECT_TRUE(r.resolver_refused);
+  EXPECT_FALSE(r.grade);
+  ASSERT_TRUE(r.grade_reason);
+  EXPECT_NE(r.grade_reason->find("scanner's DNS resolver refused"), std::string::npos) << *r.grade_reason;
 }
 
 TEST(ScanEngine, ADomainWithoutAWebServerGetsNoGrade) {

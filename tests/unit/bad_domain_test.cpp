@@ -64,6 +64,22 @@ TEST(BadDomain, TheRegistryAloneDoesNotMakeAResolvingDomainBad) {
   EXPECT_FALSE(v.bad_reason);
 }
 
+TEST(BadDomain, AScanTheResolverRefusedChangesNothing) {
+  // The worker's resolver refusing it is the worker's problem: neither a failure of the
+  // domain nor a sign of life.
+  auto refused = unreachable();
+  refused.resolver_refused = true;
+  auto bad = domain(DomainStatus::bad, 4);
+  bad.bad_reason = "unreachable";
+  auto v = judge_domain(bad, refused, 3);
+  EXPECT_EQ(v.status, DomainStatus::bad);
+  EXPECT_EQ(v.bad_reason, "unreachable");
+  EXPECT_EQ(v.consecutive_failures, 4);
+  v = judge_domain(domain(DomainStatus::ok, 2), refused, 3);
+  EXPECT_EQ(v.status, DomainStatus::ok);
+  EXPECT_EQ(v.consecutive_failures, 2);
+}
+
 TEST(BadDomain, OneGoodScanClearsEverything) {
   auto bad = domain(DomainStatus::bad, 5);
   bad.bad_reason = "unreachable";

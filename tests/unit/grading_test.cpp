@@ -77,6 +77,8 @@ TEST(ScanGrade, NoGradeWhenTheDnsDidNotAnswer) {
 
   c["dns"].as_object()["error_kind"] = "NXDOMAIN";
   EXPECT_EQ(grade_scan(c, {}).reason, "the domain does not exist (NXDOMAIN)");
+  c["dns"].as_object()["error_kind"] = "REFUSED";
+  EXPECT_NE(grade_scan(c, {}).reason->find("scanner's DNS resolver refused"), std::string::npos);
 }
 
 TEST(ScanGrade, NoGradeWhenNeitherTlsNorHttpReachedTheDomain) {
