@@ -71,4 +71,16 @@ json::object domain_view(const store::Domain& domain, const std::optional<store:
   return o;
 }
 
+json::object event_view(const store::Event& event) {
+  boost::system::error_code ec;
+  auto data = json::parse(event.data_json, ec);
+  return json::object{{"id", event.id()},
+                      {"type", event.type},
+                      {"domain", event.domain},
+                      {"created_at", to_rfc3339(event.created_at)},
+                      {"scan_id", or_null(event.scan_id)},
+                      {"previous_scan_id", or_null(event.previous_scan_id)},
+                      {"data", ec ? json::value(json::object{}) : std::move(data)}};
+}
+
 }  // namespace domainscan::api

@@ -1,5 +1,5 @@
 #pragma once
-// The JSON bodies of ARCHITECTURE.md: domains, scans (full or summary), pages.
+// The JSON bodies of ARCHITECTURE.md: domains, scans (full or summary), events, pages.
 #include "store/model.hpp"
 
 #include <boost/json/object.hpp>
@@ -10,5 +10,7 @@ namespace domainscan::api {
 boost::json::object scan_view(const store::Scan& scan, bool full);
 // A domain; last_scan is the full scan when given, else the summary the domain carries.
 boost::json::object domain_view(const store::Domain& domain, const std::optional<store::Scan>& full_last_scan = {});
+// An event: {"id", "type", "domain", "created_at", "scan_id", "previous_scan_id", "data"}.
+boost::json::object event_view(const store::Event& event);
 
 }  // namespace domainscan::api

@@ -110,7 +110,8 @@ int run_services(const Settings& settings, ServiceSet services) {
       engine = std::make_unique<scan::ScanEngine>(io.get_executor(), settings, reputation_ledger.get());
       worker = std::make_unique<worker::Worker>(
           *store, *bus, db, *engine,
-          worker::WorkerOptions{static_cast<std::size_t>(settings.scan_concurrency), settings.bad_after});
+          worker::WorkerOptions{static_cast<std::size_t>(settings.scan_concurrency), settings.bad_after,
+                                settings.expiry_thresholds});
       worker->start();
     }
     if (services.scheduler) {
@@ -126,6 +127,7 @@ int run_services(const Settings& settings, ServiceSet services) {
           api::ApiContext{*store, *bus, db, metrics, DomainNameRules{settings.allow_suffixes}, extra_metrics});
       api::add_domain_routes(router, *api_context);
       api::add_scan_routes(router, *api_context);
+      api::add_event_routes(router, *api_context);
       api::add_seed_routes(router, *api_context);
       api::add_health_routes(router, *api_context);
       api::add_web_routes(router);

@@ -8,7 +8,9 @@
 #include <boost/url/parse.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
+#include <functional>
 #include <filesystem>
 
 namespace domainscan {
@@ -190,6 +192,21 @@ Settings settings_from_raw(const RawSettings& raw) {
     }
   }
   if (auto v = single(raw, "bad-after")) s.bad_after = parse_int("bad-after", *v, 1, 1000);
+  if (const auto values = list(raw, "expiry-thresholds"); !values.empty()) {
+    s.expiry_thresholds.clear();
+    for (const auto& v : values) {
+      std::string_view rest = v;  // "30,14" in one value too
+      while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        s.expiry_thresholds.push_back(parse_int("expiry-thresholds", std::string(rest.substr(0, comma)), 0, 3650));
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+    }
+    std::sort(s.expiry_thresholds.begin(), s.expiry_thresholds.end(), std::greater<>());
+    s.expiry_thresholds.erase(std::unique(s.expiry_thresholds.begin(), s.expiry_thresholds.end()),
+                              s.expiry_thresholds.end());
+  }
   if (auto v = single(raw, "log-level")) s.log_level = *v;
   if (auto v = single(raw, "log-format")) {
     if (*v != "text" && *v != "json") bad_setting("log-format", *v, "must be text or json");

@@ -42,6 +42,8 @@ struct Settings {
   int scan_concurrency = 256;
   std::chrono::milliseconds check_timeout{10'000};
   int bad_after = 3;
+  // Days before a certificate or a registration expires at which an event tells (once each).
+  std::vector<int> expiry_thresholds{30, 14, 7, 1};
   std::string log_level = "info";
   std::string log_format = "text";
 };

@@ -86,6 +86,17 @@ std::string key_text(X509* cert) {
   return fmt::format("{} {}", type ? type : "unknown", EVP_PKEY_get_bits(key));
 }
 
+// The SHA-256 of the certificate's DER, as "AB:CD:...": what identifies this certificate
+// (a renewal with the same issuer and dates is still another certificate).
+std::string fingerprint_sha256(const X509* cert) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (X509_digest(cert, EVP_sha256(), digest, &length) != 1) return "";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) out += fmt::format("{}{:02X}", i ? ":" : "", digest[i]);
+  return out;
+}
+
 // One TLS connection to address:443, bounded as a whole by `timeout`.
 struct Handshake {
   std::optional<std::string> error;  // connect or handshake failure
@@ -210,6 +221,7 @@ asio::awaitable<CheckResult> TlsCheck::run(const ScanContext& context) {
       {"not_after", not_after ? json::value(to_rfc3339(*not_after)) : json::value(nullptr)},
       {"days_left", days_left},
       {"key", key_text(leaf)},
+      {"fingerprint_sha256", fingerprint_sha256(leaf)},
       {"signature_algorithm", OBJ_nid2ln(X509_get_signature_nid(leaf))},
   };
   const bool chain_valid = main.verify_result == X509_V_OK;

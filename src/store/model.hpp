@@ -66,6 +66,50 @@ struct DomainPage {
   std::optional<std::string> next_cursor;
 };
 
+// An expiry alert that was sent: one per kind ("certificate", "registration"), per what
+// expires (the not_after or expiry date: a renewal is a new subject) and per threshold.
+struct ExpiryAlert {
+  std::string kind;
+  std::string subject;
+  int threshold = 0;
+  bool operator==(const ExpiryAlert&) const = default;
+};
+
+// An event a completed scan caused (watch/scan_events.hpp), stored with the scan's result.
+struct NewEvent {
+  std::string type;  // domain.changed, domain.bad, domain.recovered, certificate.expiring, ...
+  std::optional<std::int64_t> previous_scan_id;
+  std::string data_json;
+  // Set for an expiry event: stored only if this alert was not sent before (by another
+  // worker racing on the same domain), and then recorded as sent.
+  std::optional<ExpiryAlert> once;
+};
+
+// A stored event, as the API lists it.
+struct Event {
+  std::int64_t seq = 0;  // the order of creation; the public id is "evt_<seq>"
+  std::string domain;
+  std::string type;
+  TimePoint created_at{};
+  std::optional<std::int64_t> scan_id;
+  std::optional<std::int64_t> previous_scan_id;
+  std::string data_json;
+  std::string id() const { return "evt_" + std::to_string(seq); }
+};
+
+struct EventQuery {
+  std::optional<std::string> domain{};
+  std::optional<std::string> type{};
+  std::optional<TimePoint> since{};            // created at or after
+  std::size_t limit = 50;
+  std::optional<std::int64_t> before_seq{};    // the cursor: newest first, older than this
+};
+
+struct EventPage {
+  std::vector<Event> items;
+  std::optional<std::string> next_cursor;
+};
+
 // The outcome the worker stores for a scan it ran, and what it means for the domain.
 struct ScanCompletion {
   std::int64_t scan_id = 0;
@@ -78,6 +122,11 @@ struct ScanCompletion {
   DomainStatus domain_status = DomainStatus::ok;
   std::optional<std::string> bad_reason;
   int consecutive_failures = 0;
+  // What the scan changed, stored in the same transaction: exactly once per scan.
+  std::vector<NewEvent> events;
+  // Expiry thresholds crossed (beyond each event's own): recorded as sent, so that a
+  // certificate found 5 days from expiry alerts once, not again at 7 and 14.
+  std::vector<ExpiryAlert> alerts;
 };
 
 // A scan to be (re)published on the bus, e.g. after a restart.

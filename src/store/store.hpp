@@ -63,10 +63,16 @@ class Store {
   struct Claim {
     Scan scan;
     Domain domain;
+    // What the finished scan will be compared with (watch/scan_events.hpp): the domain's
+    // newest completed scan before this one, with its result, and the expiry alerts sent.
+    std::optional<Scan> previous;
+    std::vector<ExpiryAlert> sent_alerts;
   };
   virtual std::optional<Claim> claim_scan(std::int64_t id) = 0;
-  // Stores the result and the domain's new status together. False (and nothing written)
-  // unless the scan was running: two workers never store two results for one scan.
+  // Stores the result, the domain's new status and the scan's events together. False (and
+  // nothing written) unless the scan was running: two workers never store two results (or
+  // two sets of events) for one scan. An event with `once` set is stored only if that
+  // expiry alert was not recorded yet.
   virtual bool complete_scan(const ScanCompletion& completion) = 0;
   // Marks a queued or running scan failed with `error` (the bus gave up on its request);
   // the domain's status is left as it is. False if the scan was finished or gone.
@@ -109,6 +115,9 @@ class Store {
   // before `drop_before`, so the table holds no more than the answers still of use.
   virtual void store_api_answer(const std::string& api, const std::string& key, const ApiAnswer& answer,
                                 TimePoint drop_before) = 0;
+
+  // Events, newest first (the list envelope: next_cursor is the last item's seq).
+  virtual EventPage list_events(const EventQuery& query) = 0;
 
   virtual StoreStats stats() = 0;
 };

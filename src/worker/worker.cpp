@@ -3,6 +3,7 @@
 #include "bus/messages.hpp"
 #include "bus/topology.hpp"
 #include "core/errors.hpp"
+#include "watch/scan_events.hpp"
 #include "worker/bad_domain.hpp"
 
 #include <fmt/format.h>
@@ -78,6 +79,14 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
     completion.domain_status = verdict.status;
     completion.bad_reason = verdict.bad_reason;
     completion.consecutive_failures = verdict.consecutive_failures;
+    auto events = watch::events_for_scan(
+        watch::ScanFacts{claim->previous ? &*claim->previous : nullptr,
+                         watch::ScanSide{report.grade, report.score,
+                                         boost::json::object{{"checks", report.checks}, {"findings", report.findings}}},
+                         domain.status, verdict.status, domain.bad_reason, verdict.bad_reason},
+        now_ms(), options_.expiry_thresholds, claim->sent_alerts);
+    completion.events = std::move(events.events);
+    completion.alerts = std::move(events.alerts);
   } catch (const std::exception& e) {
     // The engine itself failed (not a check: checks report their own errors). The scan is
     // failed; the domain keeps its status.

@@ -1,7 +1,8 @@
 #pragma once
 // The scanning worker: consumes scan.requested, claims the scan row, runs the engine, and
-// stores the result with the domain's new status in one transaction; then announces
-// scan.completed. The bus delivers at most `concurrency` requests at a time.
+// stores the result with the domain's new status and the events the scan caused (what
+// changed since the previous scan, expiry alerts: watch/scan_events.hpp) in one
+// transaction; then announces scan.completed. The bus delivers at most `concurrency` requests at a time.
 //
 // Delivery rules: a request for a scan that is already finished (or deleted) is acknowledged
 // without scanning; a malformed request is dead-lettered; a database outage is retried.
@@ -11,12 +12,14 @@
 #include "store/store.hpp"
 
 #include <atomic>
+#include <vector>
 
 namespace domainscan::worker {
 
 struct WorkerOptions {
   std::size_t concurrency = 256;
   int bad_after = 3;
+  std::vector<int> expiry_thresholds{30, 14, 7, 1};  // days (watch/expiry.hpp)
 };
 
 struct WorkerCounters {

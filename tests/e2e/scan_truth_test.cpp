@@ -2,17 +2,12 @@
 // whose name servers never answer (broken-ns.test: the test bed's resolver hangs on every
 // name under it) must neither break the scans of other domains nor get a grade, and it must
 // become bad ("unreachable") although its registry and VirusTotal answer for it.
-#include "support/child_process.hpp"
-#include "support/eventually.hpp"
-#include "support/http_client.hpp"
-#include "support/temp_dir.hpp"
-#include "support/testbed.hpp"
+#include "support/serve_process.hpp"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include <map>
 #include <set>
 
 namespace domainscan::testing {
@@ -20,72 +15,6 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-class Serve {
- public:
-  explicit Serve(std::vector<std::string> extra) {
-    std::vector<std::string> argv{domainscan_binary(),  "serve",         "--listen",       "127.0.0.1:0",
-                                  "--db",               "sqlite:" + (data_.path() / "d.db").string(),
-                                  "--allow-suffix",     "test",          "--allow-target", "127.0.0.0/8",
-                                  "--dns-server",       test_dns_server(), "--ca-file",    test_ca_file(),
-                                  "--trust-anchor-file", "none"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    process_.emplace(argv, data_.path());
-    const auto line = process_->wait_for_log("listening on http://127.0.0.1:", 30s);
-    if (!line) throw std::runtime_error("serve did not start:\n" + process_->stderr_text());
-    port_ = static_cast<std::uint16_t>(std::stoi(line->substr(line->rfind(':') + 1)));
-  }
-
-  std::uint16_t port() const { return port_; }
-  std::string log() const { return process_->stderr_text(); }
-
-  // Adds the domain (202) or, when known, queues a rescan; returns the scan id.
-  std::int64_t scan(const std::string& domain) {
-    auto res = http_request(port_, "POST", "/api/v1/domains", json::serialize(json::object{{"domain", domain}}));
-    if (res.status == 200) res = http_request(port_, "POST", "/api/v1/domains/" + domain + "/scans");
-    if (res.status != 200 && res.status != 202) throw std::runtime_error(domain + ": " + res.body);
-    const auto parsed = res.json();
-    const auto& body = parsed.as_object();
-    if (const auto* id = body.if_contains("scan_id")) return id->as_int64();
-    return body.at("id").as_int64();
-  }
-
-  json::object scan_result(std::int64_t id) {
-    const auto res = http_request(port_, "GET", fmt::format("/api/v1/scans/{}", id));
-    if (res.status != 200) throw std::runtime_error(res.body);
-    return res.json().as_object();
-  }
-
-  json::object domain(const std::string& name) {
-    const auto res = http_request(port_, "GET", "/api/v1/domains/" + name);
-    if (res.status != 200) throw std::runtime_error(res.body);
-    return res.json().as_object();
-  }
-
-  // Waits until every scan has finished; returns them by id.
-  std::map<std::int64_t, json::object> wait_for(const std::vector<std::int64_t>& ids, std::chrono::seconds timeout) {
-    std::map<std::int64_t, json::object> done;
-    const bool finished = eventually(
-        [&] {
-          for (const auto id : ids) {
-            if (done.contains(id)) continue;
-            auto scan = scan_result(id);
-            const auto status = scan.at("status");
-            if (status != "completed" && status != "failed") return false;
-            done.emplace(id, std::move(scan));
-          }
-          return true;
-        },
-        timeout);
-    if (!finished) throw std::runtime_error(fmt::format("{} of {} scans finished in time", done.size(), ids.size()));
-    return done;
-  }
-
- private:
-  TempDir data_;
-  std::optional<ChildProcess> process_;
-  std::uint16_t port_ = 0;
-};
 
 std::string check_status(const json::object& scan, const char* check) {
   return std::string(scan.at("checks").at(check).at("status").as_string());

@@ -313,6 +313,107 @@ TEST_P(StoreTest, ApiAnswersAreKeptUntilTooOldAndReplaced) {
   EXPECT_TRUE(store_->find_api_answer("virustotal", "c.com", t0));
 }
 
+// Runs one scan of `domain` to completion with the given events; returns its id.
+std::int64_t scan_with_events(Store& store, const std::string& domain, std::vector<NewEvent> events,
+                              std::vector<ExpiryAlert> alerts = {}) {
+  auto queued = store.queue_scan(domain, ScanTrigger::rescan);
+  if (!queued) queued = QueueScanResult{store.add_domain(domain, std::nullopt, ScanTrigger::api).scan_id, true};
+  EXPECT_TRUE(store.claim_scan(queued->scan_id));
+  ScanCompletion done;
+  done.scan_id = queued->scan_id;
+  done.result_json = R"({"checks":{},"findings":[]})";
+  done.events = std::move(events);
+  done.alerts = std::move(alerts);
+  EXPECT_TRUE(store.complete_scan(done));
+  return queued->scan_id;
+}
+
+TEST_P(StoreTest, EventsAreStoredWithTheScanExactlyOnce) {
+  const auto first = store_->add_domain("watch.com", std::nullopt, ScanTrigger::api);
+  ASSERT_TRUE(store_->claim_scan(first.scan_id));
+  ScanCompletion done;
+  done.scan_id = first.scan_id;
+  done.result_json = R"({"checks":{},"findings":[]})";
+  done.events = {NewEvent{"domain.bad", std::nullopt, R"({"bad_reason":"nxdomain"})", std::nullopt}};
+  ASSERT_TRUE(store_->complete_scan(done));
+  EXPECT_FALSE(store_->complete_scan(done));  // a redelivered result stores no second event
+
+  const auto page = store_->list_events(EventQuery{});
+  ASSERT_EQ(page.items.size(), 1u);
+  const auto& e = page.items[0];
+  EXPECT_EQ(e.type, "domain.bad");
+  EXPECT_EQ(e.domain, "watch.com");
+  EXPECT_EQ(e.scan_id, first.scan_id);
+  EXPECT_FALSE(e.previous_scan_id);
+  EXPECT_NE(e.data_json.find("nxdomain"), std::string::npos);
+  EXPECT_EQ(e.id(), "evt_" + std::to_string(e.seq));
+}
+
+TEST_P(StoreTest, AClaimCarriesThePreviousCompletedScanAndTheAlertsSent) {
+  const auto first = scan_with_events(*store_, "prev.com", {}, {ExpiryAlert{"certificate", "2027-01-01T00:00:00Z", 30}});
+  const auto second = store_->queue_scan("prev.com", ScanTrigger::rescan);
+  const auto claim = store_->claim_scan(second->scan_id);
+  ASSERT_TRUE(claim);
+  ASSERT_TRUE(claim->previous);
+  EXPECT_EQ(claim->previous->id, first);
+  EXPECT_EQ(claim->previous->result_json.find("checks") != std::string::npos, true);
+  EXPECT_EQ(claim->sent_alerts, (std::vector<ExpiryAlert>{{"certificate", "2027-01-01T00:00:00Z", 30}}));
+  const auto fresh = store_->add_domain("fresh.com", std::nullopt, ScanTrigger::api);
+  const auto none = store_->claim_scan(fresh.scan_id);
+  EXPECT_FALSE(none->previous);
+  EXPECT_TRUE(none->sent_alerts.empty());
+}
+
+TEST_P(StoreTest, AnExpiryAlertIsStoredOnceWhoeverTellsIt) {
+  const ExpiryAlert alert{"certificate", "2027-01-01T00:00:00Z", 14};
+  const NewEvent expiring{"certificate.expiring", std::nullopt, R"({"threshold":14})", alert};
+  scan_with_events(*store_, "exp.com", {expiring}, {alert});
+  // Another worker, racing, tells the same alert: stored once.
+  scan_with_events(*store_, "exp.com", {expiring});
+  EXPECT_EQ(store_->list_events(EventQuery{.type = "certificate.expiring"}).items.size(), 1u);
+  // Another domain's alert is its own.
+  scan_with_events(*store_, "other.com", {expiring});
+  EXPECT_EQ(store_->list_events(EventQuery{.type = "certificate.expiring"}).items.size(), 2u);
+}
+
+TEST_P(StoreTest, EventsListNewestFirstByDomainTypeAndTimeWithACursor) {
+  for (int i = 0; i < 3; ++i) {
+    scan_with_events(*store_, "a.com", {NewEvent{"domain.changed", std::nullopt, "{}", std::nullopt}});
+    scan_with_events(*store_, "b.com", {NewEvent{"domain.changed", std::nullopt, "{}", std::nullopt},
+                                        NewEvent{"domain.bad", std::nullopt, "{}", std::nullopt}});
+  }
+  const auto all = store_->list_events(EventQuery{});
+  ASSERT_EQ(all.items.size(), 9u);
+  for (std::size_t i = 1; i < all.items.size(); ++i) EXPECT_GT(all.items[i - 1].seq, all.items[i].seq);
+
+  EXPECT_EQ(store_->list_events(EventQuery{.domain = "a.com"}).items.size(), 3u);
+  EXPECT_EQ(store_->list_events(EventQuery{.domain = "b.com", .type = "domain.bad"}).items.size(), 3u);
+  EXPECT_EQ(store_->list_events(EventQuery{.domain = "nobody.com"}).items.size(), 0u);
+  const auto later = all.items.front().created_at + std::chrono::hours(1);
+  EXPECT_TRUE(store_->list_events(EventQuery{.since = later}).items.empty());
+  EXPECT_EQ(store_->list_events(EventQuery{.since = all.items.back().created_at}).items.size(), 9u);
+
+  // Pages of 4: 4 + 4 + 1, no event twice, none left out.
+  std::set<std::int64_t> seen;
+  EventQuery q{.limit = 4};
+  int pages = 0;
+  while (true) {
+    const auto page = store_->list_events(q);
+    ++pages;
+    for (const auto& e : page.items) EXPECT_TRUE(seen.insert(e.seq).second);
+    if (!page.next_cursor) break;
+    q.before_seq = std::stoll(*page.next_cursor);
+  }
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(seen.size(), 9u);
+}
+
+TEST_P(StoreTest, DeletingADomainDeletesItsEvents) {
+  scan_with_events(*store_, "bye.com", {NewEvent{"domain.changed", std::nullopt, "{}", std::nullopt}});
+  ASSERT_TRUE(store_->delete_domain("bye.com"));
+  EXPECT_TRUE(store_->list_events(EventQuery{}).items.empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(Backend::sqlite, Backend::postgres),
                          [](const auto& info) { return testing::backend_name(info.param); });
 

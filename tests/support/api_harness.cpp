@@ -11,6 +11,7 @@ ApiHarness::ApiHarness(Backend backend, api::ServerLimits limits) : db_(backend)
       api::ApiContext{*store_, *bus_, pool_, metrics_, DomainNameRules{{"test"}}, nullptr});
   api::add_domain_routes(router_, *context_);
   api::add_scan_routes(router_, *context_);
+  api::add_event_routes(router_, *context_);
   api::add_seed_routes(router_, *context_);
   api::add_health_routes(router_, *context_);
   api::add_web_routes(router_);

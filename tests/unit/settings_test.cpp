@@ -39,6 +39,14 @@ TEST(Settings, DefaultsMatchTheArchitecture) {
   EXPECT_EQ(s.virustotal_rate, 4);
   EXPECT_EQ(s.virustotal_daily, 500);
   EXPECT_EQ(s.virustotal_cache, 24h);
+  EXPECT_EQ(s.expiry_thresholds, (std::vector<int>{30, 14, 7, 1}));
+}
+
+TEST(Settings, ExpiryThresholdsAsAListInAnyOrder) {
+  EXPECT_EQ(parse({"--expiry-thresholds", "7,60,7,21"}).expiry_thresholds, (std::vector<int>{60, 21, 7}));
+  EXPECT_EQ(parse({"--expiry-thresholds", "10", "--expiry-thresholds", "3"}).expiry_thresholds,
+            (std::vector<int>{10, 3}));
+  EXPECT_EQ(parse({}, {{"DOMAINSCAN_EXPIRY_THRESHOLDS", "45,5"}}).expiry_thresholds, (std::vector<int>{45, 5}));
 }
 
 TEST(Settings, TheVirusTotalBudget) {
@@ -93,7 +101,7 @@ TEST(Settings, BadValuesAreClearErrors) {
       {"--db", "mysql://x"},              {"--broker", "redis://x"},       {"--scan-concurrency", "0"},
       {"--bad-after", "three"},           {"--rdap-url", "ftp://x"},       {"--ca-file", "/nonexistent.pem"},
       {"--log-format", "xml"},            {"--virustotal-rate", "0"},      {"--virustotal-daily", "-1"},
-      {"--virustotal-cache", "a day"},
+      {"--virustotal-cache", "a day"},    {"--expiry-thresholds", "30,soon"}, {"--expiry-thresholds", "-1"},
   };
   for (const auto& args : bad) {
     try {

@@ -283,6 +283,16 @@ std::optional<Store::Claim> PostgresStore::claim_scan(std::int64_t id) {
     claim.scan.status = ScanStatus::running;
     claim.scan.started_at = time_of(started[0][0]);
     claim.domain = *load_domain(tx, "d.id = $1", domain_id);
+    auto previous = tx.exec_params(
+        fmt::format("SELECT {}, s.result::text FROM scans s JOIN domains d ON d.id = s.domain_id "
+                    "WHERE s.domain_id = $1 AND s.status = 'completed' AND s.id < $2 ORDER BY s.id DESC LIMIT 1",
+                    kScanColumns),
+        domain_id, id);
+    if (!previous.empty()) claim.previous = read_scan(previous[0], true);
+    for (const auto& row :
+         tx.exec_params("SELECT kind, subject, threshold FROM expiry_alerts WHERE domain_id = $1", domain_id)) {
+      claim.sent_alerts.push_back(ExpiryAlert{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int>()});
+    }
     return claim;
   });
 }
@@ -296,10 +306,27 @@ bool PostgresStore::complete_scan(const ScanCompletion& c) {
         "grade_reason = $6 WHERE id = $7 AND status = 'running' RETURNING domain_id",
         std::string(to_string(c.status)), c.grade, c.score, c.error, result, c.grade_reason, c.scan_id);
     if (updated.empty()) return false;
+    const auto domain_id = updated[0][0].as<std::int64_t>();
     tx.exec_params(
         "UPDATE domains SET status = $1, bad_reason = $2, consecutive_failures = $3, updated_at = now() WHERE id = $4",
-        std::string(to_string(c.domain_status)), c.bad_reason, c.consecutive_failures,
-        updated[0][0].as<std::int64_t>());
+        std::string(to_string(c.domain_status)), c.bad_reason, c.consecutive_failures, domain_id);
+    const auto record_alert = [&](const ExpiryAlert& a) {
+      return tx
+                 .exec_params(
+                     "INSERT INTO expiry_alerts (domain_id, kind, subject, threshold) VALUES ($1, $2, $3, $4) "
+                     "ON CONFLICT DO NOTHING",
+                     domain_id, a.kind, a.subject, a.threshold)
+                 .affected_rows() > 0;
+    };
+    for (const auto& e : c.events) {
+      if (e.once && !record_alert(*e.once)) continue;  // told already (another worker, same domain)
+      // Milliseconds, as the API shows them: "since" an event's own time includes it.
+      tx.exec_params(
+          "INSERT INTO events (domain_id, type, created_at, scan_id, previous_scan_id, data) "
+          "VALUES ($1, $2, date_trunc('milliseconds', now()), $3, $4, $5::jsonb)",
+          domain_id, e.type, c.scan_id, e.previous_scan_id, e.data_json);
+    }
+    for (const auto& a : c.alerts) record_alert(a);
     return true;
   });
 }
@@ -460,6 +487,38 @@ void PostgresStore::store_api_answer(const std::string& api, const std::string& 
         api, key, answer.fetched_at.time_since_epoch().count(), answer.body);
     tx.exec_params("DELETE FROM api_answers WHERE api = $1 AND fetched_at_ms < $2", api,
                    drop_before.time_since_epoch().count());
+  });
+}
+
+EventPage PostgresStore::list_events(const EventQuery& query) {
+  return in_transaction([&](pqxx::work& tx) {
+    // (An unnamed statement is planned with its parameters' values, so the filters not
+    // given fold away and the others narrow through their index.)
+    auto rows = tx.exec_params(
+        fmt::format("SELECT e.seq, d.name, e.type, {}, e.scan_id, e.previous_scan_id, e.data::text "
+                    "FROM events e JOIN domains d ON d.id = e.domain_id "
+                    "WHERE ($1::text IS NULL OR d.name = $1) AND ($2::text IS NULL OR e.type = $2) "
+                    "AND ($3::bigint IS NULL OR e.created_at >= to_timestamp($3::bigint / 1000.0)) "
+                    "AND ($4::bigint IS NULL OR e.seq < $4) ORDER BY e.seq DESC LIMIT $5",
+                    ms("e.created_at")),
+        query.domain, query.type, to_ms(query.since), query.before_seq, static_cast<std::int64_t>(query.limit + 1));
+    EventPage page;
+    for (const auto& r : rows) {
+      Event e;
+      e.seq = r[0].as<std::int64_t>();
+      e.domain = r[1].as<std::string>();
+      e.type = r[2].as<std::string>();
+      e.created_at = time_of(r[3]);
+      if (!r[4].is_null()) e.scan_id = r[4].as<std::int64_t>();
+      if (!r[5].is_null()) e.previous_scan_id = r[5].as<std::int64_t>();
+      e.data_json = r[6].as<std::string>();
+      page.items.push_back(std::move(e));
+    }
+    if (page.items.size() > query.limit) {
+      page.items.pop_back();
+      page.next_cursor = std::to_string(page.items.back().seq);
+    }
+    return page;
   });
 }
 

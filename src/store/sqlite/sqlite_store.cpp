@@ -254,6 +254,17 @@ std::optional<Store::Claim> SqliteStore::claim_scan(std::int64_t id) {
   claim.scan.status = ScanStatus::running;
   claim.scan.started_at = started;
   claim.domain = *load_domain(*conn, "d.id = ?", domain_id);
+  auto previous = conn->prepare(fmt::format(
+      "SELECT {}, s.result FROM scans s JOIN domains d ON d.id = s.domain_id "
+      "WHERE s.domain_id = ? AND s.status = 'completed' AND s.id < ? ORDER BY s.id DESC LIMIT 1",
+      kScanColumns));
+  previous.bind_all(domain_id, id);
+  if (previous.step()) claim.previous = read_scan(previous, true);
+  auto alerts = conn->prepare("SELECT kind, subject, threshold FROM expiry_alerts WHERE domain_id = ?");
+  alerts.bind_all(domain_id);
+  while (alerts.step()) {
+    claim.sent_alerts.push_back(ExpiryAlert{alerts.text(0), alerts.text(1), static_cast<int>(alerts.int64(2))});
+  }
   tx.commit();
   return claim;
 }
@@ -274,6 +285,23 @@ bool SqliteStore::complete_scan(const ScanCompletion& c) {
           "WHERE id = (SELECT domain_id FROM scans WHERE id = ?)")
       .bind_all(to_string(c.domain_status), c.bad_reason, c.consecutive_failures, now, c.scan_id)
       .run();
+  const auto record_alert = [&](const ExpiryAlert& a) {
+    conn->prepare(
+            "INSERT OR IGNORE INTO expiry_alerts (domain_id, kind, subject, threshold) "
+            "SELECT domain_id, ?, ?, ? FROM scans WHERE id = ?")
+        .bind_all(a.kind, a.subject, a.threshold, c.scan_id)
+        .run();
+    return conn->changes() > 0;
+  };
+  for (const auto& e : c.events) {
+    if (e.once && !record_alert(*e.once)) continue;  // told already (another worker, same domain)
+    conn->prepare(
+            "INSERT INTO events (domain_id, type, created_at, scan_id, previous_scan_id, data) "
+            "SELECT domain_id, ?, ?, id, ?, ? FROM scans WHERE id = ?")
+        .bind_all(e.type, now, e.previous_scan_id, e.data_json, c.scan_id)
+        .run();
+  }
+  for (const auto& a : c.alerts) record_alert(a);
   tx.commit();
   return true;
 }
@@ -436,6 +464,40 @@ void SqliteStore::store_api_answer(const std::string& api, const std::string& ke
       .bind_all(api, drop_before.time_since_epoch().count())
       .run();
   tx.commit();
+}
+
+EventPage SqliteStore::list_events(const EventQuery& query) {
+  auto conn = pool_.acquire();
+  // Only the filters given: each then narrows through its index (by domain, by type).
+  std::string where = "1 = 1";
+  if (query.domain) where += " AND d.name = ?1";
+  if (query.type) where += " AND e.type = ?2";
+  if (query.since) where += " AND e.created_at >= ?3";
+  if (query.before_seq) where += " AND e.seq < ?4";
+  auto st = conn->prepare(fmt::format(
+      "SELECT e.seq, d.name, e.type, e.created_at, e.scan_id, e.previous_scan_id, e.data "
+      "FROM events e JOIN domains d ON d.id = e.domain_id WHERE {} ORDER BY e.seq DESC LIMIT ?5",
+      where));
+  std::optional<std::string> since;
+  if (query.since) since = to_rfc3339(*query.since);
+  st.bind_all(query.domain, query.type, since, query.before_seq, static_cast<std::int64_t>(query.limit + 1));
+  EventPage page;
+  while (st.step()) {
+    Event e;
+    e.seq = st.int64(0);
+    e.domain = st.text(1);
+    e.type = st.text(2);
+    e.created_at = time_of(st.text(3));
+    e.scan_id = st.optional_int64(4);
+    e.previous_scan_id = st.optional_int64(5);
+    e.data_json = st.text(6);
+    page.items.push_back(std::move(e));
+  }
+  if (page.items.size() > query.limit) {
+    page.items.pop_back();
+    page.next_cursor = std::to_string(page.items.back().seq);
+  }
+  return page;
 }
 
 StoreStats SqliteStore::stats() {

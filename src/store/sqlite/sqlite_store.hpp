@@ -38,6 +38,7 @@ class SqliteStore final : public Store {
                                            TimePoint fresh_after) override;
   void store_api_answer(const std::string& api, const std::string& key, const ApiAnswer& answer,
                         TimePoint drop_before) override;
+  EventPage list_events(const EventQuery& query) override;
   StoreStats stats() override;
 
  private:
