@@ -50,9 +50,7 @@ boost::asio::awaitable<Response> list_domains(ApiContext& ctx, const RouteReques
   const auto page = co_await ctx.db.run([&] { return ctx.store.list_domains(query); });
   json::array items;
   for (const auto& d : page.items) items.push_back(domain_view(d));
-  co_return json_response(http::status::ok,
-                          json::object{{"items", std::move(items)},
-                                       {"next_cursor", page.next_cursor ? json::value(*page.next_cursor) : nullptr}});
+  co_return json_response(http::status::ok, list_envelope(std::move(items), page.next_cursor));
 }
 
 boost::asio::awaitable<Response> show_domain(ApiContext& ctx, const RouteRequest& req) {
@@ -96,7 +94,7 @@ boost::asio::awaitable<Response> scan_history(ApiContext& ctx, const RouteReques
   const auto scans = co_await ctx.db.run([&] { return ctx.store.list_scans(name, limit); });
   json::array items;
   for (const auto& s : scans) items.push_back(scan_view(s, false));
-  co_return json_response(http::status::ok, json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+  co_return json_response(http::status::ok, list_envelope(std::move(items), std::nullopt));
 }
 
 boost::asio::awaitable<Response> put_schedule(ApiContext& ctx, const RouteRequest& req) {

@@ -51,9 +51,7 @@ store::EventQuery event_query(const RouteRequest& req) {
 Response page_response(const store::EventPage& page) {
   json::array items;
   for (const auto& e : page.items) items.push_back(event_view(e));
-  return json_response(http::status::ok,
-                       json::object{{"items", std::move(items)},
-                                    {"next_cursor", page.next_cursor ? json::value(*page.next_cursor) : nullptr}});
+  return json_response(http::status::ok, list_envelope(std::move(items), page.next_cursor));
 }
 
 boost::asio::awaitable<Response> list_events(ApiContext& ctx, const RouteRequest& req) {

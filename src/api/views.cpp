@@ -71,6 +71,10 @@ json::object domain_view(const store::Domain& domain, const std::optional<store:
   return o;
 }
 
+json::object list_envelope(json::array items, const std::optional<std::string>& next_cursor) {
+  return json::object{{"items", std::move(items)}, {"next_cursor", or_null(next_cursor)}};
+}
+
 json::object event_view(const store::Event& event) {
   boost::system::error_code ec;
   auto data = json::parse(event.data_json, ec);
