@@ -5,6 +5,7 @@
 #include "bus/bus.hpp"
 #include "core/blocking_pool.hpp"
 #include "core/domain_name.hpp"
+#include "core/settings.hpp"
 #include "store/store.hpp"
 
 #include <functional>
@@ -17,6 +18,8 @@ struct ApiContext {
   BlockingPool& db;
   Metrics& metrics;
   DomainNameRules names;
+  // Ranges --allow-target opens: a webhook URL with an address outside them is refused.
+  std::vector<Cidr> allow_targets;
   // Extra Prometheus lines from the services sharing the process (e.g. the worker's counters).
   std::function<std::string()> extra_metrics;
 };

@@ -8,6 +8,7 @@ namespace domainscan::api {
 void add_domain_routes(Router& router, ApiContext& ctx);  // /api/v1/domains...
 void add_scan_routes(Router& router, ApiContext& ctx);    // /api/v1/scans/{id}, .../diff
 void add_event_routes(Router& router, ApiContext& ctx);   // /api/v1/events, /api/v1/domains/{domain}/events
+void add_webhook_routes(Router& router, ApiContext& ctx);  // /api/v1/webhooks...
 void add_seed_routes(Router& router, ApiContext& ctx);    // /domain (the seed's own routes)
 void add_health_routes(Router& router, ApiContext& ctx);  // /healthz, /readyz, /metrics
 void add_web_routes(Router& router);                      // / and /web/{file}: the dashboard

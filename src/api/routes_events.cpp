@@ -3,6 +3,7 @@
 #include "api/routes.hpp"
 #include "api/views.hpp"
 #include "core/time_format.hpp"
+#include "watch/event_json.hpp"
 #include "watch/event_types.hpp"
 
 #include <fmt/format.h>
@@ -50,7 +51,7 @@ store::EventQuery event_query(const RouteRequest& req) {
 
 Response page_response(const store::EventPage& page) {
   json::array items;
-  for (const auto& e : page.items) items.push_back(event_view(e));
+  for (const auto& e : page.items) items.push_back(watch::event_json(e));
   return json_response(http::status::ok, list_envelope(std::move(items), page.next_cursor));
 }
 

@@ -75,16 +75,4 @@ json::object list_envelope(json::array items, const std::optional<std::string>& 
   return json::object{{"items", std::move(items)}, {"next_cursor", or_null(next_cursor)}};
 }
 
-json::object event_view(const store::Event& event) {
-  boost::system::error_code ec;
-  auto data = json::parse(event.data_json, ec);
-  return json::object{{"id", event.id()},
-                      {"type", event.type},
-                      {"domain", event.domain},
-                      {"created_at", to_rfc3339(event.created_at)},
-                      {"scan_id", or_null(event.scan_id)},
-                      {"previous_scan_id", or_null(event.previous_scan_id)},
-                      {"data", ec ? json::value(json::object{}) : std::move(data)}};
-}
-
 }  // namespace domainscan::api

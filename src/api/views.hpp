@@ -12,7 +12,5 @@ boost::json::object scan_view(const store::Scan& scan, bool full);
 boost::json::object domain_view(const store::Domain& domain, const std::optional<store::Scan>& full_last_scan = {});
 // The list envelope every list route answers with: {"items": [...], "next_cursor"}.
 boost::json::object list_envelope(boost::json::array items, const std::optional<std::string>& next_cursor);
-// An event: {"id", "type", "domain", "created_at", "scan_id", "previous_scan_id", "data"}.
-boost::json::object event_view(const store::Event& event);
 
 }  // namespace domainscan::api

@@ -11,6 +11,7 @@
 #include "store/store.hpp"
 #include "scheduler/scheduler.hpp"
 #include "worker/store_reputation_ledger.hpp"
+#include "watch/webhook_deliverer.hpp"
 #include "worker/worker.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -59,6 +60,17 @@ std::string worker_metrics(const worker::Worker& w) {
   return out;
 }
 
+std::string deliverer_metrics(const watch::WebhookDeliverer& d) {
+  const auto& c = d.counters();
+  std::string out = "# HELP domainscan_webhook_attempts_total Webhook delivery attempts this process made, by outcome.\n"
+                    "# TYPE domainscan_webhook_attempts_total counter\n";
+  out += api::prometheus_line("domainscan_webhook_attempts_total", {{"outcome", "delivered"}},
+                              static_cast<double>(c.delivered));
+  out += api::prometheus_line("domainscan_webhook_attempts_total", {{"outcome", "retry"}}, static_cast<double>(c.retried));
+  out += api::prometheus_line("domainscan_webhook_attempts_total", {{"outcome", "failed"}}, static_cast<double>(c.failed));
+  return out;
+}
+
 std::string scheduler_metrics(const scheduler::Scheduler& sch) {
   const auto& c = sch.counters();
   std::string out = "# HELP domainscan_scheduler_runs_total Due schedule runs this process handled, by outcome.\n"
@@ -96,6 +108,7 @@ int run_services(const Settings& settings, ServiceSet services) {
   std::unique_ptr<bus::Bus> bus;
   std::unique_ptr<worker::StoreReputationLedger> reputation_ledger;
   std::unique_ptr<scan::ScanEngine> engine;
+  std::unique_ptr<watch::WebhookDeliverer> deliverer;
   std::unique_ptr<worker::Worker> worker;
   std::unique_ptr<scheduler::Scheduler> scheduler;
   api::Metrics metrics;
@@ -108,10 +121,16 @@ int run_services(const Settings& settings, ServiceSet services) {
     if (services.worker) {
       reputation_ledger = std::make_unique<worker::StoreReputationLedger>(*store, db, scan::ReputationCheck::kApi);
       engine = std::make_unique<scan::ScanEngine>(io.get_executor(), settings, reputation_ledger.get());
+      // Webhook deliveries are made where events are made: in the workers.
+      watch::DelivererOptions deliver_options;
+      deliver_options.timeout = settings.webhook_timeout;
+      deliver_options.concurrency = static_cast<std::size_t>(settings.webhook_concurrency);
+      deliverer = std::make_unique<watch::WebhookDeliverer>(io.get_executor(), *store, db, settings, deliver_options);
+      deliverer->start();
       worker = std::make_unique<worker::Worker>(
           *store, *bus, db, *engine,
           worker::WorkerOptions{static_cast<std::size_t>(settings.scan_concurrency), settings.bad_after,
-                                settings.expiry_thresholds});
+                                settings.expiry_thresholds, [d = deliverer.get()] { d->wake(); }});
       worker->start();
     }
     if (services.scheduler) {
@@ -120,14 +139,17 @@ int run_services(const Settings& settings, ServiceSet services) {
     }
     if (services.api) {
       // /metrics shows the counters of the services in this process.
-      auto extra_metrics = [w = worker.get(), sch = scheduler.get()] {
-        return (w ? worker_metrics(*w) : std::string()) + (sch ? scheduler_metrics(*sch) : std::string());
+      auto extra_metrics = [w = worker.get(), sch = scheduler.get(), d = deliverer.get()] {
+        return (w ? worker_metrics(*w) : std::string()) + (d ? deliverer_metrics(*d) : std::string()) +
+               (sch ? scheduler_metrics(*sch) : std::string());
       };
       api_context = std::make_unique<api::ApiContext>(
-          api::ApiContext{*store, *bus, db, metrics, DomainNameRules{settings.allow_suffixes}, extra_metrics});
+          api::ApiContext{*store, *bus, db, metrics, DomainNameRules{settings.allow_suffixes}, settings.allow_targets,
+                          extra_metrics});
       api::add_domain_routes(router, *api_context);
       api::add_scan_routes(router, *api_context);
       api::add_event_routes(router, *api_context);
+      api::add_webhook_routes(router, *api_context);
       api::add_seed_routes(router, *api_context);
       api::add_health_routes(router, *api_context);
       api::add_web_routes(router);
@@ -155,6 +177,7 @@ int run_services(const Settings& settings, ServiceSet services) {
         asio::steady_timer timer(io);
         if (sweeper) sweeper->stop();
         if (scheduler) scheduler->stop();
+        if (deliverer) deliverer->stop();
         if (server) {
           server->stop();
           const auto deadline = std::chrono::steady_clock::now() + kRequestGrace;

@@ -207,6 +207,15 @@ Settings settings_from_raw(const RawSettings& raw) {
     s.expiry_thresholds.erase(std::unique(s.expiry_thresholds.begin(), s.expiry_thresholds.end()),
                               s.expiry_thresholds.end());
   }
+  if (auto v = single(raw, "webhook-timeout")) {
+    s.webhook_timeout = duration_setting("webhook-timeout", *v);
+    if (s.webhook_timeout < std::chrono::milliseconds(100) || s.webhook_timeout > std::chrono::minutes(5)) {
+      bad_setting("webhook-timeout", *v, "is out of range 100ms-5m");
+    }
+  }
+  if (auto v = single(raw, "webhook-concurrency")) {
+    s.webhook_concurrency = parse_int("webhook-concurrency", *v, 1, 1000);
+  }
   if (auto v = single(raw, "log-level")) s.log_level = *v;
   if (auto v = single(raw, "log-format")) {
     if (*v != "text" && *v != "json") bad_setting("log-format", *v, "must be text or json");

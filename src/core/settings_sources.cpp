@@ -40,6 +40,10 @@ const std::vector<SettingDef>& setting_defs() {
        "consecutive failed scans before a domain is marked bad (default 3)"},
       {"expiry-thresholds", "DOMAINSCAN_EXPIRY_THRESHOLDS", "expiry_thresholds", true,
        "days before a certificate or registration expires at which to tell, e.g. 30,14,7,1 (the default)"},
+      {"webhook-timeout", "DOMAINSCAN_WEBHOOK_TIMEOUT", "webhook_timeout", false,
+       "time a webhook receiver has to answer one delivery (default 10s)"},
+      {"webhook-concurrency", "DOMAINSCAN_WEBHOOK_CONCURRENCY", "webhook_concurrency", false,
+       "webhook deliveries in flight per worker (default 16)"},
       {"log-level", "DOMAINSCAN_LOG_LEVEL", "log_level", false, "trace, debug, info, warn, error (default info)"},
       {"log-format", "DOMAINSCAN_LOG_FORMAT", "log_format", false, "text or json (default text)"},
   };

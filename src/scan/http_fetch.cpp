@@ -38,12 +38,17 @@ template <class Stream>
 asio::awaitable<void> exchange(Stream& stream, const boost::urls::url& url, const HttpFetchOptions& options,
                                HttpFetchResult& out) {
   const auto max_body = options.max_body;
-  http::request<http::empty_body> req{http::verb::get, url.encoded_target().empty() ? "/" : url.encoded_target(), 11};
+  http::request<http::string_body> req{http::string_to_verb(options.method),
+                                       url.encoded_target().empty() ? "/" : url.encoded_target(), 11};
   req.set(http::field::host, url.encoded_host_and_port());
   req.set(http::field::user_agent, kUserAgent);
   req.set(http::field::accept, "*/*");
   req.set(http::field::connection, "close");
   for (const auto& [name, value] : options.headers) req.set(name, value);
+  if (options.body) {
+    req.body() = *options.body;
+    req.prepare_payload();
+  }
   boost::system::error_code ec;
   co_await http::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {

@@ -1,6 +1,6 @@
 #pragma once
-// One HTTP or HTTPS GET to a given address (never a fresh lookup), bounded as a whole by a
-// timeout and in size: what the HTTP check and the MTA-STS policy fetch both need. HTTPS
+// One HTTP or HTTPS request (a GET, or a POST with a body) to a given address (never a fresh lookup), bounded as a whole by a
+// timeout and in size: what the HTTP check, the MTA-STS policy fetch and webhook deliveries need. HTTPS
 // certificates are not verified unless asked for (the TLS check reports on them); SNI is sent.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -35,6 +35,8 @@ struct HttpFetchResult {
 inline constexpr std::size_t kMaxHttpHeaderBytes = 64 * 1024;
 
 struct HttpFetchOptions {
+  std::string method = "GET";
+  std::optional<std::string> body;  // sent with Content-Length (set the content-type in headers)
   std::size_t max_body = 64 * 1024;
   std::vector<std::pair<std::string, std::string>> headers;  // sent with the request
   // Set: an HTTPS server's certificate must verify against it and match the URL's host

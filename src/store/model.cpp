@@ -1,4 +1,5 @@
 #include "store/model.hpp"
+#include "store/webhook_model.hpp"
 
 #include <array>
 #include <utility>
@@ -30,6 +31,8 @@ constexpr std::array<std::pair<ScanStatus, std::string_view>, 4> kScanStatus{{{S
                                                                                {ScanStatus::failed, "failed"}}};
 constexpr std::array<std::pair<ScanTrigger, std::string_view>, 3> kScanTrigger{
     {{ScanTrigger::api, "api"}, {ScanTrigger::rescan, "rescan"}, {ScanTrigger::schedule, "schedule"}}};
+constexpr std::array<std::pair<DeliveryStatus, std::string_view>, 3> kDeliveryStatus{
+    {{DeliveryStatus::pending, "pending"}, {DeliveryStatus::delivered, "delivered"}, {DeliveryStatus::failed, "failed"}}};
 
 }  // namespace
 
@@ -39,6 +42,8 @@ std::string_view to_string(ScanTrigger t) { return name_of(kScanTrigger, t); }
 std::optional<DomainStatus> domain_status_from(std::string_view s) { return lookup(kDomainStatus, s); }
 std::optional<ScanStatus> scan_status_from(std::string_view s) { return lookup(kScanStatus, s); }
 std::optional<ScanTrigger> scan_trigger_from(std::string_view s) { return lookup(kScanTrigger, s); }
+std::string_view to_string(DeliveryStatus s) { return name_of(kDeliveryStatus, s); }
+std::optional<DeliveryStatus> delivery_status_from(std::string_view s) { return lookup(kDeliveryStatus, s); }
 
 void StoreStats::add_domains(std::string_view status, std::int64_t n) {
   switch (domain_status_from(status).value_or(DomainStatus::pending)) {

@@ -7,6 +7,7 @@
 // I/O thread.
 #include "core/api_budget.hpp"
 #include "store/model.hpp"
+#include "store/webhook_model.hpp"
 
 #include <chrono>
 #include <functional>
@@ -118,6 +119,26 @@ class Store {
 
   // Events, newest first (the list envelope: next_cursor is the last item's seq).
   virtual EventPage list_events(const EventQuery& query) = 0;
+
+  // Webhooks. complete_scan() creates a pending delivery for each event and each enabled
+  // webhook that wants the event's type and domain, in the same transaction.
+  // create_webhook stores a new webhook (its id and created_at are set on the copy returned).
+  virtual Webhook create_webhook(const Webhook& webhook) = 0;
+  virtual std::vector<Webhook> list_webhooks() = 0;
+  virtual std::optional<Webhook> find_webhook(std::int64_t id) = 0;
+  // Removes the webhook and its deliveries. False if it was unknown.
+  virtual bool delete_webhook(std::int64_t id) = 0;
+  // A webhook's deliveries, newest first; before_id is the cursor.
+  virtual DeliveryPage list_deliveries(std::int64_t webhook_id, std::size_t limit,
+                                       std::optional<std::int64_t> before_id) = 0;
+  // Takes up to `limit` pending deliveries due at `now` (oldest due first) of enabled
+  // webhooks, leaving out those another deliverer holds, and holds them until now + lease:
+  // no delivery is attempted by two deliverers at once while the lease runs.
+  virtual std::vector<DueDelivery> take_due_deliveries(TimePoint now, std::size_t limit,
+                                                       std::chrono::milliseconds lease) = 0;
+  // Records an attempt and releases the delivery. False (nothing written) if the delivery
+  // is no longer pending or another attempt was recorded since it was taken.
+  virtual bool record_delivery_attempt(const DeliveryAttempt& attempt) = 0;
 
   virtual StoreStats stats() = 0;
 };

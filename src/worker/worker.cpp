@@ -111,6 +111,7 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
     co_return bus::Outcome::ack;  // another delivery finished it first
   }
   (completion.status == store::ScanStatus::completed ? counters_.completed : counters_.failed)++;
+  if (!completion.events.empty() && options_.events_stored) options_.events_stored();
 
   // A named local, not a temporary in the co_await (see api/route_helpers.cpp).
   std::string event = bus::to_json(bus::ScanCompleted{

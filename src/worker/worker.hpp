@@ -12,6 +12,7 @@
 #include "store/store.hpp"
 
 #include <atomic>
+#include <functional>
 #include <vector>
 
 namespace domainscan::worker {
@@ -20,6 +21,8 @@ struct WorkerOptions {
   std::size_t concurrency = 256;
   int bad_after = 3;
   std::vector<int> expiry_thresholds{30, 14, 7, 1};  // days (watch/expiry.hpp)
+  // Called after a scan's events were stored (the webhook deliverer looks for due deliveries).
+  std::function<void()> events_stored{};
 };
 
 struct WorkerCounters {

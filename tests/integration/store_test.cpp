@@ -1,6 +1,7 @@
 // The Store contract, run against SQLite and a real PostgreSQL alike.
 #include "store/store.hpp"
 #include "support/backends.hpp"
+#include "support/store_helpers.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,6 +13,7 @@ namespace domainscan::store {
 namespace {
 
 using testing::Backend;
+using testing::scan_with_events;
 
 class StoreTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -311,21 +313,6 @@ TEST_P(StoreTest, ApiAnswersAreKeptUntilTooOldAndReplaced) {
   store_->store_api_answer("virustotal", "c.com", ApiAnswer{t0 + hours(26), "{}"}, t0 + hours(2));
   EXPECT_FALSE(store_->find_api_answer("virustotal", "a.com", t0 - hours(100)));
   EXPECT_TRUE(store_->find_api_answer("virustotal", "c.com", t0));
-}
-
-// Runs one scan of `domain` to completion with the given events; returns its id.
-std::int64_t scan_with_events(Store& store, const std::string& domain, std::vector<NewEvent> events,
-                              std::vector<ExpiryAlert> alerts = {}) {
-  auto queued = store.queue_scan(domain, ScanTrigger::rescan);
-  if (!queued) queued = QueueScanResult{store.add_domain(domain, std::nullopt, ScanTrigger::api).scan_id, true};
-  EXPECT_TRUE(store.claim_scan(queued->scan_id));
-  ScanCompletion done;
-  done.scan_id = queued->scan_id;
-  done.result_json = R"({"checks":{},"findings":[]})";
-  done.events = std::move(events);
-  done.alerts = std::move(alerts);
-  EXPECT_TRUE(store.complete_scan(done));
-  return queued->scan_id;
 }
 
 TEST_P(StoreTest, EventsAreStoredWithTheScanExactlyOnce) {

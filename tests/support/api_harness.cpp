@@ -8,10 +8,11 @@ ApiHarness::ApiHarness(Backend backend, api::ServerLimits limits) : db_(backend)
   store_ = store::open_store(db_.url(), 2);
   bus_ = std::make_unique<bus::embedded::EmbeddedBus>(io_.get_executor());
   context_ = std::make_unique<api::ApiContext>(
-      api::ApiContext{*store_, *bus_, pool_, metrics_, DomainNameRules{{"test"}}, nullptr});
+      api::ApiContext{*store_, *bus_, pool_, metrics_, DomainNameRules{{"test"}}, {}, nullptr});
   api::add_domain_routes(router_, *context_);
   api::add_scan_routes(router_, *context_);
   api::add_event_routes(router_, *context_);
+  api::add_webhook_routes(router_, *context_);
   api::add_seed_routes(router_, *context_);
   api::add_health_routes(router_, *context_);
   api::add_web_routes(router_);

@@ -1,5 +1,8 @@
 #include "store/postgres/postgres_store.hpp"
 
+#include "store/postgres/postgres_fields.hpp"
+#include "store/postgres/postgres_transaction.hpp"
+
 #include "core/errors.hpp"
 #include "store/migrations.hpp"
 #include "store/next_run.hpp"
@@ -12,8 +15,6 @@
 namespace domainscan::store::postgres {
 namespace {
 
-// Times cross the wire as milliseconds since the epoch: no text formats, no time zones.
-std::string ms(std::string_view column) { return fmt::format("(extract(epoch FROM {}) * 1000)::bigint", column); }
 
 // Columns read_scan() expects, in order, for a scan aliased s of a domain aliased d; a
 // result column may follow (read only when asked for).
@@ -31,19 +32,6 @@ constexpr std::string_view kDomainFrom =
     "LEFT JOIN scans s ON s.id = (SELECT max(id) FROM scans WHERE domain_id = d.id) ";
 constexpr int kDomainOwnColumns = 9;
 
-TimePoint time_of(const pqxx::field& f) { return TimePoint(std::chrono::milliseconds(f.as<std::int64_t>())); }
-std::optional<TimePoint> optional_time(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return time_of(f);
-}
-std::optional<std::string> optional_text(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return f.as<std::string>();
-}
-std::optional<std::int64_t> to_ms(const std::optional<TimePoint>& t) {
-  if (!t) return std::nullopt;
-  return t->time_since_epoch().count();
-}
 
 Scan read_scan(const pqxx::row& r, bool with_result, int first = 0);
 
@@ -118,38 +106,6 @@ constexpr std::int64_t kMigrationLockKey = 0x646f6d61696e73;  // "domains"
 
 PostgresStore::PostgresStore(std::string url, std::size_t pool_size)
     : url_(std::move(url)), pool_(pool_size, [this] { return std::make_unique<pqxx::connection>(url_); }) {}
-
-template <typename Fn>
-auto PostgresStore::in_transaction(Fn&& fn) {
-  std::optional<ConnectionPool<pqxx::connection>::Lease> lease;
-  try {
-    lease.emplace(pool_.acquire());
-    pqxx::work tx(**lease);
-    if constexpr (std::is_void_v<decltype(fn(tx))>) {
-      fn(tx);
-      tx.commit();
-    } else {
-      auto result = fn(tx);
-      tx.commit();
-      return result;
-    }
-  } catch (const pqxx::broken_connection& e) {
-    if (lease) lease->mark_broken();
-    throw UnavailableError(fmt::format("postgresql: {}", e.what()));
-  } catch (const pqxx::in_doubt_error& e) {
-    if (lease) lease->mark_broken();
-    throw UnavailableError(fmt::format("postgresql: {}", e.what()));
-  } catch (const pqxx::sql_error& e) {
-    // Class 08 (connection exception) and 57 (operator intervention: the server is
-    // shutting down or starting up) mean the database, not the statement, is the problem.
-    const std::string state = e.sqlstate();
-    if (state.starts_with("08") || state.starts_with("57")) {
-      if (lease) lease->mark_broken();
-      throw UnavailableError(fmt::format("postgresql: {}", e.what()));
-    }
-    throw;
-  }
-}
 
 void PostgresStore::migrate() {
   in_transaction([](pqxx::work& tx) {
@@ -321,10 +277,20 @@ bool PostgresStore::complete_scan(const ScanCompletion& c) {
     for (const auto& e : c.events) {
       if (e.once && !record_alert(*e.once)) continue;  // told already (another worker, same domain)
       // Milliseconds, as the API shows them: "since" an event's own time includes it.
+      const auto seq = tx.exec_params1(
+                             "INSERT INTO events (domain_id, type, created_at, scan_id, previous_scan_id, data) "
+                             "VALUES ($1, $2, date_trunc('milliseconds', now()), $3, $4, $5::jsonb) RETURNING seq",
+                             domain_id, e.type, c.scan_id, e.previous_scan_id, e.data_json)[0]
+                             .as<std::int64_t>();
+      // A delivery for every enabled webhook that wants this type of event for this domain.
       tx.exec_params(
-          "INSERT INTO events (domain_id, type, created_at, scan_id, previous_scan_id, data) "
-          "VALUES ($1, $2, date_trunc('milliseconds', now()), $3, $4, $5::jsonb)",
-          domain_id, e.type, c.scan_id, e.previous_scan_id, e.data_json);
+          "INSERT INTO deliveries (webhook_id, event_seq, created_at, next_attempt_at) "
+          "SELECT w.id, $1, now(), now() FROM webhooks w WHERE w.disabled_at IS NULL "
+          "AND EXISTS (SELECT 1 FROM webhook_events we WHERE we.webhook_id = w.id AND we.type IN ('*', $2)) "
+          "AND (NOT EXISTS (SELECT 1 FROM webhook_domains wd WHERE wd.webhook_id = w.id) "
+          "  OR EXISTS (SELECT 1 FROM webhook_domains wd JOIN domains d ON d.name = wd.domain "
+          "             WHERE wd.webhook_id = w.id AND d.id = $3))",
+          seq, e.type, domain_id);
     }
     for (const auto& a : c.alerts) record_alert(a);
     return true;

@@ -39,6 +39,16 @@ class PostgresStore final : public Store {
   void store_api_answer(const std::string& api, const std::string& key, const ApiAnswer& answer,
                         TimePoint drop_before) override;
   EventPage list_events(const EventQuery& query) override;
+  // Webhooks: in sqlite_webhooks.cpp / postgres_webhooks.cpp.
+  Webhook create_webhook(const Webhook& webhook) override;
+  std::vector<Webhook> list_webhooks() override;
+  std::optional<Webhook> find_webhook(std::int64_t id) override;
+  bool delete_webhook(std::int64_t id) override;
+  DeliveryPage list_deliveries(std::int64_t webhook_id, std::size_t limit,
+                               std::optional<std::int64_t> before_id) override;
+  std::vector<DueDelivery> take_due_deliveries(TimePoint now, std::size_t limit,
+                                               std::chrono::milliseconds lease) override;
+  bool record_delivery_attempt(const DeliveryAttempt& attempt) override;
   StoreStats stats() override;
 
  private:

@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include "store/sqlite/sqlite_fields.hpp"
+
 #include "core/time_format.hpp"
 #include "store/migrations.hpp"
 #include "store/next_run.hpp"
@@ -28,19 +30,6 @@ constexpr std::string_view kDomainFrom =
     " FROM domains d LEFT JOIN schedules sc ON sc.domain_id = d.id "
     "LEFT JOIN scans s ON s.id = (SELECT max(id) FROM scans WHERE domain_id = d.id) ";
 constexpr int kDomainOwnColumns = 9;
-
-std::string now_text() { return to_rfc3339(now_ms()); }
-
-TimePoint time_of(const std::string& text) {
-  auto t = parse_rfc3339(text);
-  if (!t) throw std::runtime_error("sqlite: unreadable time '" + text + "'");
-  return *t;
-}
-
-std::optional<TimePoint> optional_time(const Statement& st, int col) {
-  if (st.is_null(col)) return std::nullopt;
-  return time_of(st.text(col));
-}
 
 Scan read_scan(const Statement& st, bool with_result, int first = 0);
 
@@ -299,6 +288,16 @@ bool SqliteStore::complete_scan(const ScanCompletion& c) {
             "INSERT INTO events (domain_id, type, created_at, scan_id, previous_scan_id, data) "
             "SELECT domain_id, ?, ?, id, ?, ? FROM scans WHERE id = ?")
         .bind_all(e.type, now, e.previous_scan_id, e.data_json, c.scan_id)
+        .run();
+    // A delivery for every enabled webhook that wants this type of event for this domain.
+    conn->prepare(
+            "INSERT INTO deliveries (webhook_id, event_seq, created_at, next_attempt_at) "
+            "SELECT w.id, ?1, ?2, ?2 FROM webhooks w WHERE w.disabled_at IS NULL "
+            "AND EXISTS (SELECT 1 FROM webhook_events we WHERE we.webhook_id = w.id AND we.type IN ('*', ?3)) "
+            "AND (NOT EXISTS (SELECT 1 FROM webhook_domains wd WHERE wd.webhook_id = w.id) "
+            "  OR EXISTS (SELECT 1 FROM webhook_domains wd JOIN domains d ON d.name = wd.domain "
+            "             JOIN scans s ON s.domain_id = d.id WHERE wd.webhook_id = w.id AND s.id = ?4))")
+        .bind_all(conn->last_insert_rowid(), to_ms(now_ms()), e.type, c.scan_id)
         .run();
   }
   for (const auto& a : c.alerts) record_alert(a);
