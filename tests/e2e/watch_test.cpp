@@ -2,70 +2,18 @@
 // domain.changed event (here VirusTotal's verdict, served by a VirusTotal-shaped server the
 // test controls, turns malicious), a rescan where nothing changed is no event, and a
 // certificate and a registration near their end are told once per threshold, not per scan.
-#include "support/child_process.hpp"
-#include "support/eventually.hpp"
+#include "support/fake_virustotal.hpp"
 #include "support/serve_process.hpp"
-#include "support/temp_dir.hpp"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-
-#include <filesystem>
-#include <fstream>
 
 namespace domainscan::testing {
 namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-// A VirusTotal-shaped API whose answers the test writes: Python's static file server on a
-// free loopback port, serving /api/v3/domains/{domain} from files.
-class FakeVirusTotal {
- public:
-  FakeVirusTotal() {
-    std::filesystem::create_directories(dir_.path() / "api/v3/domains");
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::acceptor probe(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-    port_ = probe.local_endpoint().port();
-    probe.close();
-    server_.emplace(std::vector<std::string>{"/usr/bin/python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory",
-                                             dir_.path().string(), std::to_string(port_)},
-                    logs_.path());
-    const bool up = eventually(
-        [&] {
-          boost::system::error_code ec;
-          boost::asio::ip::tcp::socket s(io);
-          s.connect({boost::asio::ip::make_address("127.0.0.1"), port_}, ec);
-          return !ec;
-        },
-        10s);
-    if (!up) throw std::runtime_error("the fake VirusTotal did not start: " + server_->stderr_text());
-  }
-
-  std::string url() const { return fmt::format("http://127.0.0.1:{}", port_); }
-
-  void answer(const std::string& domain, int malicious) {
-    const json::object body{
-        {"data",
-         {{"id", domain},
-          {"type", "domain"},
-          {"attributes",
-           {{"reputation", 0},
-            {"last_analysis_stats",
-             {{"malicious", malicious}, {"suspicious", 0}, {"harmless", 60}, {"undetected", 10}}}}}}}};
-    std::ofstream(dir_.path() / "api/v3/domains" / domain) << json::serialize(body);
-  }
-
- private:
-  TempDir dir_, logs_;
-  std::uint16_t port_ = 0;
-  std::optional<ChildProcess> server_;
-};
 
 std::vector<std::string> types(const json::value& page) {
   std::vector<std::string> out;

@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <csignal>
+#include <filesystem>
 #include <stdexcept>
 
 namespace domainscan::testing {
@@ -15,15 +17,29 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 
 Serve::Serve(std::vector<std::string> extra) {
-  std::vector<std::string> argv{domainscan_binary(), "serve", "--listen", "127.0.0.1:0", "--db",
-                                "sqlite:" + (data_.path() / "d.db").string(), "--allow-suffix", "test",
-                                "--allow-target", "127.0.0.0/8", "--dns-server", test_dns_server(), "--ca-file",
-                                test_ca_file(), "--trust-anchor-file", "none"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  process_.emplace(argv, data_.path());
+  argv_ = {domainscan_binary(), "serve", "--listen", "127.0.0.1:0", "--db",
+           "sqlite:" + (data_.path() / "d.db").string(), "--allow-suffix", "test",
+           "--allow-target", "127.0.0.0/8", "--dns-server", test_dns_server(), "--ca-file",
+           test_ca_file(), "--trust-anchor-file", "none"};
+  argv_.insert(argv_.end(), extra.begin(), extra.end());
+  start();
+}
+
+void Serve::start() {
+  // Each run logs to a directory of its own, so a restart keeps the earlier run's log.
+  const auto logs = data_.path() / fmt::format("run-{}", ++runs_);
+  std::filesystem::create_directories(logs);
+  process_.emplace(argv_, logs);
   const auto line = process_->wait_for_log("listening on http://127.0.0.1:", 30s);
   if (!line) throw std::runtime_error("serve did not start:\n" + process_->stderr_text());
   port_ = static_cast<std::uint16_t>(std::stoi(line->substr(line->rfind(':') + 1)));
+}
+
+void Serve::restart() {
+  process_->signal(SIGTERM);
+  if (!process_->wait(60s)) throw std::runtime_error("serve did not stop on SIGTERM:\n" + process_->stderr_text());
+  process_.reset();
+  start();
 }
 
 std::string Serve::log() const { return process_->stderr_text(); }

@@ -22,6 +22,9 @@ class Serve {
   explicit Serve(std::vector<std::string> extra);
 
   std::uint16_t port() const { return port_; }
+  // Stops it (SIGTERM, as systemd would) and starts it again on the same database; the
+  // port may change.
+  void restart();
   std::string log() const;
 
   // Adds the domain or, when it is known, queues a rescan; returns the scan id.
@@ -35,7 +38,11 @@ class Serve {
                                                        std::chrono::seconds timeout);
 
  private:
+  void start();
+
   TempDir data_;
+  std::vector<std::string> argv_;
+  int runs_ = 0;
   std::optional<ChildProcess> process_;
   std::uint16_t port_ = 0;
 };

@@ -13,6 +13,8 @@ std::string required_env(const char* name) {
   return value;
 }
 
+std::filesystem::path testbed_dir() { return DOMAINSCAN_TESTBED_DIR; }
+
 std::string test_dns_server() { return required_env("DOMAINSCAN_TEST_DNS_SERVER"); }
 std::string test_slow_dns_server() { return required_env("DOMAINSCAN_TEST_SLOW_DNS_SERVER"); }
 std::string test_auth_dns_server() { return required_env("DOMAINSCAN_TEST_AUTH_DNS_SERVER"); }

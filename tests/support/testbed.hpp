@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include <filesystem>
 #include <string>
 
 namespace domainscan::testing {
@@ -12,6 +13,9 @@ namespace domainscan::testing {
 // The value of a variable tests/run-all.sh exports; throws, saying so, when it is missing
 // (the test was run outside `make test`).
 std::string required_env(const char* name);
+
+// tests/testbed/ in the source tree: the test bed's scripts.
+std::filesystem::path testbed_dir();
 
 // The recursive resolver (unbound) in front of the test zones: DOMAINSCAN_TEST_DNS_SERVER.
 std::string test_dns_server();
