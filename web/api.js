@@ -50,4 +50,15 @@ export const api = {
   setSchedule: (name, schedule) => call('PUT', `/api/v1/domains/${enc(name)}/schedule`, schedule),
   removeSchedule: (name) => call('DELETE', `/api/v1/domains/${enc(name)}/schedule`),
   scan: (id) => call('GET', `/api/v1/scans/${enc(id)}`),
+  domainEvents: (name) => call('GET', `/api/v1/domains/${enc(name)}/events?limit=50`),
+  events: ({ type, cursor } = {}) => {
+    const q = new URLSearchParams({ limit: '50' });
+    if (type) q.set('type', type);
+    if (cursor) q.set('cursor', cursor);
+    return call('GET', `/api/v1/events?${q}`);
+  },
+  webhooks: () => call('GET', '/api/v1/webhooks'),
+  addWebhook: (webhook) => call('POST', '/api/v1/webhooks', webhook),
+  removeWebhook: (id) => call('DELETE', `/api/v1/webhooks/${enc(id)}`),
+  deliveries: (id) => call('GET', `/api/v1/webhooks/${enc(id)}/deliveries?limit=10`),
 };

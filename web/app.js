@@ -1,10 +1,14 @@
-// The dashboard: three pages on hash routes, each drawn from the REST API.
+// The dashboard: pages on hash routes, each drawn from the REST API.
 //   #/                     domains (list, filter, add)
-//   #/domains/NAME         one domain: latest scan check by check, findings, schedule, history
+//   #/domains/NAME         one domain: latest scan check by check, findings, events, schedule, history
 //   #/scans/ID             one scan in full
+//   #/events               recent events across domains
+//   #/webhooks             webhooks and their deliveries
 import { renderDomains } from './page-domains.js';
 import { renderDomain } from './page-domain.js';
 import { renderScan } from './page-scan.js';
+import { renderEvents } from './page-events.js';
+import { renderWebhooks } from './page-webhooks.js';
 
 const main = document.getElementById('main');
 let leave = null;  // the current page's cleanup (stops its polling)
@@ -18,6 +22,10 @@ function route() {
     leave = renderDomain(main, decodeURIComponent(m[1]));
   } else if ((m = hash.match(/^#\/scans\/(\d+)$/))) {
     leave = renderScan(main, m[1]);
+  } else if (hash.match(/^#\/events(\?|$)/)) {
+    leave = renderEvents(main, new URLSearchParams(hash.split('?')[1] || '').get('type') || '');
+  } else if (hash === '#/webhooks') {
+    leave = renderWebhooks(main);
   } else {
     const status = new URLSearchParams(hash.split('?')[1] || '').get('status') || '';
     leave = renderDomains(main, status);

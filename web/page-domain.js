@@ -1,12 +1,14 @@
 // One domain: its status (and the bad-domain reason with a re-check button), the latest
-// scan check by check, its findings by severity, "rescan now", the schedule (set, change,
-// remove) and the scan history with the score over time. Polls while a scan is queued or
+// scan check by check, its findings by severity, "rescan now", its events (what changed,
+// before → after), the schedule (set, change, remove) and the scan history with the score
+// over time. Polls while a scan is queued or
 // running, and redraws when it finishes.
 import { api } from './api.js';
 import { h, replace, when, badge, gradeBadge, badReasonText, errorBox } from './dom.js';
 import { poller, moving } from './poll.js';
 import { checkSections, findingsList } from './checks.js';
 import { scoreChart } from './chart.js';
+import { eventList } from './events.js';
 
 export function renderDomain(main, name) {
   const poll = poller(async () => load(), 1500);
@@ -80,9 +82,9 @@ export function renderDomain(main, name) {
   }
 
   async function load() {
-    let d, history;
+    let d, history, events;
     try {
-      [d, history] = await Promise.all([api.domain(name), api.history(name)]);
+      [d, history, events] = await Promise.all([api.domain(name), api.history(name), api.domainEvents(name)]);
     } catch (e) {
       replace(body, errorBox(e.status === 404 ? `${name} is not watched. Add it on the domains page.` : e.message));
       return e.status !== 404;
@@ -107,12 +109,17 @@ export function renderDomain(main, name) {
 
     const parts = [summary];
     if (moving(scan)) parts.push(h('p', { class: 'muted', role: 'status' }, `A scan is ${scan.status}; this page updates when it finishes.`));
+    // What changed comes before the details: it is what someone watching the domain asks first.
+    const timeline = h('section', { class: 'card', id: 'events', 'aria-labelledby': 'events-title' },
+      h('h2', { id: 'events-title' }, 'Events'), eventList(events.items, false));
     if (scan && scan.checks) {
       parts.push(h('section', { class: 'card', 'aria-labelledby': 'findings-title' },
         h('h2', { id: 'findings-title' }, 'Findings'), findingsList(scan.findings)));
+      parts.push(timeline);
       parts.push(h('h2', {}, 'Checks'), ...checkSections(scan.checks));
-    } else if (scan && scan.status === 'failed') {
-      parts.push(errorBox(`The last scan failed: ${scan.error || 'unknown error'}`));
+    } else {
+      if (scan && scan.status === 'failed') parts.push(errorBox(`The last scan failed: ${scan.error || 'unknown error'}`));
+      parts.push(timeline);
     }
     parts.push(scheduleForm(d.schedule), historySection(history.items));
     replace(body, parts);

@@ -207,7 +207,7 @@ test('phone width: one column, nothing wider than the screen; keyboard and label
     [...document.querySelectorAll('input, select')].filter((e) => e.labels.length === 0).map((e) => e.id));
   assert.deepEqual(unlabelled, []);
   // Keyboard only: Tab reaches the form, typing and Enter add the domain.
-  for (let i = 0; i < 6 && (await page.evaluate(() => document.activeElement.id)) !== 'new-domain'; ++i) {
+  for (let i = 0; i < 10 && (await page.evaluate(() => document.activeElement.id)) !== 'new-domain'; ++i) {
     await page.keyboard.press('Tab');
   }
   assert.equal(await page.evaluate(() => document.activeElement.id), 'new-domain');
