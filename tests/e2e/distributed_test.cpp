@@ -5,9 +5,11 @@
 #include "support/amqp_testbed.hpp"
 #include "support/backends.hpp"
 #include "support/child_process.hpp"
+#include "support/eventually.hpp"
 #include "support/http_client.hpp"
 #include "support/temp_dir.hpp"
 #include "support/testbed.hpp"
+#include "support/webhook_receiver.hpp"
 
 #include "bus/amqp/amqp_topology.hpp"
 #include "bus/topology.hpp"
@@ -18,6 +20,7 @@
 #include <pqxx/pqxx>
 
 #include <csignal>
+#include <map>
 #include <cstdlib>
 #include <thread>
 
@@ -48,6 +51,9 @@ class DistributedTest : public ::testing::Test {
   // Which resolver the workers use: the test bed's, or its slow twin (every answer 200 ms
   // late) so that a run lasts long enough for a fault to land in the middle of it.
   virtual std::string dns_server() const { return test_dns_server(); }
+  // More flags for the workers, and for the api.
+  virtual std::vector<std::string> worker_args() const { return {}; }
+  virtual std::vector<std::string> api_args() const { return {}; }
 
   void SetUp() override {
     db_ = std::make_unique<FreshDatabase>(Backend::postgres);
@@ -57,6 +63,8 @@ class DistributedTest : public ::testing::Test {
     // The api migrates the empty database before the workers need it.
     auto api_args = common;
     api_args.insert(api_args.end(), {"--listen", "127.0.0.1:0"});
+    const auto api_extra = this->api_args();
+    api_args.insert(api_args.end(), api_extra.begin(), api_extra.end());
     api_ = std::make_unique<Service>("api", api_args);
     const auto line = api_->process->wait_for_log("listening on http://127.0.0.1:", 30s);
     ASSERT_TRUE(line) << api_->process->stderr_text();
@@ -67,6 +75,8 @@ class DistributedTest : public ::testing::Test {
       // Few scans at once per worker, so that a run lasts long enough to break things in it.
       args.insert(args.end(), {"--dns-server", dns_server(), "--trust-anchor-file", "none",
                                "--scan-concurrency", "2", "--check-timeout", "5s"});
+      const auto extra = worker_args();
+      args.insert(args.end(), extra.begin(), extra.end());
       workers_.push_back(std::make_unique<Service>("worker", args));
     }
     scheduler_ = std::make_unique<Service>("scheduler", common);
@@ -265,6 +275,54 @@ TEST_F(DistributedFaultTest, PostgresRestartedInTheMiddleOfARunLosesNothing) {
   bool retried = false;
   for (auto& w : workers_) retried |= w->process->stderr_text().find("will retry") != std::string::npos;
   EXPECT_TRUE(retried);
+}
+
+// Webhooks in the distributed mode: the workers deliver, and one delivery is made once
+// although both workers look for due deliveries in the same PostgreSQL.
+class DistributedWebhooksTest : public DistributedTest {
+ protected:
+  std::vector<std::string> worker_args() const override {
+    return {"--allow-target", "127.0.0.0/8", "--ca-file", test_ca_file(), "--rdap-url", "http://rdap.web.test/",
+            "--check-timeout", "3s"};
+  }
+  // The receiver listens on loopback: the api accepts its URL only with the range opened.
+  std::vector<std::string> api_args() const override { return {"--allow-target", "127.0.0.0/8"}; }
+};
+
+TEST_F(DistributedWebhooksTest, EveryEventIsDeliveredOnceByTheWorkers) {
+  WebhookReceiver receiver;
+  receiver.start();
+  const auto created = http_request(port_, "POST", "/api/v1/webhooks",
+                                    fmt::format(R"({{"url":"{}","events":["*"]}})", receiver.url()));
+  ASSERT_EQ(created.status, 201) << created.body;
+  receiver.set_secret(std::string(created.json().at("secret").as_string()));
+
+  // The test CA's certificates last 30 days: each of these tells certificate.expiring (and
+  // soon.web.test registration.expiring too) on its first scan.
+  const std::vector<std::string> domains = {"valid.web.test", "soon.web.test", "chain.web.test", "wronghost.web.test",
+                                            "plain.web.test", "other.web.test", "big.web.test", "expired.web.test"};
+  for (const auto& d : domains) {
+    const auto res = http_request(port_, "POST", "/api/v1/domains", fmt::format(R"({{"domain":"{}"}})", d));
+    ASSERT_EQ(res.status, 202) << res.body;
+  }
+  wait_for_completed(static_cast<long>(domains.size()), 120s);
+  const auto events = http_request(port_, "GET", "/api/v1/events?limit=500").json().at("items").as_array();
+  ASSERT_GE(events.size(), 5u);
+  ASSERT_TRUE(eventually([&] { return receiver.received().size() >= events.size(); }, 60s))
+      << receiver.received().size() << " of " << events.size() << " delivered\n"
+      << workers_[0]->process->stderr_text().substr(0, 5000);
+  std::this_thread::sleep_for(2s);  // a second delivery of any would show up now
+  std::map<std::string, int> times;
+  for (const auto& r : receiver.received()) {
+    EXPECT_EQ(r.at("valid"), true);
+    ++times[std::string(r.at("id").as_string())];
+  }
+  EXPECT_EQ(times.size(), events.size());
+  for (const auto& e : events) EXPECT_EQ(times[std::string(e.at("id").as_string())], 1) << e.at("id");
+  pqxx::connection c(db_->url());
+  pqxx::work tx(c);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM deliveries WHERE status = 'delivered' AND attempts = 1")[0].as<std::size_t>(),
+            events.size());
 }
 
 }  // namespace

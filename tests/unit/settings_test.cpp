@@ -40,6 +40,14 @@ TEST(Settings, DefaultsMatchTheArchitecture) {
   EXPECT_EQ(s.virustotal_daily, 500);
   EXPECT_EQ(s.virustotal_cache, 24h);
   EXPECT_EQ(s.expiry_thresholds, (std::vector<int>{30, 14, 7, 1}));
+  EXPECT_EQ(s.webhook_timeout, 10s);
+  EXPECT_EQ(s.webhook_concurrency, 16);
+}
+
+TEST(Settings, WebhookDelivery) {
+  const auto s = parse({"--webhook-timeout", "2500ms"}, {{"DOMAINSCAN_WEBHOOK_CONCURRENCY", "4"}});
+  EXPECT_EQ(s.webhook_timeout, 2500ms);
+  EXPECT_EQ(s.webhook_concurrency, 4);
 }
 
 TEST(Settings, ExpiryThresholdsAsAListInAnyOrder) {
@@ -102,6 +110,7 @@ TEST(Settings, BadValuesAreClearErrors) {
       {"--bad-after", "three"},           {"--rdap-url", "ftp://x"},       {"--ca-file", "/nonexistent.pem"},
       {"--log-format", "xml"},            {"--virustotal-rate", "0"},      {"--virustotal-daily", "-1"},
       {"--virustotal-cache", "a day"},    {"--expiry-thresholds", "30,soon"}, {"--expiry-thresholds", "-1"},
+      {"--webhook-timeout", "0s"},        {"--webhook-timeout", "1h"},      {"--webhook-concurrency", "0"},
   };
   for (const auto& args : bad) {
     try {
