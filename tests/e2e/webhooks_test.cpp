@@ -5,7 +5,9 @@
 #include "support/eventually.hpp"
 #include "support/fake_virustotal.hpp"
 #include "support/http_client.hpp"
+#include "support/python_server.hpp"
 #include "support/serve_process.hpp"
+#include "support/testbed.hpp"
 #include "support/webhook_receiver.hpp"
 
 #include <boost/json.hpp>
@@ -154,6 +156,55 @@ TEST(Webhooks, GoneDisablesTheWebhook) {
   EXPECT_EQ(listed[0].at("last_status_code"), 410);
   std::this_thread::sleep_for(2s);
   EXPECT_EQ(receiver.received().size(), 1u);  // not retried
+}
+
+TEST(Webhooks, SlowOrBrokenReceiversNeverHoldUpScanning) {
+  // Receivers of the test bed: one that accepts connections and never answers; an HTTPS one
+  // whose certificate does not verify; one that redirects to HTTPS (not followed); and a
+  // good HTTPS one (valid.web.test answers 200 to anything), verified with --ca-file.
+  PythonServer silent({(testbed_dir() / "silent-listener.py").string(), "127.0.0.1", "{port}"}, free_loopback_port());
+  silent.start();
+  Serve serve({"--check-timeout", "3s", "--rdap-url", "http://rdap.web.test/", "--webhook-timeout", "1s"});
+  std::vector<std::string> ids;
+  for (const auto& url : {silent.url() + "/hook", std::string("https://selfsigned.web.test/hook"),
+                          std::string("http://valid.web.test/hook"), std::string("https://valid.web.test/hook")}) {
+    const auto res = http_request(serve.port(), "POST", "/api/v1/webhooks",
+                                  json::serialize(json::object{{"url", url}, {"events", {"*"}}}));
+    ASSERT_EQ(res.status, 201) << res.body;
+    ids.emplace_back(res.json().at("id").as_string());
+  }
+  // Scans go on at their own pace while deliveries fail.
+  std::vector<std::int64_t> scans;
+  for (const char* d : {"soon.web.test", "valid.web.test", "plain.web.test", "chain.web.test"}) scans.push_back(serve.scan(d));
+  const auto started = std::chrono::steady_clock::now();
+  serve.wait_for(scans, 60s);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 30s);
+
+  // The oldest delivery of a webhook once it has been tried.
+  const auto first_tried = [&](const std::string& id) {
+    json::object delivery;
+    eventually(
+        [&] {
+          const auto listed = deliveries(serve, id);
+          if (listed.empty() || listed.back().at("attempts").as_int64() == 0) return false;
+          delivery = listed.back().as_object();
+          return true;
+        },
+        30s);
+    return delivery;
+  };
+  const auto error_of = [](const json::object& d) {
+    return d.contains("last_error") && d.at("last_error").is_string() ? std::string(d.at("last_error").as_string()) : "";
+  };
+  const auto timed_out = first_tried(ids[0]);
+  EXPECT_NE(error_of(timed_out).find("timed out"), std::string::npos) << json::serialize(timed_out);
+  const auto unverified = first_tried(ids[1]);
+  EXPECT_NE(error_of(unverified).find("self-signed"), std::string::npos) << json::serialize(unverified);
+  const auto redirected = first_tried(ids[2]);
+  EXPECT_EQ(redirected.at("last_status_code"), 301) << json::serialize(redirected);
+  EXPECT_EQ(redirected.at("status"), "pending");
+  const auto verified = first_tried(ids[3]);
+  EXPECT_EQ(verified.at("status"), "delivered") << json::serialize(verified);
 }
 
 }  // namespace
