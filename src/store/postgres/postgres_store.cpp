@@ -1,11 +1,11 @@
 #include "store/postgres/postgres_store.hpp"
 
-#include "store/postgres/postgres_fields.hpp"
-#include "store/postgres/postgres_transaction.hpp"
-
 #include "core/errors.hpp"
 #include "store/migrations.hpp"
 #include "store/next_run.hpp"
+#include "store/paging.hpp"
+#include "store/postgres/postgres_fields.hpp"
+#include "store/postgres/postgres_transaction.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -159,10 +159,7 @@ DomainPage PostgresStore::list_domains(const DomainQuery& query) {
                                status, query.after, static_cast<std::int64_t>(query.limit + 1));
     DomainPage page;
     for (const auto& row : rows) page.items.push_back(read_domain(row));
-    if (page.items.size() > query.limit) {
-      page.items.pop_back();
-      page.next_cursor = page.items.back().name;
-    }
+    page.next_cursor = trim_page(page.items, query.limit, [](const Domain& d) { return d.name; });
     return page;
   });
 }
@@ -480,10 +477,7 @@ EventPage PostgresStore::list_events(const EventQuery& query) {
       e.data_json = r[6].as<std::string>();
       page.items.push_back(std::move(e));
     }
-    if (page.items.size() > query.limit) {
-      page.items.pop_back();
-      page.next_cursor = std::to_string(page.items.back().seq);
-    }
+    page.next_cursor = trim_page(page.items, query.limit, [](const Event& e) { return std::to_string(e.seq); });
     return page;
   });
 }

@@ -1,4 +1,5 @@
 // The Store's webhook methods on PostgreSQL: subscriptions and the delivery queue.
+#include "store/paging.hpp"
 #include "store/postgres/postgres_fields.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/postgres/postgres_transaction.hpp"
@@ -117,10 +118,7 @@ DeliveryPage PostgresStore::list_deliveries(std::int64_t webhook_id, std::size_t
       d.delivered_at = optional_time(r[11]);
       page.items.push_back(std::move(d));
     }
-    if (page.items.size() > limit) {
-      page.items.pop_back();
-      page.next_cursor = std::to_string(page.items.back().id);
-    }
+    page.next_cursor = trim_page(page.items, limit, [](const Delivery& d) { return std::to_string(d.id); });
     return page;
   });
 }

@@ -1,10 +1,10 @@
 #include "store/sqlite/sqlite_store.hpp"
 
-#include "store/sqlite/sqlite_fields.hpp"
-
 #include "core/time_format.hpp"
 #include "store/migrations.hpp"
 #include "store/next_run.hpp"
+#include "store/paging.hpp"
+#include "store/sqlite/sqlite_fields.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -163,10 +163,7 @@ DomainPage SqliteStore::list_domains(const DomainQuery& query) {
   st.bind_all(status, query.after, static_cast<std::int64_t>(query.limit + 1));
   DomainPage page;
   while (st.step()) page.items.push_back(read_domain(st));
-  if (page.items.size() > query.limit) {
-    page.items.pop_back();
-    page.next_cursor = page.items.back().name;
-  }
+  page.next_cursor = trim_page(page.items, query.limit, [](const Domain& d) { return d.name; });
   return page;
 }
 
@@ -492,10 +489,7 @@ EventPage SqliteStore::list_events(const EventQuery& query) {
     e.data_json = st.text(6);
     page.items.push_back(std::move(e));
   }
-  if (page.items.size() > query.limit) {
-    page.items.pop_back();
-    page.next_cursor = std::to_string(page.items.back().seq);
-  }
+  page.next_cursor = trim_page(page.items, query.limit, [](const Event& e) { return std::to_string(e.seq); });
   return page;
 }
 

@@ -1,4 +1,5 @@
 // The Store's webhook methods on SQLite: subscriptions and the delivery queue.
+#include "store/paging.hpp"
 #include "store/sqlite/sqlite_fields.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -110,10 +111,7 @@ DeliveryPage SqliteStore::list_deliveries(std::int64_t webhook_id, std::size_t l
     d.delivered_at = optional_time_ms(st, 11);
     page.items.push_back(std::move(d));
   }
-  if (page.items.size() > limit) {
-    page.items.pop_back();
-    page.next_cursor = std::to_string(page.items.back().id);
-  }
+  page.next_cursor = trim_page(page.items, limit, [](const Delivery& d) { return std::to_string(d.id); });
   return page;
 }
 
