@@ -43,9 +43,26 @@ std::optional<std::string> RouteRequest::query_param(const std::string& name) co
   return it->second;
 }
 
-void Router::add(http::verb method, std::string pattern, RouteHandler handler) {
+std::string_view to_string(Access access) {
+  switch (access) {
+    case Access::open: return "open";
+    case Access::metrics: return "metrics";
+    case Access::read: return "read";
+    case Access::write: return "write";
+    case Access::admin: return "admin";
+  }
+  return "admin";
+}
+
+void Router::add(http::verb method, std::string pattern, Access access, RouteHandler handler) {
   auto segments = split_pattern(pattern);
-  routes_.push_back({method, std::move(pattern), std::move(segments), std::move(handler)});
+  routes_.push_back({method, std::move(pattern), std::move(segments), access, std::move(handler)});
+}
+
+std::vector<RouteInfo> Router::routes() const {
+  std::vector<RouteInfo> out;
+  for (const auto& r : routes_) out.push_back({r.method, r.pattern, r.access});
+  return out;
 }
 
 boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::string& route) const {
@@ -83,6 +100,10 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
   route = found->pattern;
   for (auto param : target->params()) rr.query[std::string(param.key)] = std::string(param.value);
   try {
+    if (gate_) {
+      auto denied = co_await gate_(request, found->access);
+      if (denied) co_return std::move(*denied);
+    }
     co_return co_await found->handler(rr);
   } catch (const HttpError& e) {
     co_return error_response(e.status(), e.code(), e.what());

@@ -3,6 +3,7 @@
 // segments (Boost.URL), and a pattern segment "{name}" captures one segment, so an encoded
 // "../" inside a segment stays one segment and never walks the path. No match: 404; a path
 // that matches with another method: 405 with Allow.
+#include "api/access.hpp"
 #include "api/http_types.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -25,11 +26,25 @@ struct RouteRequest {
 };
 
 using RouteHandler = std::function<boost::asio::awaitable<Response>(const RouteRequest&)>;
+// Decides whether a request may reach its route: nullopt lets it through; a response (401,
+// 403, 429) is the answer instead (api/authenticator.hpp).
+using RouteGate = std::function<boost::asio::awaitable<std::optional<Response>>(const Request&, Access)>;
+
+// A route as the router holds it, for the table of decisions (tests) and documentation.
+struct RouteInfo {
+  http::verb method;
+  std::string pattern;
+  Access access;
+};
 
 class Router {
  public:
   // pattern: "/api/v1/domains/{domain}". The pattern is also the route's metrics label.
-  void add(http::verb method, std::string pattern, RouteHandler handler);
+  // access: what a client needs to be let through to it (every route decides).
+  void add(http::verb method, std::string pattern, Access access, RouteHandler handler);
+  // Asked before each matched route's handler (none: every request goes through).
+  void set_gate(RouteGate gate) { gate_ = std::move(gate); }
+  std::vector<RouteInfo> routes() const;
 
   // Answers the request; route is set to the matched pattern (or "unmatched").
   // Never throws: handler errors become JSON error responses.
@@ -40,9 +55,11 @@ class Router {
     http::verb method;
     std::string pattern;
     std::vector<std::string> segments;
+    Access access;
     RouteHandler handler;
   };
   std::vector<Route> routes_;
+  RouteGate gate_;
 };
 
 }  // namespace domainscan::api

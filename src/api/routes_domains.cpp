@@ -128,14 +128,14 @@ boost::asio::awaitable<Response> delete_schedule(ApiContext& ctx, const RouteReq
 
 void add_domain_routes(Router& router, ApiContext& ctx) {
   const auto bind = [&ctx](auto fn) { return [&ctx, fn](const RouteRequest& r) { return fn(ctx, r); }; };
-  router.add(http::verb::post, "/api/v1/domains", bind(add_domain));
-  router.add(http::verb::get, "/api/v1/domains", bind(list_domains));
-  router.add(http::verb::get, "/api/v1/domains/{domain}", bind(show_domain));
-  router.add(http::verb::delete_, "/api/v1/domains/{domain}", bind(delete_domain));
-  router.add(http::verb::post, "/api/v1/domains/{domain}/scans", bind(rescan));
-  router.add(http::verb::get, "/api/v1/domains/{domain}/scans", bind(scan_history));
-  router.add(http::verb::put, "/api/v1/domains/{domain}/schedule", bind(put_schedule));
-  router.add(http::verb::delete_, "/api/v1/domains/{domain}/schedule", bind(delete_schedule));
+  router.add(http::verb::post, "/api/v1/domains", Access::write, bind(add_domain));
+  router.add(http::verb::get, "/api/v1/domains", Access::read, bind(list_domains));
+  router.add(http::verb::get, "/api/v1/domains/{domain}", Access::read, bind(show_domain));
+  router.add(http::verb::delete_, "/api/v1/domains/{domain}", Access::write, bind(delete_domain));
+  router.add(http::verb::post, "/api/v1/domains/{domain}/scans", Access::write, bind(rescan));
+  router.add(http::verb::get, "/api/v1/domains/{domain}/scans", Access::read, bind(scan_history));
+  router.add(http::verb::put, "/api/v1/domains/{domain}/schedule", Access::write, bind(put_schedule));
+  router.add(http::verb::delete_, "/api/v1/domains/{domain}/schedule", Access::write, bind(delete_schedule));
 }
 
 }  // namespace domainscan::api

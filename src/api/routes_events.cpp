@@ -76,8 +76,8 @@ boost::asio::awaitable<Response> domain_events(ApiContext& ctx, const RouteReque
 }  // namespace
 
 void add_event_routes(Router& router, ApiContext& ctx) {
-  router.add(http::verb::get, "/api/v1/events", [&ctx](const RouteRequest& r) { return list_events(ctx, r); });
-  router.add(http::verb::get, "/api/v1/domains/{domain}/events",
+  router.add(http::verb::get, "/api/v1/events", Access::read, [&ctx](const RouteRequest& r) { return list_events(ctx, r); });
+  router.add(http::verb::get, "/api/v1/domains/{domain}/events", Access::read,
              [&ctx](const RouteRequest& r) { return domain_events(ctx, r); });
 }
 

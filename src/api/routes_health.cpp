@@ -56,11 +56,11 @@ boost::asio::awaitable<Response> metrics(ApiContext& ctx) {
 }  // namespace
 
 void add_health_routes(Router& router, ApiContext& ctx) {
-  router.add(http::verb::get, "/healthz", [](const RouteRequest&) -> boost::asio::awaitable<Response> {
+  router.add(http::verb::get, "/healthz", Access::open, [](const RouteRequest&) -> boost::asio::awaitable<Response> {
     co_return json_response(http::status::ok, json::object{{"status", "ok"}});
   });
-  router.add(http::verb::get, "/readyz", [&ctx](const RouteRequest&) { return readyz(ctx); });
-  router.add(http::verb::get, "/metrics", [&ctx](const RouteRequest&) { return metrics(ctx); });
+  router.add(http::verb::get, "/readyz", Access::open, [&ctx](const RouteRequest&) { return readyz(ctx); });
+  router.add(http::verb::get, "/metrics", Access::metrics, [&ctx](const RouteRequest&) { return metrics(ctx); });
 }
 
 }  // namespace domainscan::api

@@ -58,8 +58,8 @@ boost::asio::awaitable<Response> diff_scans(ApiContext& ctx, const RouteRequest&
 }  // namespace
 
 void add_scan_routes(Router& router, ApiContext& ctx) {
-  router.add(http::verb::get, "/api/v1/scans/{id}", [&ctx](const RouteRequest& r) { return show_scan(ctx, r); });
-  router.add(http::verb::get, "/api/v1/scans/{id}/diff", [&ctx](const RouteRequest& r) { return diff_scans(ctx, r); });
+  router.add(http::verb::get, "/api/v1/scans/{id}", Access::read, [&ctx](const RouteRequest& r) { return show_scan(ctx, r); });
+  router.add(http::verb::get, "/api/v1/scans/{id}/diff", Access::read, [&ctx](const RouteRequest& r) { return diff_scans(ctx, r); });
 }
 
 }  // namespace domainscan::api

@@ -37,12 +37,12 @@ const WebAsset* find_asset(std::string_view name) {
 }  // namespace
 
 void add_web_routes(Router& router) {
-  router.add(http::verb::get, "/", [](const RouteRequest&) -> boost::asio::awaitable<Response> {
+  router.add(http::verb::get, "/", Access::open, [](const RouteRequest&) -> boost::asio::awaitable<Response> {
     const auto* index = find_asset("index.html");
     if (!index) throw HttpError(http::status::not_found, "not_found", "the dashboard is not built in");
     co_return asset_response(*index);
   });
-  router.add(http::verb::get, "/web/{file}", [](const RouteRequest& req) -> boost::asio::awaitable<Response> {
+  router.add(http::verb::get, "/web/{file}", Access::open, [](const RouteRequest& req) -> boost::asio::awaitable<Response> {
     const auto* asset = find_asset(req.path.at("file"));
     if (!asset) throw HttpError(http::status::not_found, "not_found", "no such file in the dashboard");
     co_return asset_response(*asset);

@@ -195,11 +195,11 @@ boost::asio::awaitable<Response> list_deliveries(ApiContext& ctx, const RouteReq
 
 void add_webhook_routes(Router& router, ApiContext& ctx) {
   const auto bind = [&ctx](auto fn) { return [&ctx, fn](const RouteRequest& r) { return fn(ctx, r); }; };
-  router.add(http::verb::post, "/api/v1/webhooks", bind(create_webhook));
-  router.add(http::verb::get, "/api/v1/webhooks", bind(list_webhooks));
-  router.add(http::verb::get, "/api/v1/webhooks/{id}", bind(show_webhook));
-  router.add(http::verb::delete_, "/api/v1/webhooks/{id}", bind(delete_webhook));
-  router.add(http::verb::get, "/api/v1/webhooks/{id}/deliveries", bind(list_deliveries));
+  router.add(http::verb::post, "/api/v1/webhooks", Access::admin, bind(create_webhook));
+  router.add(http::verb::get, "/api/v1/webhooks", Access::admin, bind(list_webhooks));
+  router.add(http::verb::get, "/api/v1/webhooks/{id}", Access::admin, bind(show_webhook));
+  router.add(http::verb::delete_, "/api/v1/webhooks/{id}", Access::admin, bind(delete_webhook));
+  router.add(http::verb::get, "/api/v1/webhooks/{id}/deliveries", Access::admin, bind(list_deliveries));
 }
 
 }  // namespace domainscan::api

@@ -1,5 +1,6 @@
 #include "app/commands.hpp"
 
+#include "app/keys_command.hpp"
 #include "app/scan_command.hpp"
 #include "app/services.hpp"
 #include "core/errors.hpp"
@@ -41,6 +42,19 @@ int run_command_line(int argc, char** argv) {
   auto scheduler = add_subcommand(root, "scheduler", "run the scheduling service alone (distributed mode)");
   auto scan = add_subcommand(root, "scan", "scan domains once and print the results (no database, no bus)");
   auto migrate = add_subcommand(root, "migrate", "apply the database migrations and exit");
+  auto keys = add_subcommand(root, "keys", "manage API keys (create, list, revoke) in the database --db names");
+  keys.app->require_subcommand(1, 1);
+  KeysCommand keys_command;
+  auto* keys_create = keys.app->add_subcommand("create", "create a key and print it (once)");
+  keys_create->add_option("--name", keys_command.name, "the key's name, e.g. ci or alice")->required();
+  keys_create->add_option("--scope", keys_command.scope, "read (GET), write (also change domains), admin (also webhooks)")
+      ->required()
+      ->check(CLI::IsMember({"read", "write", "admin"}));
+  auto* keys_list = keys.app->add_subcommand("list", "list the keys: name, scope, prefix, created, last used");
+  auto* keys_revoke = keys.app->add_subcommand("revoke", "delete a key: it stops working within seconds");
+  keys_revoke->add_option("name", keys_command.name, "the key's name")->required();
+  // The settings (--db, --config, ...) may come after the action too.
+  for (auto* sub : {keys_create, keys_list, keys_revoke}) sub->fallthrough();
 
   std::vector<std::string> scan_domains;
   std::string scan_format = "text";
@@ -54,7 +68,7 @@ int run_command_line(int argc, char** argv) {
   }
 
   Subcommand* chosen = nullptr;
-  for (auto* s : {&serve, &api, &worker, &scheduler, &scan, &migrate}) {
+  for (auto* s : {&serve, &api, &worker, &scheduler, &scan, &migrate, &keys}) {
     if (s->app->parsed()) chosen = s;
   }
 
@@ -74,6 +88,12 @@ int run_command_line(int argc, char** argv) {
     if (chosen == &scheduler) return run_services(settings, {false, false, true});
     if (chosen == &scan) {
       return run_scan_command(settings, scan_domains, scan_format == "json" ? OutputFormat::json : OutputFormat::text);
+    }
+    if (chosen == &keys) {
+      keys_command.action = keys_create->parsed()   ? KeysCommand::Action::create
+                            : keys_revoke->parsed() ? KeysCommand::Action::revoke
+                                                    : KeysCommand::Action::list;
+      return run_keys_command(settings, keys_command);
     }
     store::open_store(settings.db, 1);  // migrates
     std::cout << "database " << settings.db << " is up to date\n";

@@ -1,6 +1,7 @@
 #include "app/services.hpp"
 
 #include "outbox/outbox.hpp"
+#include "api/authenticator.hpp"
 #include "api/routes.hpp"
 #include "api/server.hpp"
 #include "app/signals.hpp"
@@ -99,6 +100,25 @@ int run_services(const Settings& settings, ServiceSet services) {
     spdlog::error("cannot open the database {}: {}", settings.db, e.what());
     return 1;
   }
+  // With keys required, an api that no key can use is a mistake: say how to make one.
+  const auto auth = api::auth_policy(settings);
+  if (services.api && (auth.keys_required || auth.metrics_key_required)) {
+    std::size_t keys = 0;
+    try {
+      keys = store->list_api_keys().size();
+    } catch (const std::exception& e) {
+      spdlog::error("cannot read the API keys: {}", e.what());
+      return 1;
+    }
+    if (keys == 0) {
+      spdlog::error(
+          "the API listens on {} and requires API keys (--auth {}), but none exists: create one with "
+          "'domainscan keys create --name NAME --scope admin' (same --db), or listen on 127.0.0.1; "
+          "--auth off turns keys off (not advised off loopback)",
+          settings.listen.to_string(), settings.auth);
+      return 2;
+    }
+  }
   // Declaration order is teardown order, reversed: the services go first (their I/O objects
   // while the io_context lives), then the database pool is joined (its last completions are
   // posted to the stopped io_context), then the io_context destroys the suspended coroutines.
@@ -114,6 +134,7 @@ int run_services(const Settings& settings, ServiceSet services) {
   api::Metrics metrics;
   api::Router router;
   std::unique_ptr<api::ApiContext> api_context;
+  std::unique_ptr<api::Authenticator> authenticator;
   std::unique_ptr<api::HttpServer> server;
   std::unique_ptr<outbox::OutboxSweeper> sweeper;
   try {
@@ -153,6 +174,9 @@ int run_services(const Settings& settings, ServiceSet services) {
       api::add_seed_routes(router, *api_context);
       api::add_health_routes(router, *api_context);
       api::add_web_routes(router);
+      authenticator = std::make_unique<api::Authenticator>(*store, db, auth);
+      router.set_gate([a = authenticator.get()](const api::Request& r, api::Access access) { return a->check(r, access); });
+      if (auth.keys_required) spdlog::info("api: API keys required (--auth {})", settings.auth);
       server = std::make_unique<api::HttpServer>(io.get_executor(), router, metrics);
       server->start(settings.listen);
     }

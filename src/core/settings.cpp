@@ -216,6 +216,12 @@ Settings settings_from_raw(const RawSettings& raw) {
   if (auto v = single(raw, "webhook-concurrency")) {
     s.webhook_concurrency = parse_int("webhook-concurrency", *v, 1, 1000);
   }
+  for (const auto& [key, field] : {std::pair{"auth", &s.auth}, std::pair{"metrics-auth", &s.metrics_auth}}) {
+    if (auto v = single(raw, key)) {
+      if (*v != "auto" && *v != "required" && *v != "off") bad_setting(key, *v, "must be auto, required or off");
+      *field = *v;
+    }
+  }
   if (auto v = single(raw, "log-level")) s.log_level = *v;
   if (auto v = single(raw, "log-format")) {
     if (*v != "text" && *v != "json") bad_setting("log-format", *v, "must be text or json");

@@ -46,6 +46,9 @@ struct Settings {
   std::vector<int> expiry_thresholds{30, 14, 7, 1};
   std::chrono::milliseconds webhook_timeout{10'000};  // per webhook delivery attempt
   int webhook_concurrency = 16;                       // delivery attempts in flight per worker
+  // API keys: auto (required unless the listen address is loopback), required, off.
+  std::string auth = "auto";
+  std::string metrics_auth = "auto";  // the same, for /metrics
   std::string log_level = "info";
   std::string log_format = "text";
 };

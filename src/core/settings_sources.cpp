@@ -44,6 +44,10 @@ const std::vector<SettingDef>& setting_defs() {
        "time a webhook receiver has to answer one delivery (default 10s)"},
       {"webhook-concurrency", "DOMAINSCAN_WEBHOOK_CONCURRENCY", "webhook_concurrency", false,
        "webhook deliveries in flight per worker (default 16)"},
+      {"auth", "DOMAINSCAN_AUTH", "auth", false,
+       "API keys: auto (required unless listening on loopback; the default), required, off"},
+      {"metrics-auth", "DOMAINSCAN_METRICS_AUTH", "metrics_auth", false,
+       "a read key for /metrics: auto (unless listening on loopback; the default), required, off"},
       {"log-level", "DOMAINSCAN_LOG_LEVEL", "log_level", false, "trace, debug, info, warn, error (default info)"},
       {"log-format", "DOMAINSCAN_LOG_FORMAT", "log_format", false, "text or json (default text)"},
   };

@@ -6,6 +6,7 @@
 // Services call it from the database thread pool (core/blocking_pool.hpp), never from an
 // I/O thread.
 #include "core/api_budget.hpp"
+#include "store/api_key_model.hpp"
 #include "store/model.hpp"
 #include "store/webhook_model.hpp"
 
@@ -139,6 +140,14 @@ class Store {
   // Records an attempt and releases the delivery. False (nothing written) if the delivery
   // is no longer pending or another attempt was recorded since it was taken.
   virtual bool record_delivery_attempt(const DeliveryAttempt& attempt) = 0;
+
+  // API keys. create_api_key is false (nothing written) when the name is taken.
+  virtual bool create_api_key(const ApiKey& key) = 0;
+  virtual std::vector<ApiKey> list_api_keys() = 0;  // by name
+  // Deletes the key: it stops working at once (within the API's short cache). False if unknown.
+  virtual bool revoke_api_key(const std::string& name) = 0;
+  virtual std::optional<ApiKey> find_api_key(const std::string& hash) = 0;
+  virtual void touch_api_key(const std::string& hash, TimePoint used_at) = 0;
 
   virtual StoreStats stats() = 0;
 };

@@ -20,8 +20,4 @@ std::string new_webhook_secret();
 std::string webhook_signature(std::string_view secret, std::string_view message_id, std::int64_t timestamp,
                               std::string_view body);
 
-// Standard base64 with padding (OpenSSL's encoder), and its inverse (nullopt: not base64).
-std::string base64_encode(std::string_view bytes);
-std::optional<std::string> base64_decode(std::string_view text);
-
 }  // namespace domainscan::watch

@@ -4,7 +4,7 @@
 
 namespace domainscan::testing {
 
-ApiHarness::ApiHarness(Backend backend, api::ServerLimits limits) : db_(backend) {
+ApiHarness::ApiHarness(Backend backend, api::ServerLimits limits, api::AuthPolicy auth) : db_(backend) {
   store_ = store::open_store(db_.url(), 2);
   bus_ = std::make_unique<bus::embedded::EmbeddedBus>(io_.get_executor());
   context_ = std::make_unique<api::ApiContext>(
@@ -16,6 +16,8 @@ ApiHarness::ApiHarness(Backend backend, api::ServerLimits limits) : db_(backend)
   api::add_seed_routes(router_, *context_);
   api::add_health_routes(router_, *context_);
   api::add_web_routes(router_);
+  authenticator_ = std::make_unique<api::Authenticator>(*store_, pool_, auth);
+  router_.set_gate([a = authenticator_.get()](const api::Request& r, api::Access access) { return a->check(r, access); });
   server_ = std::make_unique<api::HttpServer>(io_.get_executor(), router_, metrics_, limits);
   server_->start(HostPort{"127.0.0.1", 0});
   for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });

@@ -3,6 +3,7 @@
 // a free port) but without a worker, so scans stay queued and tests see exactly what the
 // API did. Runs on its own io_context threads; talk to it over real HTTP on port().
 #include "api/api_context.hpp"
+#include "api/authenticator.hpp"
 #include "api/router.hpp"
 #include "api/server.hpp"
 #include "bus/embedded/embedded_bus.hpp"
@@ -16,11 +17,12 @@ namespace domainscan::testing {
 
 class ApiHarness {
  public:
-  explicit ApiHarness(Backend backend = Backend::sqlite, api::ServerLimits limits = {});
+  explicit ApiHarness(Backend backend = Backend::sqlite, api::ServerLimits limits = {}, api::AuthPolicy auth = {});
   ~ApiHarness();
 
   std::uint16_t port() const { return server_->port(); }
   store::Store& store() { return *store_; }
+  const api::Router& router() const { return router_; }
   bus::embedded::EmbeddedBus& bus() { return *bus_; }
 
  private:
@@ -32,6 +34,7 @@ class ApiHarness {
   api::Metrics metrics_;
   api::Router router_;
   std::unique_ptr<api::ApiContext> context_;
+  std::unique_ptr<api::Authenticator> authenticator_;
   std::unique_ptr<api::HttpServer> server_;
   std::vector<std::thread> threads_;
 };

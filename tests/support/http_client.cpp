@@ -21,13 +21,15 @@ namespace http = beast::http;
 boost::json::value HttpResponse::json() const { return boost::json::parse(body); }
 
 HttpResponse http_request(std::uint16_t port, const std::string& method, const std::string& target,
-                          const std::string& body, const std::string& content_type) {
+                          const std::string& body, const std::string& content_type,
+                          const std::map<std::string, std::string>& headers) {
   asio::io_context io;
   beast::tcp_stream stream(io);
   stream.expires_after(std::chrono::seconds(30));
   stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   http::request<http::string_body> req(http::string_to_verb(method), target, 11);
   req.set(http::field::host, "127.0.0.1");
+  for (const auto& [name, value] : headers) req.set(name, value);
   if (!body.empty()) {
     req.set(http::field::content_type, content_type);
     req.body() = body;

@@ -17,7 +17,8 @@ struct HttpResponse {
 };
 
 HttpResponse http_request(std::uint16_t port, const std::string& method, const std::string& target,
-                          const std::string& body = "", const std::string& content_type = "application/json");
+                          const std::string& body = "", const std::string& content_type = "application/json",
+                          const std::map<std::string, std::string>& headers = {});
 
 // Sends raw bytes and returns what the server answered before it closed the connection or
 // the timeout passed (for malformed-request tests).

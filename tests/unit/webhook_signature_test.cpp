@@ -1,6 +1,8 @@
 // Standard Webhooks signatures: the specification's own example, secrets, base64.
 #include "watch/webhook_signature.hpp"
 
+#include "core/base64.hpp"
+
 #include <gtest/gtest.h>
 
 namespace domainscan::watch {
@@ -39,6 +41,12 @@ TEST(WebhookSignature, RefusesSecretsThatAreNotWhsecBase64) {
   EXPECT_THROW(webhook_signature("whsec_", "m", 1, "{}"), std::invalid_argument);
 }
 
+}  // namespace
+}  // namespace domainscan::watch
+
+namespace domainscan {
+namespace {
+
 TEST(Base64, RoundTripsEveryPaddingLength) {
   for (const std::string& s : std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
     const auto decoded = base64_decode(base64_encode(s));
@@ -50,5 +58,10 @@ TEST(Base64, RoundTripsEveryPaddingLength) {
   EXPECT_FALSE(base64_decode("Y*I="));
 }
 
+TEST(Base64, UrlSafeWithoutPadding) {
+  EXPECT_EQ(base64url_encode(std::string("\xfb\xff\xbf", 3)), "-_-_");
+  EXPECT_EQ(base64url_encode("ab"), "YWI");
+}
+
 }  // namespace
-}  // namespace domainscan::watch
+}  // namespace domainscan

@@ -49,6 +49,12 @@ class SqliteStore final : public Store {
   std::vector<DueDelivery> take_due_deliveries(TimePoint now, std::size_t limit,
                                                std::chrono::milliseconds lease) override;
   bool record_delivery_attempt(const DeliveryAttempt& attempt) override;
+  // API keys: in sqlite_api_keys.cpp / postgres_api_keys.cpp.
+  bool create_api_key(const ApiKey& key) override;
+  std::vector<ApiKey> list_api_keys() override;
+  bool revoke_api_key(const std::string& name) override;
+  std::optional<ApiKey> find_api_key(const std::string& hash) override;
+  void touch_api_key(const std::string& hash, TimePoint used_at) override;
   StoreStats stats() override;
 
  private:
