@@ -70,6 +70,6 @@ if [[ $# -eq 0 ]]; then
   echo "== running the browser tests (screenshots in $build/browser-screenshots)"
   export DOMAINSCAN_TEST_ARTIFACTS="$build/browser-screenshots"
   (cd "$root/tests/browser" && npm ci --no-audit --no-fund --loglevel=error &&
-    node --test --test-concurrency=1 --test-timeout=120000 dashboard.test.js watch.test.js firefox.test.js) || status=$?
+    node --test --test-concurrency=1 --test-timeout=120000 dashboard.test.js watch.test.js auth.test.js firefox.test.js) || status=$?
 fi
 exit $status

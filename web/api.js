@@ -1,4 +1,14 @@
-// The dashboard's only source of data: the project's own REST API, same origin.
+// The dashboard's only source of data: the project's own REST API, same origin. When the
+// server requires API keys, the key the user typed is kept for this tab's session only
+// (sessionStorage) and sent as a bearer token; a 401 asks for one (app.js).
+
+const KEY_STORAGE = 'domainscan.apiKey';
+
+export const apiKey = {
+  get: () => sessionStorage.getItem(KEY_STORAGE),
+  set: (key) => sessionStorage.setItem(KEY_STORAGE, key),
+  forget: () => sessionStorage.removeItem(KEY_STORAGE),
+};
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -10,6 +20,8 @@ export class ApiError extends Error {
 
 async function call(method, path, body) {
   const init = { method, headers: { Accept: 'application/json' } };
+  const key = apiKey.get();
+  if (key) init.headers.Authorization = `Bearer ${key}`;
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -29,6 +41,7 @@ async function call(method, path, body) {
   }
   if (!res.ok) {
     const err = data && data.error ? data.error : { code: 'http_' + res.status, message: res.statusText };
+    if (res.status === 401) window.dispatchEvent(new CustomEvent('domainscan:unauthorized', { detail: err.message }));
     throw new ApiError(res.status, err.code, err.message);
   }
   return data;

@@ -9,6 +9,8 @@ import { renderDomain } from './page-domain.js';
 import { renderScan } from './page-scan.js';
 import { renderEvents } from './page-events.js';
 import { renderWebhooks } from './page-webhooks.js';
+import { renderKeyForm } from './key-form.js';
+import { apiKey } from './api.js';
 
 const main = document.getElementById('main');
 let leave = null;  // the current page's cleanup (stops its polling)
@@ -32,6 +34,24 @@ function route() {
   }
   main.focus({ preventScroll: true });
 }
+
+// A server that requires keys answered 401: ask for one, then draw the page again with it.
+const auth = document.getElementById('auth');
+const forget = document.getElementById('forget-key');
+const showForget = () => { forget.hidden = !apiKey.get(); };
+window.addEventListener('domainscan:unauthorized', (e) => {
+  if (auth.childElementCount) return;  // asked already
+  renderKeyForm(auth, e.detail, () => {
+    showForget();
+    route();
+  });
+});
+forget.addEventListener('click', () => {
+  apiKey.forget();
+  showForget();
+  route();
+});
+showForget();
 
 window.addEventListener('hashchange', route);
 route();
