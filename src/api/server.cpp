@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -27,7 +28,12 @@ Response closing(Response res) {
 }  // namespace
 
 HttpServer::HttpServer(asio::any_io_executor executor, const Router& router, Metrics& metrics, ServerLimits limits)
-    : executor_(std::move(executor)), router_(router), metrics_(metrics), limits_(limits), acceptor_(executor_) {}
+    : executor_(std::move(executor)),
+      router_(router),
+      metrics_(metrics),
+      limits_(limits),
+      acceptor_(executor_),
+      connections_(std::make_shared<ConnectionTable>(limits.max_connections, limits.max_connections_per_client)) {}
 
 void HttpServer::start(const HostPort& listen) {
   tcp::resolver resolver(executor_);
@@ -72,16 +78,20 @@ asio::awaitable<void> HttpServer::accept_loop() {
 }
 
 asio::awaitable<void> HttpServer::session(tcp::socket socket) {
-  struct Guard {
-    std::shared_ptr<std::atomic<std::size_t>> n;
-    ~Guard() { --*n; }
-  } guard{connections_};
-  const std::size_t open_connections = ++*connections_;
+  boost::system::error_code ec;
+  const auto peer = socket.remote_endpoint(ec);
+  if (ec) co_return;  // gone already
+  const auto client = peer.address();
+  struct Leave {
+    std::shared_ptr<ConnectionTable> table;
+    asio::ip::address client;
+    ~Leave() { table->release(client); }
+  } leave{connections_, client};
+  const auto admission = connections_->admit(client);
 
   beast::tcp_stream stream(std::move(socket));
   // The buffer holds at most a header plus a body; the parser limits enforce the rest.
   beast::flat_buffer buffer(limits_.max_header_bytes + limits_.max_body_bytes);
-  boost::system::error_code ec;
 
   const auto body_too_large = [this] {
     return closing(error_response(http::status::payload_too_large, "body_too_large",
@@ -94,31 +104,68 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
     co_return !ec && res.keep_alive();
   };
 
-  if (open_connections > limits_.max_connections) {
+  if (admission != ConnectionTable::Admission::admitted) {
     metrics_.count_request("rejected", "-", 503);
     // GCC 12 miscompiles temporaries inside a co_await expression (double destruction):
     // every response is built into a named local first.
-    Response overloaded = closing(error_response(http::status::service_unavailable, "overloaded", "too many connections"));
+    Response overloaded = closing(error_response(
+        http::status::service_unavailable, "overloaded",
+        admission == ConnectionTable::Admission::client_full
+            ? fmt::format("too many connections from your address (at most {})", limits_.max_connections_per_client)
+            : std::string("too many connections")));
     co_await send(std::move(overloaded));
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     co_return;
   }
 
+  // Lets the connection table close this connection while it waits idle for its next
+  // request (to make room), from any thread: the close runs on this session's strand, and
+  // only if the session is still waiting then.
+  struct IdleState {
+    beast::tcp_stream* stream = nullptr;
+    bool waiting = false;
+  };
+  auto idle_state = std::make_shared<IdleState>(IdleState{&stream, false});
+  struct Gone {
+    std::shared_ptr<IdleState> state;
+    ~Gone() { state->stream = nullptr; }
+  } gone{idle_state};
+  const auto executor = stream.get_executor();
+
+  bool first = true;
   while (true) {
+    if (!first && buffer.size() == 0) {
+      // Idle between requests: wait for the next one's first bytes.
+      idle_state->waiting = true;
+      const auto idle_id = connections_->idle([executor, idle_state] {
+        asio::post(executor, [idle_state] {
+          if (idle_state->waiting && idle_state->stream) idle_state->stream->cancel();
+        });
+      });
+      stream.expires_after(limits_.keepalive_timeout);
+      const auto n = co_await stream.async_read_some(buffer.prepare(limits_.max_header_bytes),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+      idle_state->waiting = false;
+      connections_->busy(idle_id);
+      if (ec) break;  // closed, idle too long, or closed to make room
+      buffer.commit(n);
+    }
+    first = false;
+
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
     parser.body_limit(limits_.max_body_bytes);
 
-    stream.expires_after(limits_.idle_timeout);
+    stream.expires_after(limits_.header_timeout);
     co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::connection_reset ||
         ec == asio::error::eof || ec == asio::error::operation_aborted) {
-      break;  // the client went away or stayed silent: nothing to answer
+      break;  // the client went away, or was too slow: nothing to answer
     }
     if (ec == http::error::body_limit) {
       // Beast checks an announced Content-Length against the limit while parsing the header,
       // so an oversized body is refused here, before any of it is read.
-      metrics_.count_request("rejected", std::string(parser.get().method_string()), 413);
+      metrics_.count_request("rejected", "-", 413);
       Response too_large = body_too_large();
       co_await send(std::move(too_large));
       break;
@@ -133,10 +180,17 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
       co_await send(std::move(rejection));
       break;
     }
-    stream.expires_after(limits_.request_timeout);
+    // The body: at the minimum rate for its announced length; a chunked one within the
+    // request timeout.
+    if (const auto length = parser.content_length()) {
+      stream.expires_after(limits_.header_timeout +
+                           std::chrono::seconds(*length / std::max<std::size_t>(1, limits_.min_body_rate)));
+    } else {
+      stream.expires_after(limits_.request_timeout);
+    }
     co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::body_limit) {  // a chunked body that grew too large
-      metrics_.count_request("rejected", std::string(parser.get().method_string()), 413);
+      metrics_.count_request("rejected", "-", 413);
       Response too_large = body_too_large();
       co_await send(std::move(too_large));
       break;

@@ -177,7 +177,11 @@ int run_services(const Settings& settings, ServiceSet services) {
       authenticator = std::make_unique<api::Authenticator>(*store, db, auth);
       router.set_gate([a = authenticator.get()](const api::Request& r, api::Access access) { return a->check(r, access); });
       if (auth.keys_required) spdlog::info("api: API keys required (--auth {})", settings.auth);
-      server = std::make_unique<api::HttpServer>(io.get_executor(), router, metrics);
+      api::ServerLimits limits;
+      limits.header_timeout = std::chrono::ceil<std::chrono::seconds>(settings.header_timeout);
+      limits.keepalive_timeout = std::chrono::ceil<std::chrono::seconds>(settings.keepalive_timeout);
+      limits.max_connections_per_client = static_cast<std::size_t>(settings.max_connections_per_client);
+      server = std::make_unique<api::HttpServer>(io.get_executor(), router, metrics, limits);
       server->start(settings.listen);
     }
     // The outbox sweeper runs where scans are created: the API's and the scheduler's.

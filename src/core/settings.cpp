@@ -216,6 +216,16 @@ Settings settings_from_raw(const RawSettings& raw) {
   if (auto v = single(raw, "webhook-concurrency")) {
     s.webhook_concurrency = parse_int("webhook-concurrency", *v, 1, 1000);
   }
+  for (const auto& [key, field] :
+       {std::pair{"header-timeout", &s.header_timeout}, std::pair{"keepalive-timeout", &s.keepalive_timeout}}) {
+    if (auto v = single(raw, key)) {
+      *field = duration_setting(key, *v);
+      if (*field < std::chrono::seconds(1) || *field > std::chrono::hours(1)) bad_setting(key, *v, "is out of range 1s-1h");
+    }
+  }
+  if (auto v = single(raw, "max-connections-per-client")) {
+    s.max_connections_per_client = parse_int("max-connections-per-client", *v, 1, 100000);
+  }
   for (const auto& [key, field] : {std::pair{"auth", &s.auth}, std::pair{"metrics-auth", &s.metrics_auth}}) {
     if (auto v = single(raw, key)) {
       if (*v != "auto" && *v != "required" && *v != "off") bad_setting(key, *v, "must be auto, required or off");

@@ -46,6 +46,10 @@ struct Settings {
   std::vector<int> expiry_thresholds{30, 14, 7, 1};
   std::chrono::milliseconds webhook_timeout{10'000};  // per webhook delivery attempt
   int webhook_concurrency = 16;                       // delivery attempts in flight per worker
+  // Slow and abusive clients (api/server.hpp).
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds keepalive_timeout{30'000};
+  int max_connections_per_client = 64;
   // API keys: auto (required unless the listen address is loopback), required, off.
   std::string auth = "auto";
   std::string metrics_auth = "auto";  // the same, for /metrics

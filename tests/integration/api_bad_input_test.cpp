@@ -133,3 +133,53 @@ TEST_F(ApiBadInput, BadQueryParameters) {
 
 }  // namespace
 }  // namespace domainscan::testing
+
+namespace domainscan::testing {
+namespace {
+
+// A connection that made one request and stays open, kept alive (idle).
+boost::asio::ip::tcp::socket kept_alive(boost::asio::io_context& io, std::uint16_t port) {
+  boost::asio::ip::tcp::socket s(io);
+  s.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  boost::asio::write(s, boost::asio::buffer(request));
+  char buf[512];
+  const auto n = s.read_some(boost::asio::buffer(buf));
+  EXPECT_EQ(std::string(buf, n).rfind("HTTP/1.1 200", 0), 0u);
+  return s;
+}
+
+TEST(ServerLimits, AFullServerClosesAnIdleKeptAliveConnectionToServeANewClient) {
+  api::ServerLimits small;
+  small.max_connections = 3;
+  ApiHarness api(Backend::sqlite, small);
+  boost::asio::io_context io;
+  std::vector<boost::asio::ip::tcp::socket> idle;
+  for (int i = 0; i < 3; ++i) idle.push_back(kept_alive(io, api.port()));
+  // Full of idle connections: a new client is served, and the oldest idle one was closed.
+  EXPECT_EQ(http_request(api.port(), "GET", "/healthz").status, 200);
+  boost::system::error_code ec;
+  char buf[16];
+  idle[0].read_some(boost::asio::buffer(buf), ec);
+  EXPECT_EQ(ec, boost::asio::error::eof);
+}
+
+TEST(ServerLimits, AFullServerOfBusyConnectionsRefusesWith503) {
+  api::ServerLimits small;
+  small.max_connections = 2;
+  small.header_timeout = std::chrono::seconds(5);
+  ApiHarness api(Backend::sqlite, small);
+  boost::asio::io_context io;
+  std::vector<boost::asio::ip::tcp::socket> busy;
+  for (int i = 0; i < 2; ++i) {
+    busy.emplace_back(io).connect({boost::asio::ip::make_address("127.0.0.1"), api.port()});
+    const std::string half = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+    boost::asio::write(busy.back(), boost::asio::buffer(half));
+  }
+  const auto answer = raw_exchange(api.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 2000);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 503", 0), 0u) << answer;
+  EXPECT_NE(answer.find("too many connections"), std::string::npos) << answer;
+}
+
+}  // namespace
+}  // namespace domainscan::testing

@@ -42,6 +42,21 @@ TEST(Settings, DefaultsMatchTheArchitecture) {
   EXPECT_EQ(s.expiry_thresholds, (std::vector<int>{30, 14, 7, 1}));
   EXPECT_EQ(s.webhook_timeout, 10s);
   EXPECT_EQ(s.webhook_concurrency, 16);
+  EXPECT_EQ(s.header_timeout, 10s);
+  EXPECT_EQ(s.keepalive_timeout, 30s);
+  EXPECT_EQ(s.max_connections_per_client, 64);
+  EXPECT_EQ(s.auth, "auto");
+  EXPECT_EQ(s.metrics_auth, "auto");
+}
+
+TEST(Settings, ExposureSettings) {
+  const auto s = parse({"--header-timeout", "3s", "--auth", "required", "--max-connections-per-client", "8"},
+                       {{"DOMAINSCAN_METRICS_AUTH", "off"}, {"DOMAINSCAN_KEEPALIVE_TIMEOUT", "5s"}});
+  EXPECT_EQ(s.header_timeout, 3s);
+  EXPECT_EQ(s.keepalive_timeout, 5s);
+  EXPECT_EQ(s.max_connections_per_client, 8);
+  EXPECT_EQ(s.auth, "required");
+  EXPECT_EQ(s.metrics_auth, "off");
 }
 
 TEST(Settings, WebhookDelivery) {
@@ -110,6 +125,8 @@ TEST(Settings, BadValuesAreClearErrors) {
       {"--bad-after", "three"},           {"--rdap-url", "ftp://x"},       {"--ca-file", "/nonexistent.pem"},
       {"--log-format", "xml"},            {"--virustotal-rate", "0"},      {"--virustotal-daily", "-1"},
       {"--virustotal-cache", "a day"},    {"--expiry-thresholds", "30,soon"}, {"--expiry-thresholds", "-1"},
+      {"--auth", "sometimes"},            {"--metrics-auth", "yes"},        {"--header-timeout", "0s"},
+      {"--max-connections-per-client", "0"},
       {"--webhook-timeout", "0s"},        {"--webhook-timeout", "1h"},      {"--webhook-concurrency", "0"},
   };
   for (const auto& args : bad) {

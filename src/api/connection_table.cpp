@@ -1,0 +1,51 @@
+#include "api/connection_table.hpp"
+
+namespace domainscan::api {
+
+ConnectionTable::Admission ConnectionTable::admit(const boost::asio::ip::address& client) {
+  std::function<void()> close_idle;
+  Admission answer = Admission::admitted;
+  {
+    std::lock_guard lock(mutex_);
+    ++total_;
+    const auto mine = ++per_client_[client];
+    if (mine > max_per_client_) {
+      answer = Admission::client_full;
+    } else if (total_ > max_total_) {
+      if (idle_.empty()) {
+        answer = Admission::server_full;
+      } else {
+        // The oldest idle connection makes room; it is released when its session ends.
+        close_idle = std::move(idle_.begin()->second);
+        idle_.erase(idle_.begin());
+      }
+    }
+  }
+  if (close_idle) close_idle();  // outside the lock: it posts to that session's strand
+  return answer;
+}
+
+void ConnectionTable::release(const boost::asio::ip::address& client) {
+  std::lock_guard lock(mutex_);
+  --total_;
+  if (auto it = per_client_.find(client); it != per_client_.end() && --it->second == 0) per_client_.erase(it);
+}
+
+std::uint64_t ConnectionTable::idle(std::function<void()> close) {
+  std::lock_guard lock(mutex_);
+  const auto id = ++next_idle_;
+  idle_.emplace(id, std::move(close));
+  return id;
+}
+
+void ConnectionTable::busy(std::uint64_t idle_id) {
+  std::lock_guard lock(mutex_);
+  idle_.erase(idle_id);
+}
+
+std::size_t ConnectionTable::open() const {
+  std::lock_guard lock(mutex_);
+  return total_;
+}
+
+}  // namespace domainscan::api

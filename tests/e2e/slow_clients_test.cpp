@@ -1,0 +1,119 @@
+// The slow-header attack of issue 13 against `domainscan serve`: 1,100 connections from
+// 127.0.0.1 that each send half a request header. One address holds at most
+// --max-connections-per-client of them (the rest are refused at once), a client on
+// 127.0.0.2 is served meanwhile, and the slow ones are dropped after --header-timeout.
+#include "core/open_files.hpp"
+#include "support/eventually.hpp"
+#include "support/serve_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace domainscan::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A blocking TCP socket with a receive timeout, closed with its owner.
+class RawSocket {
+ public:
+  RawSocket() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {}
+  ~RawSocket() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  RawSocket(RawSocket&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  RawSocket(const RawSocket&) = delete;
+
+  bool bind_to(const char* address) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    ::inet_pton(AF_INET, address, &a.sin_addr);
+    return ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  }
+  bool connect_to(std::uint16_t port) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    ::inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    return ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  }
+  bool send_all(const std::string& bytes) {
+    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+  }
+  // What arrives within `timeout`: the bytes; "" with closed set when the server closed;
+  // "" with closed unset when nothing came.
+  std::string receive(std::chrono::milliseconds timeout, bool& closed) {
+    timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char buf[4096];
+    const auto n = ::recv(fd_, buf, sizeof buf, 0);
+    closed = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+  }
+
+ private:
+  int fd_;
+};
+
+TEST(SlowClients, HalfSentHeadersFromOneAddressNeitherLockOthersOutNorStay) {
+  raise_open_file_limit();  // this test holds 1,100 sockets
+  Serve serve({"--header-timeout", "3s", "--max-connections-per-client", "64"});
+
+  std::vector<RawSocket> slow;
+  for (int i = 0; i < 1100; ++i) {
+    RawSocket s;
+    ASSERT_TRUE(s.connect_to(serve.port())) << "connection " << i << ": " << std::strerror(errno);
+    ASSERT_TRUE(s.send_all("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow"));  // no end
+    slow.push_back(std::move(s));
+  }
+
+  // A client on another address is served at once, while the attack holds its connections.
+  RawSocket honest;
+  ASSERT_TRUE(honest.bind_to("127.0.0.2"));
+  ASSERT_TRUE(honest.connect_to(serve.port()));
+  ASSERT_TRUE(honest.send_all("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+  bool closed = false;
+  const auto answer = honest.receive(2s, closed);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+
+  // Past 64 the slow ones were refused at once: 503, closed.
+  int refused = 0, held = 0;
+  for (auto& s : slow) {
+    const auto got = s.receive(20ms, closed);
+    if (got.rfind("HTTP/1.1 503", 0) == 0) {
+      ++refused;
+      EXPECT_NE(got.find("too many connections from your address"), std::string::npos) << got;
+    } else if (got.empty() && !closed) {
+      ++held;
+    }
+  }
+  EXPECT_EQ(held, 64);
+  EXPECT_EQ(refused, 1100 - 64);
+
+  // The held ones are dropped once the header timeout passes: then every connection of the
+  // attack is closed by the server.
+  int dropped = 0;
+  for (auto& s : slow) {
+    bool gone = false;
+    const auto got = s.receive(5s, gone);
+    if (got.empty() && gone) ++dropped;
+  }
+  EXPECT_EQ(dropped, 1100);
+  // The server serves on.
+  RawSocket after;
+  ASSERT_TRUE(after.connect_to(serve.port()));
+  ASSERT_TRUE(after.send_all("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+  EXPECT_EQ(after.receive(2s, closed).rfind("HTTP/1.1 200", 0), 0u);
+}
+
+}  // namespace
+}  // namespace domainscan::testing
