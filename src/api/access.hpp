@@ -15,4 +15,8 @@ enum class Access {
 
 std::string_view to_string(Access access);
 
+// What a request costs against the rate limits: every request takes from the client's
+// request bucket; one that queues a scan takes from its scan bucket too.
+enum class Cost { request, scan };
+
 }  // namespace domainscan::api

@@ -8,6 +8,7 @@
 #include "core/settings.hpp"
 #include "store/store.hpp"
 
+#include <chrono>
 #include <functional>
 
 namespace domainscan::api {
@@ -22,6 +23,8 @@ struct ApiContext {
   std::vector<Cidr> allow_targets;
   // Extra Prometheus lines from the services sharing the process (e.g. the worker's counters).
   std::function<std::string()> extra_metrics;
+  // A rescan this soon after the domain's last completed scan answers with that scan.
+  std::chrono::milliseconds rescan_cooldown{0};
 };
 
 }  // namespace domainscan::api

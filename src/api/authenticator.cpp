@@ -102,31 +102,32 @@ boost::asio::awaitable<std::optional<store::ApiKey>> Authenticator::lookup(const
   co_return key;
 }
 
-boost::asio::awaitable<std::optional<Response>> Authenticator::check(const Request& request, Access access) {
-  if (access == Access::open) co_return std::nullopt;
-  if (access == Access::metrics ? !policy_.metrics_key_required : !policy_.keys_required) co_return std::nullopt;
+boost::asio::awaitable<Authenticator::Verdict> Authenticator::check(const Request& request, Access access) {
+  if (access == Access::open) co_return Verdict{};
+  if (access == Access::metrics ? !policy_.metrics_key_required : !policy_.keys_required) co_return Verdict{};
 
   const auto given = bearer_key(request);
   if (!given) {
-    co_return unauthorized(
+    co_return Verdict{unauthorized(
         "this API requires a key: send 'Authorization: Bearer ds_...' (an operator creates one with "
         "'domainscan keys create --name NAME --scope read|write|admin')",
-        false);
+        false), std::nullopt};
   }
   const auto hash = auth::api_key_hash(*given);
   const auto key = co_await lookup(hash);
-  if (!key) co_return unauthorized("the API key is not valid (unknown, or revoked)", true);
+  if (!key) co_return Verdict{unauthorized("the API key is not valid (unknown, or revoked)", true), std::nullopt};
 
   const auto needed = access == Access::admin ? auth::Scope::admin
                       : access == Access::write ? auth::Scope::write
                                                 : auth::Scope::read;
   const auto scope = auth::scope_from(key->scope).value_or(auth::Scope::read);
   if (static_cast<int>(scope) < static_cast<int>(needed)) {
-    co_return error_response(http::status::forbidden, "forbidden",
-                             fmt::format("the key '{}' has the {} scope; this request needs {}", key->name,
-                                         auth::to_string(scope), auth::to_string(needed)));
+    co_return Verdict{error_response(http::status::forbidden, "forbidden",
+                                     fmt::format("the key '{}' has the {} scope; this request needs {}", key->name,
+                                                 auth::to_string(scope), auth::to_string(needed))),
+                      key->name};
   }
-  co_return std::nullopt;
+  co_return Verdict{std::nullopt, key->name};
 }
 
 }  // namespace domainscan::api

@@ -35,8 +35,11 @@ class Authenticator {
  public:
   Authenticator(store::Store& store, BlockingPool& db, AuthPolicy policy);
 
-  // nullopt: let the request through; else the 401 or 403 to answer.
-  boost::asio::awaitable<std::optional<Response>> check(const Request& request, Access access);
+  struct Verdict {
+    std::optional<Response> denied;  // the 401 or 403 to answer instead
+    std::optional<std::string> key;  // the name of the valid key the request carried
+  };
+  boost::asio::awaitable<Verdict> check(const Request& request, Access access);
 
   static constexpr std::chrono::seconds kCacheFor{5};
   static constexpr std::size_t kMaxCached = 10'000;

@@ -54,9 +54,9 @@ std::string_view to_string(Access access) {
   return "admin";
 }
 
-void Router::add(http::verb method, std::string pattern, Access access, RouteHandler handler) {
+void Router::add(http::verb method, std::string pattern, Access access, RouteHandler handler, Cost cost) {
   auto segments = split_pattern(pattern);
-  routes_.push_back({method, std::move(pattern), std::move(segments), access, std::move(handler)});
+  routes_.push_back({method, std::move(pattern), std::move(segments), access, std::move(handler), cost});
 }
 
 std::vector<RouteInfo> Router::routes() const {
@@ -65,7 +65,8 @@ std::vector<RouteInfo> Router::routes() const {
   return out;
 }
 
-boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::string& route) const {
+boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::string& route,
+                                                  boost::asio::ip::address client) const {
   route = "unmatched";
   auto target = boost::urls::parse_origin_form(request.target());
   if (!target) co_return error_response(http::status::bad_request, "bad_request", "the request target is not a valid path");
@@ -101,7 +102,8 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
   for (auto param : target->params()) rr.query[std::string(param.key)] = std::string(param.value);
   try {
     if (gate_) {
-      auto denied = co_await gate_(request, found->access);
+      const GateContext context{found->access, found->cost, client};
+      auto denied = co_await gate_(request, context);
       if (denied) co_return std::move(*denied);
     }
     co_return co_await found->handler(rr);

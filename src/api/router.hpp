@@ -7,6 +7,7 @@
 #include "api/http_types.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/url/params_view.hpp>
 
 #include <functional>
@@ -28,7 +29,12 @@ struct RouteRequest {
 using RouteHandler = std::function<boost::asio::awaitable<Response>(const RouteRequest&)>;
 // Decides whether a request may reach its route: nullopt lets it through; a response (401,
 // 403, 429) is the answer instead (api/authenticator.hpp).
-using RouteGate = std::function<boost::asio::awaitable<std::optional<Response>>(const Request&, Access)>;
+struct GateContext {
+  Access access = Access::open;
+  Cost cost = Cost::request;
+  boost::asio::ip::address client;  // the peer's address
+};
+using RouteGate = std::function<boost::asio::awaitable<std::optional<Response>>(const Request&, const GateContext&)>;
 
 // A route as the router holds it, for the table of decisions (tests) and documentation.
 struct RouteInfo {
@@ -41,14 +47,16 @@ class Router {
  public:
   // pattern: "/api/v1/domains/{domain}". The pattern is also the route's metrics label.
   // access: what a client needs to be let through to it (every route decides).
-  void add(http::verb method, std::string pattern, Access access, RouteHandler handler);
+  // cost: Cost::scan for a route that queues scans (the scan rate limit applies).
+  void add(http::verb method, std::string pattern, Access access, RouteHandler handler, Cost cost = Cost::request);
   // Asked before each matched route's handler (none: every request goes through).
   void set_gate(RouteGate gate) { gate_ = std::move(gate); }
   std::vector<RouteInfo> routes() const;
 
   // Answers the request; route is set to the matched pattern (or "unmatched").
   // Never throws: handler errors become JSON error responses.
-  boost::asio::awaitable<Response> dispatch(const Request& request, std::string& route) const;
+  boost::asio::awaitable<Response> dispatch(const Request& request, std::string& route,
+                                            boost::asio::ip::address client = {}) const;
 
  private:
   struct Route {
@@ -57,6 +65,7 @@ class Router {
     std::vector<std::string> segments;
     Access access;
     RouteHandler handler;
+    Cost cost;
   };
   std::vector<Route> routes_;
   RouteGate gate_;

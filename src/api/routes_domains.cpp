@@ -7,6 +7,7 @@ namespace domainscan::api {
 namespace {
 
 namespace json = boost::json;
+using store::ScanStatus;
 using store::ScanTrigger;
 
 // Longest page a client may ask for: enough for a dashboard, small enough for one query.
@@ -76,6 +77,21 @@ boost::asio::awaitable<Response> delete_domain(ApiContext& ctx, const RouteReque
 
 boost::asio::awaitable<Response> rescan(ApiContext& ctx, const RouteRequest& req) {
   const auto name = domain_param(req, ctx);
+  if (ctx.rescan_cooldown.count() > 0) {
+    // Scanned moments ago: that scan is the answer (a client hammering "rescan" queues
+    // nothing).
+    const auto domain = co_await ctx.db.run([&] { return ctx.store.find_domain(name); });
+    if (!domain) throw unknown_domain(name);
+    const auto& last = domain->last_scan;
+    if (last && last->status == ScanStatus::completed && last->finished_at &&
+        now_ms() - *last->finished_at < ctx.rescan_cooldown) {
+      auto res = json_response(http::status::ok, scan_view(*last, false));
+      res.set(http::field::retry_after,
+              std::to_string(std::chrono::ceil<std::chrono::seconds>(*last->finished_at + ctx.rescan_cooldown - now_ms())
+                                 .count()));
+      co_return res;
+    }
+  }
   const auto queued = co_await ctx.db.run([&] { return ctx.store.queue_scan(name, ScanTrigger::rescan); });
   if (!queued) throw unknown_domain(name);
   if (queued->created) co_await publish_scan_request(ctx, queued->scan_id, name, ScanTrigger::rescan);
@@ -128,11 +144,11 @@ boost::asio::awaitable<Response> delete_schedule(ApiContext& ctx, const RouteReq
 
 void add_domain_routes(Router& router, ApiContext& ctx) {
   const auto bind = [&ctx](auto fn) { return [&ctx, fn](const RouteRequest& r) { return fn(ctx, r); }; };
-  router.add(http::verb::post, "/api/v1/domains", Access::write, bind(add_domain));
+  router.add(http::verb::post, "/api/v1/domains", Access::write, bind(add_domain), Cost::scan);
   router.add(http::verb::get, "/api/v1/domains", Access::read, bind(list_domains));
   router.add(http::verb::get, "/api/v1/domains/{domain}", Access::read, bind(show_domain));
   router.add(http::verb::delete_, "/api/v1/domains/{domain}", Access::write, bind(delete_domain));
-  router.add(http::verb::post, "/api/v1/domains/{domain}/scans", Access::write, bind(rescan));
+  router.add(http::verb::post, "/api/v1/domains/{domain}/scans", Access::write, bind(rescan), Cost::scan);
   router.add(http::verb::get, "/api/v1/domains/{domain}/scans", Access::read, bind(scan_history));
   router.add(http::verb::put, "/api/v1/domains/{domain}/schedule", Access::write, bind(put_schedule));
   router.add(http::verb::delete_, "/api/v1/domains/{domain}/schedule", Access::write, bind(delete_schedule));

@@ -77,8 +77,8 @@ boost::asio::awaitable<Response> post_domain(ApiContext& ctx, const RouteRequest
 }  // namespace
 
 void add_seed_routes(Router& router, ApiContext& ctx) {
-  router.add(http::verb::get, "/domain", Access::write, [&ctx](const RouteRequest& r) { return get_domain(ctx, r); });
-  router.add(http::verb::post, "/domain", Access::write, [&ctx](const RouteRequest& r) { return post_domain(ctx, r); });
+  router.add(http::verb::get, "/domain", Access::write, [&ctx](const RouteRequest& r) { return get_domain(ctx, r); }, Cost::scan);
+  router.add(http::verb::post, "/domain", Access::write, [&ctx](const RouteRequest& r) { return post_domain(ctx, r); }, Cost::scan);
 }
 
 }  // namespace domainscan::api

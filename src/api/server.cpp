@@ -200,7 +200,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
     auto request = parser.release();
     ++in_flight_;
     std::string route;
-    Response res = co_await router_.dispatch(request, route);
+    Response res = co_await router_.dispatch(request, route, client);
     --in_flight_;
     metrics_.count_request(route, std::string(request.method_string()), static_cast<int>(res.result_int()));
     res.keep_alive(request.keep_alive() && !stopping_);

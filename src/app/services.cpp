@@ -2,6 +2,7 @@
 
 #include "outbox/outbox.hpp"
 #include "api/authenticator.hpp"
+#include "api/request_gate.hpp"
 #include "api/routes.hpp"
 #include "api/server.hpp"
 #include "app/signals.hpp"
@@ -135,6 +136,7 @@ int run_services(const Settings& settings, ServiceSet services) {
   api::Router router;
   std::unique_ptr<api::ApiContext> api_context;
   std::unique_ptr<api::Authenticator> authenticator;
+  std::unique_ptr<api::RequestGate> gate;
   std::unique_ptr<api::HttpServer> server;
   std::unique_ptr<outbox::OutboxSweeper> sweeper;
   try {
@@ -166,7 +168,7 @@ int run_services(const Settings& settings, ServiceSet services) {
       };
       api_context = std::make_unique<api::ApiContext>(
           api::ApiContext{*store, *bus, db, metrics, DomainNameRules{settings.allow_suffixes}, settings.allow_targets,
-                          extra_metrics});
+                          extra_metrics, settings.rescan_cooldown});
       api::add_domain_routes(router, *api_context);
       api::add_scan_routes(router, *api_context);
       api::add_event_routes(router, *api_context);
@@ -175,7 +177,9 @@ int run_services(const Settings& settings, ServiceSet services) {
       api::add_health_routes(router, *api_context);
       api::add_web_routes(router);
       authenticator = std::make_unique<api::Authenticator>(*store, db, auth);
-      router.set_gate([a = authenticator.get()](const api::Request& r, api::Access access) { return a->check(r, access); });
+      gate = std::make_unique<api::RequestGate>(*authenticator, api::RateLimit{settings.rate_limit, settings.rate_burst},
+                                                api::RateLimit{settings.scan_rate_limit, settings.scan_rate_burst});
+      router.set_gate([g = gate.get()](const api::Request& r, const api::GateContext& c) { return g->check(r, c); });
       if (auth.keys_required) spdlog::info("api: API keys required (--auth {})", settings.auth);
       api::ServerLimits limits;
       limits.header_timeout = std::chrono::ceil<std::chrono::seconds>(settings.header_timeout);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <tuple>
 #include <charconv>
 #include <functional>
 #include <filesystem>
@@ -223,6 +224,25 @@ Settings settings_from_raw(const RawSettings& raw) {
       if (*field < std::chrono::seconds(1) || *field > std::chrono::hours(1)) bad_setting(key, *v, "is out of range 1s-1h");
     }
   }
+  // "RATE/s" or "RATE/s:BURST" (the burst defaults to twice the rate); "off": no limit.
+  for (const auto& [key, rate, burst] : {std::tuple{"rate-limit", &s.rate_limit, &s.rate_burst},
+                                         std::tuple{"scan-rate-limit", &s.scan_rate_limit, &s.scan_rate_burst}}) {
+    const auto v = single(raw, key);
+    if (!v) continue;
+    if (*v == "off") {
+      *rate = 0;
+      continue;
+    }
+    const auto slash = v->find("/s");
+    const auto colon = v->find(':');
+    if (slash == std::string::npos || (colon != std::string::npos && colon != slash + 2) ||
+        (colon == std::string::npos && slash + 2 != v->size())) {
+      bad_setting(key, *v, "must be RATE/s or RATE/s:BURST (e.g. 50/s:100), or off");
+    }
+    *rate = parse_int(key, v->substr(0, slash), 1, 1000000);
+    *burst = colon == std::string::npos ? *rate * 2 : parse_int(key, v->substr(colon + 1), 1, 10000000);
+  }
+  if (auto v = single(raw, "rescan-cooldown")) s.rescan_cooldown = duration_setting("rescan-cooldown", *v);
   if (auto v = single(raw, "max-connections-per-client")) {
     s.max_connections_per_client = parse_int("max-connections-per-client", *v, 1, 100000);
   }

@@ -50,6 +50,11 @@ struct Settings {
   std::chrono::milliseconds header_timeout{10'000};
   std::chrono::milliseconds keepalive_timeout{30'000};
   int max_connections_per_client = 64;
+  // Rate limits per client (api/rate_limiter.hpp): requests a second and burst; 0: none.
+  double rate_limit = 50, rate_burst = 100;
+  double scan_rate_limit = 5, scan_rate_burst = 50;
+  // A rescan of a domain scanned this recently answers with that scan instead.
+  std::chrono::milliseconds rescan_cooldown{60'000};
   // API keys: auto (required unless the listen address is loopback), required, off.
   std::string auth = "auto";
   std::string metrics_auth = "auto";  // the same, for /metrics

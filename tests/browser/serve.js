@@ -29,6 +29,7 @@ export function startServe(options = {}) {
     '--ca-file', env('DOMAINSCAN_TEST_CA_FILE'), '--trust-anchor-file', 'none', '--check-timeout', '3s',
     '--rdap-url', 'http://rdap.web.test/', '--virustotal-key', 'vt-test-key', '--virustotal-url', 'http://vt.web.test',
     '--virustotal-rate', '600',  // the default 4 a minute would skip most of these scans' reputation
+    '--rescan-cooldown', '0s',  // "rescan now" right after a scan queues one
     ...(options.extraArgs || [])];
   const serve = spawn(env('DOMAINSCAN_BINARY'), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';

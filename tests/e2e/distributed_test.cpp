@@ -62,7 +62,7 @@ class DistributedTest : public ::testing::Test {
 
     // The api migrates the empty database before the workers need it.
     auto api_args = common;
-    api_args.insert(api_args.end(), {"--listen", "127.0.0.1:0"});
+    api_args.insert(api_args.end(), {"--listen", "127.0.0.1:0", "--rate-limit", "off", "--scan-rate-limit", "off"});
     const auto api_extra = this->api_args();
     api_args.insert(api_args.end(), api_extra.begin(), api_extra.end());
     api_ = std::make_unique<Service>("api", api_args);

@@ -27,7 +27,8 @@ class ServeProcess {
   ServeProcess(const std::filesystem::path& data_dir, const std::string& dns, const std::string& check_timeout = "5s")
       : process_({domainscan_binary(), "serve", "--listen", "127.0.0.1:0", "--db",
                   "sqlite:" + (data_dir / "domainscan.db").string(), "--allow-suffix", "test", "--dns-server", dns,
-                  "--trust-anchor-file", "none", "--check-timeout", check_timeout},
+                  "--trust-anchor-file", "none", "--check-timeout", check_timeout, "--rate-limit", "off",
+                  "--scan-rate-limit", "off", "--rescan-cooldown", "0s"},
                  logs_.path()) {
     const auto line = process_.wait_for_log("listening on http://127.0.0.1:", 30s);
     if (!line) throw std::runtime_error("serve did not start:\n" + process_.stderr_text());

@@ -4,11 +4,12 @@
 
 namespace domainscan::testing {
 
-ApiHarness::ApiHarness(Backend backend, api::ServerLimits limits, api::AuthPolicy auth) : db_(backend) {
+ApiHarness::ApiHarness(Backend backend, api::ServerLimits limits, api::AuthPolicy auth, HarnessRates rates)
+    : db_(backend) {
   store_ = store::open_store(db_.url(), 2);
   bus_ = std::make_unique<bus::embedded::EmbeddedBus>(io_.get_executor());
   context_ = std::make_unique<api::ApiContext>(
-      api::ApiContext{*store_, *bus_, pool_, metrics_, DomainNameRules{{"test"}}, {}, nullptr});
+      api::ApiContext{*store_, *bus_, pool_, metrics_, DomainNameRules{{"test"}}, {}, nullptr, std::chrono::milliseconds(0)});
   api::add_domain_routes(router_, *context_);
   api::add_scan_routes(router_, *context_);
   api::add_event_routes(router_, *context_);
@@ -17,7 +18,8 @@ ApiHarness::ApiHarness(Backend backend, api::ServerLimits limits, api::AuthPolic
   api::add_health_routes(router_, *context_);
   api::add_web_routes(router_);
   authenticator_ = std::make_unique<api::Authenticator>(*store_, pool_, auth);
-  router_.set_gate([a = authenticator_.get()](const api::Request& r, api::Access access) { return a->check(r, access); });
+  gate_ = std::make_unique<api::RequestGate>(*authenticator_, rates.requests, rates.scans);
+  router_.set_gate([g = gate_.get()](const api::Request& r, const api::GateContext& c) { return g->check(r, c); });
   server_ = std::make_unique<api::HttpServer>(io_.get_executor(), router_, metrics_, limits);
   server_->start(HostPort{"127.0.0.1", 0});
   for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });

@@ -4,6 +4,7 @@
 // API did. Runs on its own io_context threads; talk to it over real HTTP on port().
 #include "api/api_context.hpp"
 #include "api/authenticator.hpp"
+#include "api/request_gate.hpp"
 #include "api/router.hpp"
 #include "api/server.hpp"
 #include "bus/embedded/embedded_bus.hpp"
@@ -15,14 +16,22 @@
 
 namespace domainscan::testing {
 
+// Rate limits for a harness: none unless a test asks.
+struct HarnessRates {
+  api::RateLimit requests{};
+  api::RateLimit scans{};
+};
+
 class ApiHarness {
  public:
-  explicit ApiHarness(Backend backend = Backend::sqlite, api::ServerLimits limits = {}, api::AuthPolicy auth = {});
+  explicit ApiHarness(Backend backend = Backend::sqlite, api::ServerLimits limits = {}, api::AuthPolicy auth = {},
+                      HarnessRates rates = {});
   ~ApiHarness();
 
   std::uint16_t port() const { return server_->port(); }
   store::Store& store() { return *store_; }
   const api::Router& router() const { return router_; }
+  api::ApiContext& context() { return *context_; }
   bus::embedded::EmbeddedBus& bus() { return *bus_; }
 
  private:
@@ -35,6 +44,7 @@ class ApiHarness {
   api::Router router_;
   std::unique_ptr<api::ApiContext> context_;
   std::unique_ptr<api::Authenticator> authenticator_;
+  std::unique_ptr<api::RequestGate> gate_;
   std::unique_ptr<api::HttpServer> server_;
   std::vector<std::thread> threads_;
 };

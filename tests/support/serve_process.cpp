@@ -20,7 +20,9 @@ Serve::Serve(std::vector<std::string> extra) {
   argv_ = {domainscan_binary(), "serve", "--listen", "127.0.0.1:0", "--db",
            "sqlite:" + (data_.path() / "d.db").string(), "--allow-suffix", "test",
            "--allow-target", "127.0.0.0/8", "--dns-server", test_dns_server(), "--ca-file",
-           test_ca_file(), "--trust-anchor-file", "none"};
+           test_ca_file(), "--trust-anchor-file", "none",
+           // The tests drive serve far faster than people do; the limits have tests of their own.
+           "--rate-limit", "off", "--scan-rate-limit", "off", "--rescan-cooldown", "0s"};
   argv_.insert(argv_.end(), extra.begin(), extra.end());
   start();
 }

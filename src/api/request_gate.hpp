@@ -1,0 +1,25 @@
+#pragma once
+// What a request passes before its route's handler: the API key (api/authenticator.hpp),
+// then the client's rate limits (api/rate_limiter.hpp): every request takes from the
+// client's request bucket, and one that queues a scan from its scan bucket too. The client
+// is the key's name, or the address for requests without a valid key. Over a limit: 429
+// with Retry-After and the RateLimit-Policy / RateLimit fields of the IETF httpapi draft.
+#include "api/authenticator.hpp"
+#include "api/rate_limiter.hpp"
+#include "api/router.hpp"
+
+namespace domainscan::api {
+
+class RequestGate {
+ public:
+  RequestGate(Authenticator& auth, RateLimit requests, RateLimit scans);
+
+  boost::asio::awaitable<std::optional<Response>> check(const Request& request, const GateContext& context);
+
+ private:
+  Authenticator& auth_;
+  RateLimiter requests_;
+  RateLimiter scans_;
+};
+
+}  // namespace domainscan::api
