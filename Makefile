@@ -6,7 +6,9 @@ JOBS ?= 2
 SANITIZE ?= OFF
 CMAKE_FLAGS ?=
 
-.PHONY: all build run test test-sanitize deps clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: all build run test test-sanitize fuzz fuzz-build deps clean
 
 all: build
 
@@ -23,12 +25,22 @@ build: deps $(BUILD_DIR)/build.ninja
 run: build
 	./$(BUILD_DIR)/domainscan serve
 
-test: build
+test: build fuzz-build
 	bash tests/run-all.sh $(BUILD_DIR)
+	bash fuzz/run.sh build-fuzz 3
+
+# The libFuzzer targets (fuzz/), built with clang-16 under ASan and UBSan.
+fuzz-build: deps
+	cmake -S fuzz -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-16
+	cmake --build build-fuzz -j $(JOBS)
+
+# Every target for FUZZ_SECONDS (default 60); corpora grow in build-fuzz/corpus.
+fuzz: fuzz-build
+	bash fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 test-sanitize:
 	$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Debug SANITIZE=ON
 
 clean:
-	rm -rf $(BUILD_DIR) build-asan
+	rm -rf $(BUILD_DIR) build-asan build-fuzz
