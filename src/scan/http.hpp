@@ -5,6 +5,7 @@
 // cookies' flags. Every hop goes through the target policy: a redirect to a private
 // address is refused like the domain itself would be. Bodies are read up to kMaxBody.
 #include "scan/check.hpp"
+#include "scan/http_headers.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 
@@ -24,10 +25,5 @@ class HttpCheck final : public Check {
  private:
   boost::asio::any_io_executor executor_;
 };
-
-// Strict-Transport-Security parsed: {"max_age", "include_subdomains", "preload"}.
-boost::json::object parse_hsts(std::string_view header);
-// One Set-Cookie header's name and flags: {"name", "secure", "http_only", "same_site"}.
-boost::json::object parse_set_cookie(std::string_view header);
 
 }  // namespace domainscan::scan

@@ -4,6 +4,7 @@
 // the domain's TLD. The server's address goes through the target policy like any other.
 #include "scan/check.hpp"
 #include "scan/rdap_bootstrap.hpp"
+#include "scan/rdap_summary.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 
@@ -31,8 +32,5 @@ class RdapCheck final : public Check {
   std::optional<std::string> rdap_url_;
   const RdapBootstrap& bootstrap_;
 };
-
-// The fields the check reports, from an RDAP domain object (RFC 9083).
-boost::json::object summarize_rdap_domain(const boost::json::value& domain);
 
 }  // namespace domainscan::scan

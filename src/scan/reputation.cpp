@@ -26,14 +26,6 @@ namespace {
 
 constexpr const char* kCheck = "reputation";
 
-std::int64_t count_of(const json::object& stats, const char* key) {
-  const auto* v = stats.if_contains(key);
-  if (!v) return 0;
-  if (v->is_int64()) return v->as_int64();
-  if (v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
-  return 0;
-}
-
 CheckResult skipped(std::string reason, std::string detail, std::optional<TimePoint> retry_at = std::nullopt) {
   auto r = check_skipped(std::move(reason));
   r.json["source"] = "virustotal";
@@ -66,38 +58,9 @@ std::chrono::seconds retry_after(const HttpFetchResult& res) {
 
 }  // namespace
 
-json::object summarize_virustotal_domain(const json::value& answer) {
-  const auto* data = answer.is_object() ? answer.as_object().if_contains("data") : nullptr;
-  const auto* attributes = data && data->is_object() ? data->as_object().if_contains("attributes") : nullptr;
-  if (!attributes || !attributes->is_object()) throw std::invalid_argument("the answer has no data.attributes");
-  const auto& a = attributes->as_object();
-
-  json::object out{{"source", "virustotal"}, {"known", true}};
-  const json::object no_stats;
-  const auto* stats_value = a.if_contains("last_analysis_stats");
-  const auto& stats = stats_value && stats_value->is_object() ? stats_value->as_object() : no_stats;
-  for (const char* key : {"malicious", "suspicious", "harmless", "undetected"}) out[key] = count_of(stats, key);
-  out["reputation"] = count_of(a, "reputation");
-  // Each vendor names a category; the distinct names, sorted, are what a reader wants.
-  std::set<std::string> categories;
-  if (const auto* c = a.if_contains("categories"); c && c->is_object()) {
-    for (const auto& [vendor, category] : c->as_object()) {
-      if (category.is_string()) categories.emplace(category.as_string());
-    }
-  }
-  json::array list;
-  for (const auto& c : categories) list.emplace_back(c);
-  out["categories"] = std::move(list);
-  out["last_analysis_date"] = nullptr;
-  if (const auto* d = a.if_contains("last_analysis_date"); d && d->is_int64()) {
-    out["last_analysis_date"] = to_rfc3339(TimePoint(std::chrono::seconds(d->as_int64())));
-  }
-  return out;
-}
-
 void add_reputation_findings(const json::object& summary, CheckResult& r) {
-  const auto malicious = count_of(summary, "malicious");
-  const auto suspicious = count_of(summary, "suspicious");
+  const auto malicious = vt_count(summary, "malicious");
+  const auto suspicious = vt_count(summary, "suspicious");
   // One engine alone is often a false positive; two or more agreeing is the usual line.
   if (malicious >= 2) {
     r.add_finding(kCheck, "reputation.malicious", "critical",
@@ -106,9 +69,9 @@ void add_reputation_findings(const json::object& summary, CheckResult& r) {
     r.add_finding(kCheck, "reputation.suspicious", "medium",
                   fmt::format("security vendors flag the domain: {} malicious, {} suspicious", malicious, suspicious));
   }
-  if (count_of(summary, "reputation") < 0) {
+  if (vt_count(summary, "reputation") < 0) {
     r.add_finding(kCheck, "reputation.negative_community_score", "low",
-                  fmt::format("the VirusTotal community scores the domain {}", count_of(summary, "reputation")));
+                  fmt::format("the VirusTotal community scores the domain {}", vt_count(summary, "reputation")));
   }
 }
 

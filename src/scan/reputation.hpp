@@ -10,6 +10,7 @@
 // every worker pause (reason `rate_limit` meanwhile).
 #include "core/api_budget.hpp"
 #include "scan/check.hpp"
+#include "scan/virustotal_summary.hpp"
 #include "scan/reputation_ledger.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -55,10 +56,6 @@ class ReputationCheck final : public Check {
   std::shared_ptr<boost::asio::ssl::context> verify_;
 };
 
-// What the check reports from a VirusTotal v3 domain object ({"data": {"attributes": ...}}):
-// source, known, malicious, suspicious, harmless, undetected, reputation, categories,
-// last_analysis_date. Throws std::invalid_argument if the answer has no attributes.
-boost::json::object summarize_virustotal_domain(const boost::json::value& answer);
 // The findings a summary means (docs/grading.md).
 void add_reputation_findings(const boost::json::object& summary, CheckResult& result);
 

@@ -1,0 +1,52 @@
+#include "scan/virustotal_summary.hpp"
+
+#include "core/time_format.hpp"
+
+#include <boost/json.hpp>
+
+#include <set>
+#include <stdexcept>
+#include <string>
+
+namespace domainscan::scan {
+
+namespace json = boost::json;
+
+std::int64_t vt_count(const json::object& stats, const char* key) {
+  const auto* v = stats.if_contains(key);
+  if (!v) return 0;
+  if (v->is_int64()) return v->as_int64();
+  if (v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
+  return 0;
+}
+
+json::object summarize_virustotal_domain(const json::value& answer) {
+  const auto* data = answer.is_object() ? answer.as_object().if_contains("data") : nullptr;
+  const auto* attributes = data && data->is_object() ? data->as_object().if_contains("attributes") : nullptr;
+  if (!attributes || !attributes->is_object()) throw std::invalid_argument("the answer has no data.attributes");
+  const auto& a = attributes->as_object();
+
+  json::object out{{"source", "virustotal"}, {"known", true}};
+  const json::object no_stats;
+  const auto* stats_value = a.if_contains("last_analysis_stats");
+  const auto& stats = stats_value && stats_value->is_object() ? stats_value->as_object() : no_stats;
+  for (const char* key : {"malicious", "suspicious", "harmless", "undetected"}) out[key] = vt_count(stats, key);
+  out["reputation"] = vt_count(a, "reputation");
+  // Each vendor names a category; the distinct names, sorted, are what a reader wants.
+  std::set<std::string> categories;
+  if (const auto* c = a.if_contains("categories"); c && c->is_object()) {
+    for (const auto& [vendor, category] : c->as_object()) {
+      if (category.is_string()) categories.emplace(category.as_string());
+    }
+  }
+  json::array list;
+  for (const auto& c : categories) list.emplace_back(c);
+  out["categories"] = std::move(list);
+  out["last_analysis_date"] = nullptr;
+  if (const auto* d = a.if_contains("last_analysis_date"); d && d->is_int64()) {
+    out["last_analysis_date"] = to_rfc3339(TimePoint(std::chrono::seconds(d->as_int64())));
+  }
+  return out;
+}
+
+}  // namespace domainscan::scan
