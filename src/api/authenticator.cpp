@@ -73,8 +73,8 @@ boost::asio::awaitable<std::optional<store::ApiKey>> Authenticator::lookup(const
   bool touch = false;
   {
     std::lock_guard lock(mutex_);
-    // Bounded: past the limit the oldest half of what is remembered goes (random keys
-    // sprayed at the API cannot grow it).
+    // Bounded: past the limit what has expired goes, and if that is not enough, everything
+    // (random keys sprayed at the API cannot grow it).
     if (cache_.size() >= kMaxCached) {
       for (auto it = cache_.begin(); it != cache_.end();) {
         it = now - it->second.fetched >= kCacheFor ? cache_.erase(it) : std::next(it);
