@@ -72,6 +72,10 @@ TEST(Webhooks, AChangeIsDeliveredOnceSignedAsStandardWebhooksSays) {
   EXPECT_EQ(request.at("id"), events[0].at("id"));
   EXPECT_EQ(events[0].at("data").at("grade"), (json::object{{"before", "B"}, {"after", "F"}}));
 
+  // The secret signs; it is written nowhere else: not in the log, not in /metrics.
+  EXPECT_EQ(serve.log().find(receiver.secret()), std::string::npos);
+  EXPECT_EQ(http_request(serve.port(), "GET", "/metrics").body.find(receiver.secret()), std::string::npos);
+
   const auto listed = deliveries(serve, webhook);
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].at("status"), "delivered");

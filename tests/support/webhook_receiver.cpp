@@ -13,7 +13,10 @@ WebhookReceiver::WebhookReceiver()
     : server_({(testbed_dir() / "webhook-receiver.py").string(), "127.0.0.1", "{port}", state_.path().string()},
               free_loopback_port()) {}
 
-void WebhookReceiver::set_secret(const std::string& secret) { std::ofstream(state_.path() / "secret") << secret; }
+void WebhookReceiver::set_secret(const std::string& secret) {
+  secret_ = secret;
+  std::ofstream(state_.path() / "secret") << secret;
+}
 
 void WebhookReceiver::answer_next(const std::vector<int>& statuses) {
   std::ofstream out(state_.path() / "answers");

@@ -20,6 +20,7 @@ class WebhookReceiver {
 
   // The secret the signatures must verify with.
   void set_secret(const std::string& secret);
+  const std::string& secret() const { return secret_; }
   // Status codes to answer next, in order; then 200.
   void answer_next(const std::vector<int>& statuses);
   // Every request so far: {"id", "timestamp", "signature", "valid", "body", "answered", "content_type"}.
@@ -27,6 +28,7 @@ class WebhookReceiver {
 
  private:
   TempDir state_;
+  std::string secret_;
   PythonServer server_;
 };
 
