@@ -5,6 +5,7 @@
 #include "app/services.hpp"
 #include "core/errors.hpp"
 #include "core/logging.hpp"
+#include "core/redact.hpp"
 #include "core/settings_sources.hpp"
 #include "store/store.hpp"
 
@@ -96,7 +97,7 @@ int run_command_line(int argc, char** argv) {
       return run_keys_command(settings, keys_command);
     }
     store::open_store(settings.db, 1);  // migrates
-    std::cout << "database " << settings.db << " is up to date\n";
+    std::cout << "database " << without_password(settings.db) << " is up to date\n";
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "domainscan: " << e.what() << "\n";

@@ -6,6 +6,7 @@
 #include "api/routes.hpp"
 #include "api/server.hpp"
 #include "app/signals.hpp"
+#include "core/redact.hpp"
 #include "bus/messages.hpp"
 #include "bus/topology.hpp"
 #include "scan/engine.hpp"
@@ -98,7 +99,7 @@ int run_services(const Settings& settings, ServiceSet services) {
   try {
     store = store::open_store(settings.db, kDatabaseThreads);
   } catch (const std::exception& e) {
-    spdlog::error("cannot open the database {}: {}", settings.db, e.what());
+    spdlog::error("cannot open the database {}: {}", without_password(settings.db), e.what());
     return 1;
   }
   // With keys required, an api that no key can use is a mistake: say how to make one.

@@ -94,5 +94,18 @@ TEST_F(Auth, KeysAreCreatedListedUsedAndRevoked) {
   EXPECT_TRUE(eventually([&] { return get(port, "/api/v1/domains", key).status == 401; }, 10s));
 }
 
+TEST(Secrets, ADatabasePasswordIsNotLoggedWhenTheDatabaseCannotBeOpened) {
+  // Nothing listens on port 1 of loopback: the database cannot be opened.
+  const auto run = run_command({domainscan_binary(), "serve", "--listen", "127.0.0.1:0", "--db",
+                                "postgresql://scanner:topsecret-pw@127.0.0.1:1/domainscan"},
+                               30s);
+  EXPECT_EQ(run.exit_status, 1);
+  EXPECT_NE(run.err.find("cannot open the database postgresql://scanner:***@127.0.0.1:1/domainscan"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(run.err.find("topsecret-pw"), std::string::npos) << run.err;
+  EXPECT_EQ(run.out.find("topsecret-pw"), std::string::npos) << run.out;
+}
+
 }  // namespace
 }  // namespace domainscan::testing
