@@ -43,7 +43,11 @@ json::object summarize_virustotal_domain(const json::value& answer) {
   for (const auto& c : categories) list.emplace_back(c);
   out["categories"] = std::move(list);
   out["last_analysis_date"] = nullptr;
-  if (const auto* d = a.if_contains("last_analysis_date"); d && d->is_int64()) {
+  // Unix seconds; a value outside years 1970-9999 is no date (and would overflow the
+  // conversion to milliseconds: found by fuzzing).
+  constexpr std::int64_t kLastSecondOf9999 = 253'402'300'799;
+  if (const auto* d = a.if_contains("last_analysis_date");
+      d && d->is_int64() && d->as_int64() >= 0 && d->as_int64() <= kLastSecondOf9999) {
     out["last_analysis_date"] = to_rfc3339(TimePoint(std::chrono::seconds(d->as_int64())));
   }
   return out;

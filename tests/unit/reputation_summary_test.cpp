@@ -47,6 +47,19 @@ TEST(ReputationSummary, MissingFieldsCountAsZeroAndNotAnObjectIsAnError) {
   EXPECT_THROW(summarize_virustotal_domain(json::parse("[1, 2]")), std::invalid_argument);
 }
 
+TEST(ReputationSummary, ADateOutsideTheCalendarIsNoDate) {
+  // Found by fuzzing (fuzz/corpus/virustotal/regression-huge-date): seconds that overflow
+  // the conversion to milliseconds were undefined behaviour.
+  for (const char* date : {"222222222764000000", "-5", "253402300800"}) {
+    const auto summary = summarize_virustotal_domain(boost::json::parse(
+        std::string(R"({"data": {"attributes": {"last_analysis_date": )") + date + "}}}"));
+    EXPECT_TRUE(summary.at("last_analysis_date").is_null()) << date;
+  }
+  const auto last = summarize_virustotal_domain(
+      boost::json::parse(R"({"data": {"attributes": {"last_analysis_date": 253402300799}}})"));
+  EXPECT_EQ(last.at("last_analysis_date"), "9999-12-31T23:59:59.000Z");
+}
+
 TEST(ReputationSummary, TwoMaliciousVerdictsAreCriticalOneIsSuspicious) {
   EXPECT_EQ(findings_of(summarize_virustotal_domain(answer(2, 0, 0))),
             std::vector<std::string>{"reputation.malicious"});
