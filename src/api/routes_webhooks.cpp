@@ -25,38 +25,6 @@ constexpr std::size_t kMaxWebhookDomains = 1000;
 constexpr std::size_t kMaxUrlLength = 2048;
 constexpr long kMaxDeliveryPage = 200;
 
-json::value time_or_null(const std::optional<TimePoint>& t) {
-  return t ? json::value(to_rfc3339(*t)) : json::value(nullptr);
-}
-
-json::object webhook_view(const store::Webhook& w) {
-  json::array events, domains;
-  for (const auto& e : w.events) events.push_back(json::value(e));
-  for (const auto& d : w.domains) domains.push_back(json::value(d));
-  return json::object{{"id", w.public_id()},
-                      {"url", w.url},
-                      {"events", std::move(events)},
-                      {"domains", std::move(domains)},
-                      {"created_at", to_rfc3339(w.created_at)},
-                      {"disabled_at", time_or_null(w.disabled_at)},
-                      {"disabled_reason", w.disabled_reason ? json::value(*w.disabled_reason) : json::value(nullptr)}};
-}
-
-json::object delivery_view(const store::Delivery& d) {
-  return json::object{
-      {"id", d.id},
-      {"event_id", "evt_" + std::to_string(d.event_seq)},
-      {"event_type", d.event_type},
-      {"status", to_string(d.status)},
-      {"attempts", d.attempts},
-      {"created_at", to_rfc3339(d.created_at)},
-      {"next_attempt_at", time_or_null(d.next_attempt_at)},
-      {"last_attempt_at", time_or_null(d.last_attempt_at)},
-      {"last_status_code", d.last_status_code ? json::value(*d.last_status_code) : json::value(nullptr)},
-      {"last_error", d.last_error ? json::value(*d.last_error) : json::value(nullptr)},
-      {"delivered_at", time_or_null(d.delivered_at)}};
-}
-
 // "wh_12" (or "12") as 12; 404 for anything else, like an id that does not exist.
 std::int64_t webhook_id(const RouteRequest& req) {
   std::string_view text = req.path.at("id");

@@ -75,4 +75,32 @@ json::object list_envelope(json::array items, const std::optional<std::string>& 
   return json::object{{"items", std::move(items)}, {"next_cursor", or_null(next_cursor)}};
 }
 
+json::object webhook_view(const store::Webhook& w) {
+  json::array events, domains;
+  for (const auto& e : w.events) events.push_back(json::value(e));
+  for (const auto& d : w.domains) domains.push_back(json::value(d));
+  return json::object{{"id", w.public_id()},
+                      {"url", w.url},
+                      {"events", std::move(events)},
+                      {"domains", std::move(domains)},
+                      {"created_at", to_rfc3339(w.created_at)},
+                      {"disabled_at", time_or_null(w.disabled_at)},
+                      {"disabled_reason", or_null(w.disabled_reason)}};
+}
+
+json::object delivery_view(const store::Delivery& d) {
+  return json::object{
+      {"id", d.id},
+      {"event_id", "evt_" + std::to_string(d.event_seq)},
+      {"event_type", d.event_type},
+      {"status", to_string(d.status)},
+      {"attempts", d.attempts},
+      {"created_at", to_rfc3339(d.created_at)},
+      {"next_attempt_at", time_or_null(d.next_attempt_at)},
+      {"last_attempt_at", time_or_null(d.last_attempt_at)},
+      {"last_status_code", or_null(d.last_status_code)},
+      {"last_error", or_null(d.last_error)},
+      {"delivered_at", time_or_null(d.delivered_at)}};
+}
+
 }  // namespace domainscan::api
