@@ -2,6 +2,8 @@
 #include "store/sqlite/sqlite_fields.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <fmt/format.h>
+
 namespace domainscan::store::sqlite {
 namespace {
 

@@ -3,6 +3,8 @@
 #include "store/sqlite/sqlite_fields.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <fmt/format.h>
+
 #include <map>
 
 namespace domainscan::store::sqlite {
