@@ -3,7 +3,9 @@
 // by /metrics, the health probes open.
 #include "support/child_process.hpp"
 #include "support/eventually.hpp"
+#include "support/fake_virustotal.hpp"
 #include "support/http_client.hpp"
+#include "support/serve_process.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -105,6 +107,24 @@ TEST(Secrets, ADatabasePasswordIsNotLoggedWhenTheDatabaseCannotBeOpened) {
       << run.err;
   EXPECT_EQ(run.err.find("topsecret-pw"), std::string::npos) << run.err;
   EXPECT_EQ(run.out.find("topsecret-pw"), std::string::npos) << run.out;
+}
+
+TEST(Secrets, TheVirusTotalKeyIsUsedButNeverWrittenOut) {
+  const std::string key = "vt-key-5f0c2a9e7d1b4c3a8e6f";
+  FakeVirusTotal vt;
+  vt.answer("valid.web.test", 0);
+  // Debug logging: the most a log ever says.
+  Serve serve({"--log-level", "debug", "--check-timeout", "3s", "--virustotal-key", key, "--virustotal-url", vt.url(),
+               "--virustotal-rate", "100000"});
+  const auto id = serve.scan("valid.web.test");
+  const auto scan = serve.wait_for({id}, 60s).at(id);
+  // The key was used: VirusTotal's answer is in the result.
+  EXPECT_EQ(scan.at("checks").at("reputation").at("status"), "ok") << boost::json::serialize(scan);
+
+  const auto written = {serve.log(), boost::json::serialize(scan), http_request(serve.port(), "GET", "/metrics").body,
+                        http_request(serve.port(), "GET", "/readyz").body,
+                        http_request(serve.port(), "GET", "/api/v1/domains/valid.web.test").body};
+  for (const auto& text : written) EXPECT_EQ(text.find(key), std::string::npos) << text;
 }
 
 }  // namespace
