@@ -25,6 +25,12 @@ struct AddDomainResult {
   std::int64_t scan_id = 0;   // the first scan (created), or the newest scan (known; 0 if none)
 };
 
+// What a bulk submission stored (Store::add_domains).
+struct AddDomainsResult {
+  std::vector<ScanRef> added;  // the new domains' first scans, in the order given: to publish
+  std::size_t known = 0;       // names that were known already (or repeated in the list)
+};
+
 struct QueueScanResult {
   std::int64_t scan_id = 0;
   bool created = false;  // false: a queued scan existed already and is returned instead
@@ -43,6 +49,11 @@ class Store {
   // A known domain is returned as it is: no second scan, its schedule untouched.
   virtual AddDomainResult add_domain(const std::string& name, const std::optional<Schedule>& schedule,
                                      ScanTrigger trigger) = 0;
+  // The same for many names in one transaction: the new ones are added, each with the
+  // schedule (if any) and a first scan; known ones are left as they are. Names must be
+  // normalised; a name given twice counts once as added and then as known.
+  virtual AddDomainsResult add_domains(const std::vector<std::string>& names, const std::optional<Schedule>& schedule,
+                                       ScanTrigger trigger) = 0;
   virtual std::optional<Domain> find_domain(const std::string& name) = 0;
   virtual DomainPage list_domains(const DomainQuery& query) = 0;
   // Removes the domain with its schedule and scans. False if it was unknown.

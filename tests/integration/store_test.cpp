@@ -3,8 +3,10 @@
 #include "support/backends.hpp"
 #include "support/store_helpers.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <future>
 #include <set>
 #include <thread>
@@ -62,6 +64,67 @@ TEST_P(StoreTest, ConcurrentAddsOfOneDomainCreateItOnce) {
   for (auto& f : adds) created += f.get().created ? 1 : 0;
   EXPECT_EQ(created, 1);
   EXPECT_EQ(store_->list_scans("race.com", 10).size(), 1u);
+}
+
+TEST_P(StoreTest, AddDomainsAddsTheNewOnesWithAFirstScanAndLeavesTheKnownAlone) {
+  const auto known = store_->add_domain("known.com", std::nullopt, ScanTrigger::api);
+  const Schedule schedule{"0 3 * * *", "Europe/Berlin", std::nullopt};
+  const auto result = store_->add_domains({"b-new.com", "known.com", "a-new.com", "b-new.com"}, schedule,
+                                          ScanTrigger::api);
+  // The new ones in the order given (the order their scans are published in); the repeat
+  // and the known name counted as known.
+  ASSERT_EQ(result.added.size(), 2u);
+  EXPECT_EQ(result.added[0].domain, "b-new.com");
+  EXPECT_EQ(result.added[1].domain, "a-new.com");
+  EXPECT_EQ(result.known, 2u);
+  for (const auto& ref : result.added) {
+    const auto scan = store_->find_scan(ref.scan_id);
+    ASSERT_TRUE(scan);
+    EXPECT_EQ(scan->domain, ref.domain);
+    EXPECT_EQ(scan->status, ScanStatus::queued);
+    const auto d = store_->find_domain(ref.domain);
+    ASSERT_TRUE(d && d->schedule);
+    EXPECT_EQ(d->schedule->cron, "0 3 * * *");
+    EXPECT_EQ(d->schedule->timezone, "Europe/Berlin");
+  }
+  // The known domain kept its one scan and got no schedule.
+  EXPECT_EQ(store_->list_scans("known.com", 10).size(), 1u);
+  EXPECT_EQ(store_->list_scans("known.com", 10)[0].id, known.scan_id);
+  EXPECT_FALSE(store_->find_domain("known.com")->schedule);
+  // Their scans wait for the outbox like any other.
+  EXPECT_EQ(store_->unpublished_scans(std::chrono::milliseconds(0), 100).size(), 3u);
+
+  // Again: all known, nothing queued.
+  const auto again = store_->add_domains({"a-new.com", "b-new.com"}, std::nullopt, ScanTrigger::api);
+  EXPECT_TRUE(again.added.empty());
+  EXPECT_EQ(again.known, 2u);
+  EXPECT_EQ(store_->add_domains({}, std::nullopt, ScanTrigger::api).known, 0u);
+}
+
+TEST_P(StoreTest, ConcurrentBulkAddsOfOverlappingListsAddEachNameOnce) {
+  // Four lists sharing most names, in different orders: each name is added once, by one of
+  // them, and none of them fails (no deadlock between the transactions).
+  std::vector<std::string> names;
+  for (int i = 0; i < 200; ++i) names.push_back(fmt::format("n{}.com", i));
+  std::vector<std::future<AddDomainsResult>> adds;
+  for (int k = 0; k < 4; ++k) {
+    auto list = names;
+    std::rotate(list.begin(), list.begin() + k * 50, list.end());
+    if (k % 2 == 1) std::reverse(list.begin(), list.end());
+    adds.push_back(std::async(std::launch::async, [this, list] {
+      return store_->add_domains(list, std::nullopt, ScanTrigger::api);
+    }));
+  }
+  std::set<std::string> added;
+  std::size_t known = 0;
+  for (auto& f : adds) {
+    const auto r = f.get();
+    for (const auto& ref : r.added) EXPECT_TRUE(added.insert(ref.domain).second) << ref.domain << " added twice";
+    known += r.known;
+  }
+  EXPECT_EQ(added.size(), names.size());
+  EXPECT_EQ(known, 3 * names.size());
+  EXPECT_EQ(store_->list_scans("n7.com", 10).size(), 1u);
 }
 
 TEST_P(StoreTest, SchedulesAreStoredWithTheDomain) {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace domainscan::store::postgres {
 
@@ -31,5 +32,29 @@ inline std::optional<std::int64_t> to_ms(const std::optional<TimePoint>& t) {
   return t->time_since_epoch().count();
 }
 inline std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
+
+// Array parameters in PostgreSQL's array syntax ($1::text[], $1::bigint[]): libpqxx 6
+// cannot bind a container, and one array is one round trip where a row each is many.
+inline std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (const char c : item) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + '}';
+}
+inline std::string bigint_array(const std::vector<std::int64_t>& items) {
+  std::string out = "{";
+  for (const auto item : items) {
+    if (out.size() > 1) out += ',';
+    out += std::to_string(item);
+  }
+  return out + '}';
+}
 
 }  // namespace domainscan::store::postgres

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <set>
 
 namespace domainscan::store::postgres {
@@ -142,6 +143,53 @@ AddDomainResult PostgresStore::add_domain(const std::string& name, const std::op
     if (schedule) upsert_schedule(tx, domain_id, *schedule);
     const auto scan_id = insert_scan(tx, domain_id, trigger);
     return {*load_domain(tx, "d.id = $1", domain_id), true, scan_id};
+  });
+}
+
+AddDomainsResult PostgresStore::add_domains(const std::vector<std::string>& names,
+                                            const std::optional<Schedule>& schedule, ScanTrigger trigger) {
+  if (names.empty()) return {};
+  return in_transaction([&](pqxx::work& tx) {
+    // Inserted in name order: two bulk requests that share names then take the rows' locks
+    // in the same order and wait for each other instead of deadlocking.
+    std::map<std::string, std::int64_t, std::less<>> new_ids;  // name -> domain id
+    std::vector<std::int64_t> ids;
+    for (const auto& row : tx.exec_params(
+             "INSERT INTO domains (name, status, created_at, updated_at) "
+             "SELECT DISTINCT name, 'pending', now(), now() FROM unnest($1::text[]) AS t(name) ORDER BY name "
+             "ON CONFLICT (name) DO NOTHING RETURNING id, name",
+             text_array(names))) {
+      new_ids.emplace(row[1].as<std::string>(), row[0].as<std::int64_t>());
+      ids.push_back(row[0].as<std::int64_t>());
+    }
+    AddDomainsResult result;
+    if (ids.empty()) {
+      result.known = names.size();
+      return result;
+    }
+    if (schedule) {
+      tx.exec_params(
+          "INSERT INTO schedules (domain_id, cron, timezone, next_run_at, updated_at) "
+          "SELECT id, $2, $3, to_timestamp($4::bigint / 1000.0), now() FROM unnest($1::bigint[]) AS t(id)",
+          bigint_array(ids), schedule->cron, schedule->timezone, to_ms(schedule->next_run_at));
+    }
+    std::map<std::int64_t, std::int64_t> scan_of;  // domain id -> its first scan
+    for (const auto& row : tx.exec_params(
+             "INSERT INTO scans (domain_id, status, triggered_by, queued_at) "
+             "SELECT id, 'queued', $2, now() FROM unnest($1::bigint[]) AS t(id) RETURNING id, domain_id",
+             bigint_array(ids), std::string(to_string(trigger)))) {
+      scan_of.emplace(row[1].as<std::int64_t>(), row[0].as<std::int64_t>());
+    }
+    for (const auto& name : names) {
+      const auto it = new_ids.find(name);
+      if (it == new_ids.end()) {
+        ++result.known;
+        continue;
+      }
+      result.added.push_back({scan_of.at(it->second), name, trigger});
+      new_ids.erase(it);  // a repeat of the name further down the list is known
+    }
+    return result;
   });
 }
 
@@ -307,9 +355,8 @@ bool PostgresStore::fail_scan(std::int64_t id, const std::string& error) {
 void PostgresStore::mark_published(const std::vector<std::int64_t>& scan_ids) {
   if (scan_ids.empty()) return;
   in_transaction([&](pqxx::work& tx) {
-    for (const auto id : scan_ids) {
-      tx.exec_params("UPDATE scans SET published_at = now() WHERE id = $1 AND published_at IS NULL", id);
-    }
+    tx.exec_params("UPDATE scans SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL",
+                   bigint_array(scan_ids));
   });
 }
 

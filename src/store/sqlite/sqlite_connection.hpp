@@ -58,6 +58,10 @@ class Statement {
   }
   Statement& bind_null(int index);
 
+  // Makes the statement ready to run again, with no parameters bound (statements reused in
+  // a loop are prepared once).
+  Statement& reset();
+
   // True while a row is available; throws on error.
   bool step();
   // Runs a statement that returns no rows.

@@ -148,6 +148,32 @@ AddDomainResult SqliteStore::add_domain(const std::string& name, const std::opti
   return {*domain, true, scan_id};
 }
 
+AddDomainsResult SqliteStore::add_domains(const std::vector<std::string>& names,
+                                          const std::optional<Schedule>& schedule, ScanTrigger trigger) {
+  auto conn = pool_.acquire();
+  Transaction tx(*conn);
+  const auto now = now_text();
+  auto insert_domain = conn->prepare(
+      "INSERT INTO domains (name, status, created_at, updated_at) VALUES (?, 'pending', ?, ?) "
+      "ON CONFLICT (name) DO NOTHING");
+  auto insert_first_scan =
+      conn->prepare("INSERT INTO scans (domain_id, status, triggered_by, queued_at) VALUES (?, 'queued', ?, ?)");
+  AddDomainsResult result;
+  for (const auto& name : names) {
+    insert_domain.reset().bind_all(name, now, now).run();
+    if (conn->changes() == 0) {
+      ++result.known;
+      continue;
+    }
+    const auto domain_id = conn->last_insert_rowid();
+    if (schedule) upsert_schedule(*conn, domain_id, *schedule);
+    insert_first_scan.reset().bind_all(domain_id, to_string(trigger), now).run();
+    result.added.push_back({conn->last_insert_rowid(), name, trigger});
+  }
+  tx.commit();
+  return result;
+}
+
 std::optional<Domain> SqliteStore::find_domain(const std::string& name) {
   auto conn = pool_.acquire();
   return load_domain(*conn, "d.name = ?", name);

@@ -16,6 +16,8 @@ class SqliteStore final : public Store {
   void ping() override;
   AddDomainResult add_domain(const std::string& name, const std::optional<Schedule>& schedule,
                              ScanTrigger trigger) override;
+  AddDomainsResult add_domains(const std::vector<std::string>& names, const std::optional<Schedule>& schedule,
+                               ScanTrigger trigger) override;
   std::optional<Domain> find_domain(const std::string& name) override;
   DomainPage list_domains(const DomainQuery& query) override;
   bool delete_domain(const std::string& name) override;
