@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace domainscan::bus {
 
@@ -32,6 +33,12 @@ class Bus {
   // Returns once the bus has taken responsibility for the message (embedded: queued;
   // AMQP: confirmed by the broker). Throws UnavailableError if it could not.
   virtual boost::asio::awaitable<void> publish(std::string routing_key, std::string body) = 0;
+
+  // Publishes many; answers, for each in order, whether the bus took it (a failure is not
+  // thrown). This one publishes them one after another and, after a failure, tries no more
+  // (the bus is most likely down); the AMQP bus sends them all before it waits for the
+  // broker's confirms: one round trip for the lot, not one per message.
+  virtual boost::asio::awaitable<std::vector<bool>> publish_many(std::vector<Message> messages);
 
   // Delivers the messages of `queue` to handler, at most max_in_flight at a time. A handler
   // that throws is treated as Outcome::retry. Call before start().

@@ -24,20 +24,21 @@ asio::awaitable<bool> publish_scan(store::Store& store, BlockingPool& db, bus::B
 
 asio::awaitable<std::size_t> publish_scans(store::Store& store, BlockingPool& db, bus::Bus& bus,
                                            const std::vector<store::ScanRef>& scans) {
-  std::vector<std::int64_t> published;
+  std::vector<bus::Message> messages;
+  messages.reserve(scans.size());
   for (const auto& scan : scans) {
-    // A named local, not a temporary in the co_await (see publish_scan).
-    std::string body = bus::to_json(bus::ScanRequested{scan.scan_id, scan.domain, std::string(to_string(scan.trigger))});
-    bool failed = false;
-    try {
-      co_await bus.publish(bus::kScanRequested, std::move(body));
-    } catch (const std::exception& e) {
-      spdlog::warn("outbox: {} scan requests are stored but not published yet ({}); the sweeper retries",
-                   scans.size() - published.size(), e.what());
-      failed = true;
-    }
-    if (failed) break;
-    published.push_back(scan.scan_id);
+    messages.push_back({std::string(bus::kScanRequested),
+                        bus::to_json(bus::ScanRequested{scan.scan_id, scan.domain, std::string(to_string(scan.trigger))}),
+                        1});
+  }
+  const auto taken = co_await bus.publish_many(std::move(messages));
+  std::vector<std::int64_t> published;
+  for (std::size_t i = 0; i < scans.size(); ++i) {
+    if (taken[i]) published.push_back(scans[i].scan_id);
+  }
+  if (published.size() < scans.size()) {
+    spdlog::warn("outbox: {} scan requests are stored but the bus did not take them yet ({}); the sweeper retries",
+                 scans.size() - published.size(), bus.healthy() ? "it refused them" : "it is not connected");
   }
   if (published.empty()) co_return 0;
   try {

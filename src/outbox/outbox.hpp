@@ -16,8 +16,8 @@ namespace domainscan::outbox {
 boost::asio::awaitable<bool> publish_scan(store::Store& store, BlockingPool& db, bus::Bus& bus,
                                           const store::ScanRef& scan);
 
-// Publishes many, in order, and records the confirms in one database call; stops at the
-// first publish that fails (the rest wait for the sweeper). Returns how many were published.
+// Publishes many at once (Bus::publish_many) and records the confirms in one database call;
+// those the bus did not take wait for the sweeper. Returns how many were published.
 boost::asio::awaitable<std::size_t> publish_scans(store::Store& store, BlockingPool& db, bus::Bus& bus,
                                                   const std::vector<store::ScanRef>& scans);
 

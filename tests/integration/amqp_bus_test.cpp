@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <mutex>
+#include <set>
 #include <thread>
 
 namespace domainscan::testing {
@@ -179,6 +180,28 @@ TEST_F(AmqpBusTest, PublishingWithoutABrokerFailsClearly) {
   auto nowhere = make_bus("amqp://guest:guest@127.0.0.1:1/");
   EXPECT_FALSE(nowhere->healthy());
   EXPECT_THROW(publish(*nowhere, bus::kScanRequested, "x"), UnavailableError);
+  std::vector<Message> two{{bus::kScanRequested, "a", 1}, {bus::kScanRequested, "b", 1}};
+  EXPECT_EQ(asio::co_spawn(io_, nowhere->publish_many(two), asio::use_future).get(), (std::vector<bool>{false, false}));
+}
+
+TEST_F(AmqpBusTest, PublishManyIsConfirmedMessageByMessageAndEachArrivesOnce) {
+  wait_connected(*bus_);
+  Seen seen;
+  bus_->subscribe(bus::kScanQueue, [&](const Message& m) -> asio::awaitable<Outcome> {
+    seen.add(m);
+    co_return Outcome::ack;
+  }, 64);
+  std::vector<Message> batch;
+  for (int i = 0; i < 2000; ++i) batch.push_back({bus::kScanRequested, std::to_string(i), 1});
+  const auto taken = asio::co_spawn(io_, bus_->publish_many(batch), asio::use_future).get();
+  EXPECT_EQ(taken, std::vector<bool>(2000, true));
+  ASSERT_TRUE(eventually([&] { return seen.size() == 2000; }));
+  std::this_thread::sleep_for(300ms);
+  std::lock_guard l(seen.m);
+  std::set<std::string> bodies;
+  for (const auto& m : seen.messages) bodies.insert(m.body);
+  EXPECT_EQ(bodies.size(), 2000u);
+  EXPECT_EQ(seen.messages.size(), 2000u);
 }
 
 TEST_F(AmqpBusTest, WorksOverTlsWithTheBrokersCertificateVerified) {

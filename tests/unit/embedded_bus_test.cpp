@@ -154,6 +154,16 @@ TEST_F(EmbeddedBusTest, AFullQueueRefusesPublishing) {
   }
   EXPECT_THROW(publish(kScanRequested, "one too many"), UnavailableError);
   EXPECT_EQ(bus_.depth(kScanQueue), static_cast<long>(kMaxQueuedMessages));
+  // Publishing many says which were taken: none, and it stops trying after the first.
+  std::vector<Message> two{{kScanRequested, "a", 1}, {kScanRequested, "b", 1}};
+  EXPECT_EQ(asio::co_spawn(io_, bus_.publish_many(two), asio::use_future).get(), (std::vector<bool>{false, false}));
+}
+
+TEST_F(EmbeddedBusTest, PublishManyQueuesEachInOrder) {
+  std::vector<Message> batch{{kScanRequested, "1", 1}, {kScheduleRequested, "2", 1}, {kScanRequested, "3", 1}};
+  EXPECT_EQ(asio::co_spawn(io_, bus_.publish_many(batch), asio::use_future).get(), (std::vector<bool>{true, true, true}));
+  EXPECT_EQ(bus_.depth(kScanQueue), 2);
+  EXPECT_EQ(bus_.depth(kScheduleQueue), 1);
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ class AmqpBus final : public Bus {
   ~AmqpBus() override;
 
   boost::asio::awaitable<void> publish(std::string routing_key, std::string body) override;
+  boost::asio::awaitable<std::vector<bool>> publish_many(std::vector<Message> messages) override;
   void subscribe(std::string queue, Handler handler, std::size_t max_in_flight) override;
   boost::asio::awaitable<void> stop() override;
   bool healthy() const override { return publisher_.connected(); }
