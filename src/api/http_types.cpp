@@ -1,5 +1,7 @@
 #include "api/http_types.hpp"
 
+#include "core/utf8.hpp"
+
 #include <boost/json/serialize.hpp>
 
 namespace domainscan::api {
@@ -15,7 +17,8 @@ Response json_response(http::status status, const boost::json::value& body) {
 }
 
 Response error_response(http::status status, const std::string& code, const std::string& message) {
-  return json_response(status, boost::json::object{{"error", {{"code", code}, {"message", message}}}});
+  // Messages may echo what the client sent (a name, a parameter), which may be any bytes.
+  return json_response(status, boost::json::object{{"error", {{"code", code}, {"message", valid_utf8(message)}}}});
 }
 
 }  // namespace domainscan::api

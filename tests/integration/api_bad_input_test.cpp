@@ -40,6 +40,14 @@ TEST_F(ApiBadInput, NonStringDomain) { expect_error(post_domains(R"({"domain": 4
 TEST_F(ApiBadInput, IpLiteral) { expect_error(post_domains(R"({"domain": "192.0.2.7"})"), 400, "invalid_domain"); }
 TEST_F(ApiBadInput, Localhost) { expect_error(post_domains(R"({"domain": "localhost"})"), 400, "invalid_domain"); }
 
+TEST_F(ApiBadInput, BytesThatAreNotUtf8AreEchoedAsReplacementCharacters) {
+  // Found by the api_requests fuzz target: the error message echoed the raw byte, and the
+  // answer was not JSON.
+  const auto res = http_request(api.port(), "GET", "/domain?domain=a%FFb.test");
+  expect_error(res, 400, "invalid_domain");
+  EXPECT_NE(res.json().at("error").at("message").as_string().find("a\xEF\xBF\xBD" "b"), std::string::npos) << res.body;
+}
+
 TEST_F(ApiBadInput, NameOf300Characters) {
   std::string name;
   while (name.size() < 296) name += "abcdefgh.";
