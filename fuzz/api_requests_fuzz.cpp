@@ -1,7 +1,8 @@
 // Every JSON request body, through the router: the real routes of the REST API on an
 // in-memory SQLite store and the embedded bus, fed as bytes.
 //
-// Input: "METHOD TARGET\n" then the body (a line without a space is a POST to that target).
+// Input: "METHOD TARGET [CONTENT-TYPE]\n" then the body (a line without a space is a POST to
+// that target; the content type is application/json unless given).
 // Each input gets a fresh store and bus, so a crash reproduces from its input alone.
 // Beyond not crashing: no request may end in a 500 (an exception no handler expected), and
 // every response body is JSON (the error body is, everywhere).
@@ -33,6 +34,7 @@ api::Request request_from(std::string_view input) {
   const auto newline = input.find('\n');
   const auto line = input.substr(0, newline);
   const auto body = newline == std::string_view::npos ? std::string_view{} : input.substr(newline + 1);
+  std::string_view content_type = "application/json";
   const auto space = line.find(' ');
   if (space == std::string_view::npos) {
     req.method(http::verb::post);
@@ -40,10 +42,15 @@ api::Request request_from(std::string_view input) {
   } else {
     const auto verb = http::string_to_verb(line.substr(0, space));
     req.method(verb == http::verb::unknown ? http::verb::get : verb);
-    req.target(line.substr(space + 1));
+    auto rest = line.substr(space + 1);
+    if (const auto type = rest.find(' '); type != std::string_view::npos) {
+      content_type = rest.substr(type + 1);
+      rest = rest.substr(0, type);
+    }
+    req.target(rest);
   }
   req.set(http::field::host, "127.0.0.1");
-  req.set(http::field::content_type, "application/json");
+  req.set(http::field::content_type, content_type);
   req.body() = std::string(body);
   req.prepare_payload();
   return req;
@@ -70,6 +77,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                        std::chrono::seconds(60)};
   api::Router router;
   api::add_domain_routes(router, ctx);
+  api::add_bulk_routes(router, ctx);
   api::add_scan_routes(router, ctx);
   api::add_event_routes(router, ctx);
   api::add_webhook_routes(router, ctx);

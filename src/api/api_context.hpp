@@ -25,6 +25,8 @@ struct ApiContext {
   std::function<std::string()> extra_metrics;
   // A rescan this soon after the domain's last completed scan answers with that scan.
   std::chrono::milliseconds rescan_cooldown{0};
+  // Most names one bulk submission may hold.
+  std::size_t bulk_max = 10'000;
 };
 
 }  // namespace domainscan::api

@@ -8,10 +8,7 @@ namespace domainscan::api {
 RateLimiter::RateLimiter(RateLimit limit, std::size_t max_clients)
     : limit_(limit), max_clients_(std::max<std::size_t>(1, max_clients)) {}
 
-RateLimiter::Decision RateLimiter::take(const std::string& client, double cost, Clock::time_point now) {
-  Decision d;
-  if (!limit_.enabled()) return d;
-  std::lock_guard lock(mutex_);
+RateLimiter::Bucket& RateLimiter::refilled(const std::string& client, Clock::time_point now) {
   auto it = buckets_.find(client);
   if (it == buckets_.end()) {
     if (buckets_.size() >= max_clients_) {
@@ -27,6 +24,20 @@ RateLimiter::Decision RateLimiter::take(const std::string& client, double cost, 
   const double elapsed = std::chrono::duration<double>(now - b.refilled).count();
   b.tokens = std::min(limit_.burst, b.tokens + std::max(0.0, elapsed) * limit_.per_second);
   b.refilled = now;
+  return b;
+}
+
+void RateLimiter::charge(const std::string& client, double cost, Clock::time_point now) {
+  if (!limit_.enabled()) return;
+  std::lock_guard lock(mutex_);
+  refilled(client, now).tokens -= cost;
+}
+
+RateLimiter::Decision RateLimiter::take(const std::string& client, double cost, Clock::time_point now) {
+  Decision d;
+  if (!limit_.enabled()) return d;
+  std::lock_guard lock(mutex_);
+  auto& b = refilled(client, now);
   const auto seconds_for = [&](double tokens) {
     return std::chrono::seconds(static_cast<long>(std::ceil(std::max(0.0, tokens) / limit_.per_second)));
   };
@@ -36,7 +47,7 @@ RateLimiter::Decision RateLimiter::take(const std::string& client, double cost, 
     d.allowed = false;
     d.retry_after = std::max(std::chrono::seconds(1), seconds_for(cost - b.tokens));
   }
-  d.remaining = static_cast<long>(std::floor(b.tokens));
+  d.remaining = std::max(0L, static_cast<long>(std::floor(b.tokens)));  // none while in debt
   d.reset = seconds_for(limit_.burst - b.tokens);
   return d;
 }

@@ -30,11 +30,18 @@ class RateLimiter {
     std::chrono::seconds reset{};        // until the bucket is full again
   };
   Decision take(const std::string& client, double cost, Clock::time_point now);
+  // Takes cost whatever is left: the bucket may go below empty (a debt, paid back at
+  // per_second before the client's next take succeeds).
+  void charge(const std::string& client, double cost, Clock::time_point now);
 
   const RateLimit& limit() const { return limit_; }
   std::size_t clients() const;
 
  private:
+  struct Bucket;
+  // The client's bucket, refilled up to now (created full; the least recent goes when full).
+  Bucket& refilled(const std::string& client, Clock::time_point now);
+
   struct Bucket {
     double tokens = 0;
     Clock::time_point refilled;

@@ -27,19 +27,28 @@ Response too_many(const char* name, const RateLimit& limit, const RateLimiter::D
 RequestGate::RequestGate(Authenticator& auth, RateLimit requests, RateLimit scans)
     : auth_(auth), requests_(requests), scans_(scans) {}
 
-boost::asio::awaitable<std::optional<Response>> RequestGate::check(const Request& request, const GateContext& context) {
+boost::asio::awaitable<GateDecision> RequestGate::check(const Request& request, const GateContext& context) {
+  GateDecision decision;
   // Health probes and the dashboard's files are never limited: a load balancer's probe must
   // not be refused because a client on the same address is busy.
-  if (context.access == Access::open) co_return std::nullopt;
+  if (context.access == Access::open) co_return decision;
   auto verdict = co_await auth_.check(request, context.access);
   const auto client = verdict.key ? "key:" + *verdict.key : "address:" + context.client.to_string();
   const auto now = RateLimiter::Clock::now();
-  if (const auto d = requests_.take(client, 1, now); !d.allowed) co_return too_many("requests", requests_.limit(), d);
-  if (verdict.denied) co_return std::move(verdict.denied);
-  if (context.cost == Cost::scan) {
-    if (const auto d = scans_.take(client, 1, now); !d.allowed) co_return too_many("scans", scans_.limit(), d);
+  if (const auto d = requests_.take(client, 1, now); !d.allowed) {
+    decision.denied = too_many("requests", requests_.limit(), d);
+  } else if (verdict.denied) {
+    decision.denied = std::move(verdict.denied);
+  } else if (context.cost == Cost::scan) {
+    if (const auto d = scans_.take(client, 1, now); !d.allowed) {
+      decision.denied = too_many("scans", scans_.limit(), d);
+    } else if (scans_.limit().enabled()) {
+      decision.charge_scans = [this, client](std::size_t scans) {
+        scans_.charge(client, static_cast<double>(scans), RateLimiter::Clock::now());
+      };
+    }
   }
-  co_return std::nullopt;
+  co_return decision;
 }
 
 }  // namespace domainscan::api

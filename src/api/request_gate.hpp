@@ -14,7 +14,10 @@ class RequestGate {
  public:
   RequestGate(Authenticator& auth, RateLimit requests, RateLimit scans);
 
-  boost::asio::awaitable<std::optional<Response>> check(const Request& request, const GateContext& context);
+  // For a route that queues scans, the decision carries the charge for scans beyond the
+  // first (a bulk submission counts per domain it queued): it may take the client's scan
+  // bucket below empty, and the client's next scan request then waits until it refilled.
+  boost::asio::awaitable<GateDecision> check(const Request& request, const GateContext& context);
 
  private:
   Authenticator& auth_;

@@ -54,9 +54,51 @@ std::string_view to_string(Access access) {
   return "admin";
 }
 
-void Router::add(http::verb method, std::string pattern, Access access, RouteHandler handler, Cost cost) {
+void Router::add(http::verb method, std::string pattern, Access access, RouteHandler handler, Cost cost,
+                 std::size_t max_body) {
   auto segments = split_pattern(pattern);
-  routes_.push_back({method, std::move(pattern), std::move(segments), access, std::move(handler), cost});
+  routes_.push_back({method, std::move(pattern), std::move(segments), access, std::move(handler), cost, max_body});
+}
+
+const Router::Route* Router::find(http::verb method, const std::vector<std::string>& segments,
+                                  std::map<std::string, std::string>& captured, std::string& allowed) const {
+  for (const auto& r : routes_) {
+    std::map<std::string, std::string> found;
+    if (!match(r.segments, segments, found)) continue;
+    if (r.method == method) {
+      captured = std::move(found);
+      return &r;
+    }
+    if (!allowed.empty()) allowed += ", ";
+    allowed += std::string(http::to_string(r.method));
+  }
+  return nullptr;
+}
+
+namespace {
+
+std::vector<std::string> segments_of(const boost::urls::url_view& target) {
+  std::vector<std::string> segments;
+  for (auto seg : target.segments()) segments.emplace_back(seg);
+  if (segments.empty()) segments.emplace_back();  // "/" is one empty segment, as in split_pattern
+  return segments;
+}
+
+}  // namespace
+
+std::size_t Router::body_limit(http::verb method, std::string_view target, std::size_t fallback) const {
+  const auto parsed = boost::urls::parse_origin_form(target);
+  if (!parsed) return fallback;
+  std::map<std::string, std::string> captured;
+  std::string allowed;
+  const auto* route = find(method, segments_of(*parsed), captured, allowed);
+  return route && route->max_body > 0 ? route->max_body : fallback;
+}
+
+std::size_t Router::largest_body(std::size_t fallback) const {
+  std::size_t largest = fallback;
+  for (const auto& r : routes_) largest = std::max(largest, r.max_body);
+  return largest;
 }
 
 std::vector<RouteInfo> Router::routes() const {
@@ -71,24 +113,9 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
   auto target = boost::urls::parse_origin_form(request.target());
   if (!target) co_return error_response(http::status::bad_request, "bad_request", "the request target is not a valid path");
 
-  std::vector<std::string> segments;
-  for (auto seg : target->segments()) segments.emplace_back(seg);
-  if (segments.empty()) segments.emplace_back();  // "/" is one empty segment, as in split_pattern
-
-  RouteRequest rr{request, {}, {}};
+  RouteRequest rr{request, {}, {}, {}};
   std::string allowed;
-  const Route* found = nullptr;
-  for (const auto& r : routes_) {
-    std::map<std::string, std::string> captured;
-    if (!match(r.segments, segments, captured)) continue;
-    if (r.method == request.method()) {
-      found = &r;
-      rr.path = std::move(captured);
-      break;
-    }
-    if (!allowed.empty()) allowed += ", ";
-    allowed += std::string(http::to_string(r.method));
-  }
+  const Route* found = find(request.method(), segments_of(*target), rr.path, allowed);
   if (found == nullptr) {
     if (allowed.empty()) co_return error_response(http::status::not_found, "not_found", "no such route");
     route = "method_not_allowed";
@@ -103,8 +130,9 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, std::s
   try {
     if (gate_) {
       const GateContext context{found->access, found->cost, client};
-      auto denied = co_await gate_(request, context);
-      if (denied) co_return std::move(*denied);
+      auto decision = co_await gate_(request, context);
+      if (decision.denied) co_return std::move(*decision.denied);
+      rr.charge_scans = std::move(decision.charge_scans);
     }
     co_return co_await found->handler(rr);
   } catch (const HttpError& e) {

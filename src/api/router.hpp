@@ -18,23 +18,36 @@
 
 namespace domainscan::api {
 
+// A route that queues more than one scan (a bulk submission) charges the client's scan
+// budget for the rest once it knows how many it queued (api/request_gate.hpp).
+using ScanCharge = std::function<void(std::size_t scans)>;
+
 struct RouteRequest {
   const Request& request;
   std::map<std::string, std::string> path;  // captured {name} segments, decoded
   std::map<std::string, std::string> query;  // query parameters, decoded (last one wins)
+  ScanCharge charge_scans;                   // set for Cost::scan routes when a gate limits scans
 
   std::optional<std::string> query_param(const std::string& name) const;
+  // Charges `scans` beyond the one the request itself cost.
+  void charge_more_scans(std::size_t scans) const {
+    if (charge_scans && scans > 0) charge_scans(scans);
+  }
 };
 
 using RouteHandler = std::function<boost::asio::awaitable<Response>(const RouteRequest&)>;
-// Decides whether a request may reach its route: nullopt lets it through; a response (401,
-// 403, 429) is the answer instead (api/authenticator.hpp).
+// Decides whether a request may reach its route: no `denied` lets it through; a response
+// (401, 403, 429) is the answer instead (api/request_gate.hpp).
 struct GateContext {
   Access access = Access::open;
   Cost cost = Cost::request;
   boost::asio::ip::address client;  // the peer's address
 };
-using RouteGate = std::function<boost::asio::awaitable<std::optional<Response>>(const Request&, const GateContext&)>;
+struct GateDecision {
+  std::optional<Response> denied;
+  ScanCharge charge_scans;  // handed to the handler (RouteRequest::charge_scans)
+};
+using RouteGate = std::function<boost::asio::awaitable<GateDecision>(const Request&, const GateContext&)>;
 
 // A route as the router holds it, for the table of decisions (tests) and documentation.
 struct RouteInfo {
@@ -48,10 +61,16 @@ class Router {
   // pattern: "/api/v1/domains/{domain}". The pattern is also the route's metrics label.
   // access: what a client needs to be let through to it (every route decides).
   // cost: Cost::scan for a route that queues scans (the scan rate limit applies).
-  void add(http::verb method, std::string pattern, Access access, RouteHandler handler, Cost cost = Cost::request);
+  // max_body: the largest body the route takes, when it needs more than the server's limit.
+  void add(http::verb method, std::string pattern, Access access, RouteHandler handler, Cost cost = Cost::request,
+           std::size_t max_body = 0);
   // Asked before each matched route's handler (none: every request goes through).
   void set_gate(RouteGate gate) { gate_ = std::move(gate); }
   std::vector<RouteInfo> routes() const;
+  // The largest body the route of this request takes: its own max_body, else fallback
+  // (also for a request no route matches). largest_body(): of all routes, at least fallback.
+  std::size_t body_limit(http::verb method, std::string_view target, std::size_t fallback) const;
+  std::size_t largest_body(std::size_t fallback) const;
 
   // Answers the request; route is set to the matched pattern (or "unmatched").
   // Never throws: handler errors become JSON error responses.
@@ -66,7 +85,10 @@ class Router {
     Access access;
     RouteHandler handler;
     Cost cost;
+    std::size_t max_body;
   };
+  const Route* find(http::verb method, const std::vector<std::string>& segments,
+                    std::map<std::string, std::string>& captured, std::string& allowed) const;
   std::vector<Route> routes_;
   RouteGate gate_;
 };

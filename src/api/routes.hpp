@@ -6,6 +6,7 @@
 namespace domainscan::api {
 
 void add_domain_routes(Router& router, ApiContext& ctx);  // /api/v1/domains...
+void add_bulk_routes(Router& router, ApiContext& ctx);    // /api/v1/domains/bulk
 void add_scan_routes(Router& router, ApiContext& ctx);    // /api/v1/scans/{id}, .../diff
 void add_event_routes(Router& router, ApiContext& ctx);   // /api/v1/events, /api/v1/domains/{domain}/events
 void add_webhook_routes(Router& router, ApiContext& ctx);  // /api/v1/webhooks...

@@ -90,12 +90,15 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
   const auto admission = connections_->admit(client);
 
   beast::tcp_stream stream(std::move(socket));
+  // A route may take a larger body than the server's limit (a bulk submission): the header
+  // is read with the largest any route takes, and the body with its own route's.
+  const auto largest_body = router_.largest_body(limits_.max_body_bytes);
   // The buffer holds at most a header plus a body; the parser limits enforce the rest.
-  beast::flat_buffer buffer(limits_.max_header_bytes + limits_.max_body_bytes);
+  beast::flat_buffer buffer(limits_.max_header_bytes + largest_body);
 
-  const auto body_too_large = [this] {
+  const auto body_too_large = [](std::size_t limit) {
     return closing(error_response(http::status::payload_too_large, "body_too_large",
-                                  fmt::format("the body may be at most {} bytes", limits_.max_body_bytes)));
+                                  fmt::format("the body may be at most {} bytes", limit)));
   };
   const auto send = [&](Response res) -> asio::awaitable<bool> {
     res.set(http::field::server, kServerName);
@@ -154,7 +157,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
 
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
-    parser.body_limit(limits_.max_body_bytes);
+    parser.body_limit(largest_body);
 
     stream.expires_after(limits_.header_timeout);
     co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
@@ -166,7 +169,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
       // Beast checks an announced Content-Length against the limit while parsing the header,
       // so an oversized body is refused here, before any of it is read.
       metrics_.count_request("rejected", "-", 413);
-      Response too_large = body_too_large();
+      Response too_large = body_too_large(largest_body);
       co_await send(std::move(too_large));
       break;
     }
@@ -180,8 +183,20 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
       co_await send(std::move(rejection));
       break;
     }
-    // The body: at the minimum rate for its announced length; a chunked one within the
+    // The body: no larger than its route takes (checked before any of it is read, when its
+    // length is announced); at the minimum rate for its length; a chunked one within the
     // request timeout.
+    std::size_t body_limit = limits_.max_body_bytes;
+    if (largest_body > body_limit && (parser.chunked() || parser.content_length().value_or(0) > body_limit)) {
+      body_limit = router_.body_limit(parser.get().method(), parser.get().target(), limits_.max_body_bytes);
+    }
+    if (parser.content_length().value_or(0) > body_limit) {
+      metrics_.count_request("rejected", "-", 413);
+      Response too_large = body_too_large(body_limit);
+      co_await send(std::move(too_large));
+      break;
+    }
+    parser.body_limit(body_limit);
     if (const auto length = parser.content_length()) {
       stream.expires_after(limits_.header_timeout +
                            std::chrono::seconds(*length / std::max<std::size_t>(1, limits_.min_body_rate)));
@@ -191,7 +206,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
     co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::body_limit) {  // a chunked body that grew too large
       metrics_.count_request("rejected", "-", 413);
-      Response too_large = body_too_large();
+      Response too_large = body_too_large(body_limit);
       co_await send(std::move(too_large));
       break;
     }

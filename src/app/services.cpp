@@ -169,8 +169,9 @@ int run_services(const Settings& settings, ServiceSet services) {
       };
       api_context = std::make_unique<api::ApiContext>(
           api::ApiContext{*store, *bus, db, metrics, DomainNameRules{settings.allow_suffixes}, settings.allow_targets,
-                          extra_metrics, settings.rescan_cooldown});
+                          extra_metrics, settings.rescan_cooldown, static_cast<std::size_t>(settings.bulk_max)});
       api::add_domain_routes(router, *api_context);
+      api::add_bulk_routes(router, *api_context);
       api::add_scan_routes(router, *api_context);
       api::add_event_routes(router, *api_context);
       api::add_webhook_routes(router, *api_context);

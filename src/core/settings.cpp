@@ -243,6 +243,7 @@ Settings settings_from_raw(const RawSettings& raw) {
     *burst = colon == std::string::npos ? *rate * 2 : parse_int(key, v->substr(colon + 1), 1, 10000000);
   }
   if (auto v = single(raw, "rescan-cooldown")) s.rescan_cooldown = duration_setting("rescan-cooldown", *v);
+  if (auto v = single(raw, "bulk-max")) s.bulk_max = parse_int("bulk-max", *v, 1, 1'000'000);
   if (auto v = single(raw, "max-connections-per-client")) {
     s.max_connections_per_client = parse_int("max-connections-per-client", *v, 1, 100000);
   }

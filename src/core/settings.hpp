@@ -50,6 +50,7 @@ struct Settings {
   std::chrono::milliseconds header_timeout{10'000};
   std::chrono::milliseconds keepalive_timeout{30'000};
   int max_connections_per_client = 64;
+  int bulk_max = 10'000;  // names one bulk submission may hold
   // Rate limits per client (api/rate_limiter.hpp): requests a second and burst; 0: none.
   double rate_limit = 50, rate_burst = 100;
   double scan_rate_limit = 5, scan_rate_burst = 50;

@@ -27,6 +27,7 @@ const std::map<std::pair<std::string, std::string>, Access> kDecisions = {
     {{"GET", "/metrics"}, Access::metrics},
     {{"GET", "/api/v1/domains"}, Access::read},
     {{"POST", "/api/v1/domains"}, Access::write},
+    {{"POST", "/api/v1/domains/bulk"}, Access::write},
     {{"GET", "/api/v1/domains/{domain}"}, Access::read},
     {{"DELETE", "/api/v1/domains/{domain}"}, Access::write},
     {{"GET", "/api/v1/domains/{domain}/scans"}, Access::read},

@@ -11,6 +11,7 @@ ApiHarness::ApiHarness(Backend backend, api::ServerLimits limits, api::AuthPolic
   context_ = std::make_unique<api::ApiContext>(
       api::ApiContext{*store_, *bus_, pool_, metrics_, DomainNameRules{{"test"}}, {}, nullptr, std::chrono::milliseconds(0)});
   api::add_domain_routes(router_, *context_);
+  api::add_bulk_routes(router_, *context_);
   api::add_scan_routes(router_, *context_);
   api::add_event_routes(router_, *context_);
   api::add_webhook_routes(router_, *context_);
