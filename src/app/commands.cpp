@@ -1,5 +1,6 @@
 #include "app/commands.hpp"
 
+#include "app/import_command.hpp"
 #include "app/keys_command.hpp"
 #include "app/scan_command.hpp"
 #include "app/services.hpp"
@@ -57,6 +58,20 @@ int run_command_line(int argc, char** argv) {
   // The settings (--db, --config, ...) may come after the action too.
   for (auto* sub : {keys_create, keys_list, keys_revoke}) sub->fallthrough();
 
+  auto import = add_subcommand(root, "import",
+                               "send a list of domain names (a file, a name a line, or - for stdin) to a running api");
+  ImportCommand import_command;
+  import.app->add_option("file", import_command.file, "the list: a domain name a line (# comments and blank lines "
+                                                      "are skipped), or - for stdin")
+      ->required();
+  import.app->add_option("--api-url", import_command.api_url,
+                         "the api, e.g. https://scanner.example.com (default: http:// and --listen); the key, if "
+                         "one is needed, from the environment: DOMAINSCAN_API_KEY");
+  import.app->add_option("--batch", import_command.batch, "names a request (default 1000; at most --bulk-max)")
+      ->check(CLI::Range(1, 1'000'000));
+  import.app->add_option("--cron", import_command.cron, "a schedule for the new domains, e.g. \"0 3 * * *\"");
+  import.app->add_option("--timezone", import_command.timezone, "the schedule's time zone (default UTC)");
+
   std::vector<std::string> scan_domains;
   std::string scan_format = "text";
   scan.app->add_option("domains", scan_domains, "domain names or URLs to scan")->required();
@@ -69,7 +84,7 @@ int run_command_line(int argc, char** argv) {
   }
 
   Subcommand* chosen = nullptr;
-  for (auto* s : {&serve, &api, &worker, &scheduler, &scan, &migrate, &keys}) {
+  for (auto* s : {&serve, &api, &worker, &scheduler, &scan, &migrate, &keys, &import}) {
     if (s->app->parsed()) chosen = s;
   }
 
@@ -90,6 +105,7 @@ int run_command_line(int argc, char** argv) {
     if (chosen == &scan) {
       return run_scan_command(settings, scan_domains, scan_format == "json" ? OutputFormat::json : OutputFormat::text);
     }
+    if (chosen == &import) return run_import_command(settings, import_command);
     if (chosen == &keys) {
       keys_command.action = keys_create->parsed()   ? KeysCommand::Action::create
                             : keys_revoke->parsed() ? KeysCommand::Action::revoke

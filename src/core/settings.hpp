@@ -53,7 +53,9 @@ struct Settings {
   int bulk_max = 10'000;  // names one bulk submission may hold
   // Rate limits per client (api/rate_limiter.hpp): requests a second and burst; 0: none.
   double rate_limit = 50, rate_burst = 100;
-  double scan_rate_limit = 5, scan_rate_burst = 50;
+  // Scans: a burst as large as a bulk submission, so that importing a list of that size
+  // goes through at once; past it, 5 a second.
+  double scan_rate_limit = 5, scan_rate_burst = 10'000;
   // A rescan of a domain scanned this recently answers with that scan instead.
   std::chrono::milliseconds rescan_cooldown{60'000};
   // API keys: auto (required unless the listen address is loopback), required, off.

@@ -55,7 +55,7 @@ const std::vector<SettingDef>& setting_defs() {
       {"rate-limit", "DOMAINSCAN_RATE_LIMIT", "rate_limit", false,
        "requests per client (key, or address): RATE/s[:BURST] or off (default 50/s:100)"},
       {"scan-rate-limit", "DOMAINSCAN_SCAN_RATE_LIMIT", "scan_rate_limit", false,
-       "scans queued per client (a bulk submission: one per new domain): RATE/s[:BURST] or off (default 5/s:50)"},
+       "scans queued per client (a bulk submission: one per new domain): RATE/s[:BURST] or off (default 5/s:10000)"},
       {"rescan-cooldown", "DOMAINSCAN_RESCAN_COOLDOWN", "rescan_cooldown", false,
        "a rescan this soon after the last scan answers with that scan (default 60s; 0s: off)"},
       {"auth", "DOMAINSCAN_AUTH", "auth", false,

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <fstream>
 
 namespace domainscan::testing {
 namespace {
@@ -94,6 +95,29 @@ TEST_F(Auth, KeysAreCreatedListedUsedAndRevoked) {
   ASSERT_EQ(keys({"revoke", "ci"}).exit_status, 0);
   EXPECT_EQ(keys({"revoke", "ci"}).exit_status, 2);
   EXPECT_TRUE(eventually([&] { return get(port, "/api/v1/domains", key).status == 401; }, 10s));
+}
+
+TEST_F(Auth, ImportSendsTheKeyFromTheEnvironment) {
+  const auto created = keys({"create", "--name", "importer", "--scope", "write"});
+  ASSERT_EQ(created.exit_status, 0) << created.err;
+  const auto key = created.out.substr(0, created.out.find('\n'));
+  const auto port = serve({"--listen", "127.0.0.1:0", "--auth", "required", "--dns-server", "127.0.0.1:1"});
+  ASSERT_NE(port, 0) << log();
+  TempDir dir;
+  const auto list = (dir.path() / "l.txt").string();
+  std::ofstream(list) << "one.test\ntwo.test\n";
+  const auto api = "http://127.0.0.1:" + std::to_string(port);
+
+  const auto without = run_command({domainscan_binary(), "import", list, "--api-url", api}, 30s);
+  EXPECT_EQ(without.exit_status, 1);
+  EXPECT_NE(without.err.find("the api refused the batch (401)"), std::string::npos) << without.err;
+  const auto with = run_command({"/usr/bin/env", "DOMAINSCAN_API_KEY=" + key, domainscan_binary(), "import", list,
+                                 "--api-url", api},
+                                30s);
+  EXPECT_EQ(with.exit_status, 0) << with.err;
+  EXPECT_NE(with.out.find("2 added"), std::string::npos) << with.out;
+  EXPECT_EQ(with.out.find(key), std::string::npos);
+  EXPECT_EQ(with.err.find(key), std::string::npos);
 }
 
 TEST(Secrets, ADatabasePasswordIsNotLoggedWhenTheDatabaseCannotBeOpened) {
