@@ -20,6 +20,7 @@
 #include <pqxx/pqxx>
 
 #include <csignal>
+#include <fstream>
 #include <map>
 #include <cstdlib>
 #include <thread>
@@ -262,6 +263,31 @@ TEST_F(DistributedFaultTest, RabbitMqStoppedAndStartedInTheMiddleOfARunLosesNoth
   // the scheduler's, whichever came first.
   const auto swept = [](const Service& s) { return s.process->stderr_text().find("outbox: published") != std::string::npos; };
   EXPECT_TRUE(swept(*api_) || swept(*scheduler_));
+}
+
+TEST_F(DistributedFaultTest, ABulkImportAcrossABrokerRestartLosesNothing) {
+  std::string first;
+  for (int i = 0; i < 100; ++i) first += fmt::format("b{}.load.test\n", i);
+  const auto res = http_request(port_, "POST", "/api/v1/domains/bulk", first, "text/plain");
+  ASSERT_EQ(res.status, 202) << res.body;
+  EXPECT_EQ(res.json().at("added"), 100);
+  wait_for_completed(5);
+  ASSERT_TRUE(rabbitmqctl("stop_app"));
+  // The rest of the list, through `domainscan import`, while the broker is away: taken, kept
+  // in the outbox.
+  TempDir dir;
+  const auto list = (dir.path() / "rest.txt").string();
+  {
+    std::ofstream out(list);
+    for (int i = 100; i < 200; ++i) out << fmt::format("b{}.load.test\n", i);
+  }
+  const auto imported = run_command({domainscan_binary(), "import", list, "--api-url",
+                                     fmt::format("http://127.0.0.1:{}", port_), "--batch", "25"},
+                                    60s);
+  EXPECT_EQ(imported.exit_status, 0) << imported.err;
+  EXPECT_NE(imported.out.find("100 added"), std::string::npos) << imported.out;
+  ASSERT_TRUE(rabbitmqctl("start_app"));
+  expect_each_domain_scanned_exactly_once(200);
 }
 
 TEST_F(DistributedFaultTest, PostgresRestartedInTheMiddleOfARunLosesNothing) {
