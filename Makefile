@@ -8,12 +8,16 @@ CMAKE_FLAGS ?=
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build run test test-sanitize fuzz fuzz-build deps clean
+.PHONY: all build run test test-sanitize fuzz fuzz-build deps bench-deps clean
 
 all: build
 
 deps:
 	@bash scripts/install-deps.sh
+
+# The benchmarks' peers and tools (wrk, dnsperf, nmap, perf): bench/ and docs/benchmarks.md.
+bench-deps:
+	@bash scripts/install-deps.sh --bench
 
 $(BUILD_DIR)/build.ninja:
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \

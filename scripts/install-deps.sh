@@ -20,9 +20,16 @@ TEST_PACKAGES=(
   clang-16 libclang-rt-16-dev
 )
 
+# The peers the benchmarks (bench/) measure against and the tools they drive: only with
+# --bench (`make bench-deps`); neither `make run` nor `make test` needs them.
+BENCH_PACKAGES=(wrk dnsperf nmap linux-perf sqlite3 postgresql-client)
+
 want=("${BUILD_PACKAGES[@]}")
 if [[ "${1:-}" != "--build-only" ]]; then
   want+=("${TEST_PACKAGES[@]}")
+fi
+if [[ "${1:-}" == "--bench" ]]; then
+  want+=("${BENCH_PACKAGES[@]}")
 fi
 
 missing=()

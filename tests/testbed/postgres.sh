@@ -17,7 +17,8 @@ case $action in
     mkdir -p "$dir"
     chown postgres: "$dir" 2>/dev/null || true
     as_postgres "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
-    echo "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" >"$dir/options"
+    # Tests need no durability (fsync off); benchmarks ask for the default (POSTGRES_FSYNC=on).
+    echo "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=${POSTGRES_FSYNC:-off} -c max_connections=200 ${POSTGRES_EXTRA_OPTIONS:-}" >"$dir/options"
     as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" start >/dev/null
     as_postgres "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres domainscan_test
     echo "postgresql://postgres@127.0.0.1:$port/domainscan_test"

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# The pipeline's throughput, end to end (accepted -> scanned -> stored), for names that do
+# not exist (each scan is one NXDOMAIN answer from the test bed's resolver, so the cost
+# measured is the pipeline itself), in the two modes side by side:
+#   distributed: `domainscan api` + WORKERS `domainscan worker` + `domainscan scheduler` on
+#                RabbitMQ and PostgreSQL (fsync on, as in production)
+#   serve:       `domainscan serve` (SQLite, embedded bus)
+# For each: a bulk import of NAMES names (`domainscan import`, batches of 10,000): the time
+# until the api took them all, and until every scan was stored; then single POSTs from
+# 16 clients for 10 s (wrk): accepted a second.
+#   bench/run-pipeline.sh [BUILD_DIR] [NAMES] [WORKERS]     (as root: starts its own servers)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-build}" && pwd)
+names=${2:-20000}
+workers=${3:-2}
+bin="$build/domainscan"
+run_dir=$(mktemp -d /tmp/domainscan-pipeline.XXXXXX)
+chmod 755 "$run_dir"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  "$root/tests/testbed/rabbitmq.sh" stop "$run_dir/rabbitmq" || true
+  "$root/tests/testbed/dns.sh" stop "$run_dir/dns" || true
+  "$root/tests/testbed/postgres.sh" stop "$run_dir/pg" || true
+  rm -rf "$run_dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port() { python3 "$root/tests/testbed/free-port.py"; }
+now() { date +%s.%N; }
+echo "== starting PostgreSQL (fsync on), RabbitMQ and the DNS test bed"
+pg_url=$(POSTGRES_FSYNC=on "$root/tests/testbed/postgres.sh" start "$run_dir/pg" "$(port)")
+amqp_url=$("$root/tests/testbed/rabbitmq.sh" start "$run_dir/rabbitmq" "$(port)")
+eval "$("$root/tests/testbed/dns.sh" start "$run_dir/dns")"
+psql_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql
+
+python3 - "$run_dir/names.txt" "$names" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(int(sys.argv[2])):
+        f.write(f"n{i}.nx.test\n")
+PY
+cat >"$run_dir/post.lua" <<'LUA'
+-- Each request a new name, so each is an add (202) and queues a scan.
+local counter = 0
+local thread_id = 0
+local threads = {}
+function setup(thread)
+  thread:set("id", thread_id)
+  thread_id = thread_id + 1
+  table.insert(threads, thread)
+end
+function init(args)
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  accepted = 0
+end
+function request()
+  counter = counter + 1
+  return wrk.format(nil, "/api/v1/domains", nil, string.format('{"domain":"p%d-%d.nx.test"}', id, counter))
+end
+function response(status, headers, body)
+  if status == 202 then accepted = accepted + 1 end
+end
+function done(summary, latency, requests)
+  local total = 0
+  for _, t in ipairs(threads) do total = total + t:get("accepted") end
+  io.write(string.format("accepted (202): %d of %d\n", total, summary.requests))
+end
+LUA
+
+common=(--allow-suffix test --dns-server "$DOMAINSCAN_TEST_DNS_SERVER" --trust-anchor-file none
+        --rate-limit off --scan-rate-limit off --log-level warn --bulk-max 10000)
+
+# Waits until COUNT_COMMAND prints at least $1; prints the seconds it took from $2.
+wait_for() {
+  local want=$1 since=$2 count_command=$3 n=0
+  while :; do
+    n=$(eval "$count_command")
+    if (( n >= want )); then break; fi
+    sleep 1  # (counting is a query of its own: not too often)
+  done
+  python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$since" "$(now)"
+}
+
+measure() {  # $1 mode, $2 api port, $3 the count command for stored scans
+  local mode=$1 api=$2 count=$3
+  local start accepted_s done_s
+  # PERF=DIR: a system-wide profile of the first 20 s of each mode, to DIR/MODE.perf.
+  if [[ -n ${PERF:-} ]]; then perf record -a -g -F 499 -o "$PERF/$mode.perf" -- sleep 20 >/dev/null 2>&1 & fi
+  start=$(now)
+  "$bin" import "$run_dir/names.txt" --api-url "http://127.0.0.1:$api" --batch 10000 >/dev/null
+  accepted_s=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$start" "$(now)")
+  done_s=$(wait_for "$names" "$start" "$count")
+  echo "$mode: $names names: accepted in $accepted_s s ($(python3 -c "print(round($names / $accepted_s))")/s)," \
+       "all scanned and stored in $done_s s ($(python3 -c "print(round($names / $done_s))") scans/s)"
+  wrk -t2 -c16 -d10s -s "$run_dir/post.lua" "http://127.0.0.1:$api" | grep -E "Requests/sec|accepted|Non-2xx" |
+    sed "s/^/$mode single POSTs, 16 clients: /"
+}
+
+echo "== distributed: api + $workers workers + scheduler"
+api_port=$(port)
+"$bin" migrate --db "$pg_url" >/dev/null
+"$bin" api --db "$pg_url" --broker "$amqp_url" --listen "127.0.0.1:$api_port" "${common[@]}" 2>"$run_dir/api.log" &
+pids+=($!)
+for i in $(seq "$workers"); do
+  "$bin" worker --db "$pg_url" --broker "$amqp_url" "${common[@]}" 2>"$run_dir/worker$i.log" &
+  pids+=($!)
+done
+"$bin" scheduler --db "$pg_url" --broker "$amqp_url" "${common[@]}" 2>"$run_dir/scheduler.log" &
+pids+=($!)
+until curl -sf "http://127.0.0.1:$api_port/readyz" >/dev/null; do sleep 0.2; done
+sleep 2  # the workers' consumers
+pg_count="$psql_bin -At '$pg_url' -c \"SELECT count(*) FROM scans WHERE status IN ('completed','failed')\""
+measure distributed "$api_port" "$pg_count"
+if [[ -n ${PG_STATS:-} ]]; then  # PG_STATS=1 (with POSTGRES_EXTRA_OPTIONS="-c shared_preload_libraries=pg_stat_statements")
+  "$psql_bin" -At "$pg_url" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+  "$psql_bin" "$pg_url" -c "SELECT calls, round(total_exec_time) AS ms, round(mean_exec_time::numeric, 3) AS mean_ms,
+    left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25"
+fi
+for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+wait 2>/dev/null || true
+pids=()
+
+echo "== serve: SQLite and the embedded bus"
+serve_port=$(port)
+"$bin" serve --db "sqlite:$run_dir/serve.db" --listen "127.0.0.1:$serve_port" "${common[@]}" 2>"$run_dir/serve.log" &
+pids+=($!)
+until curl -sf "http://127.0.0.1:$serve_port/readyz" >/dev/null; do sleep 0.2; done
+sqlite_count="sqlite3 '$run_dir/serve.db' \"SELECT count(*) FROM scans WHERE status IN ('completed','failed')\""
+measure serve "$serve_port" "$sqlite_count"
