@@ -208,6 +208,31 @@ Settings settings_from_raw(const RawSettings& raw) {
     s.expiry_thresholds.erase(std::unique(s.expiry_thresholds.begin(), s.expiry_thresholds.end()),
                               s.expiry_thresholds.end());
   }
+  if (const auto values = list(raw, "checks"); !values.empty()) {
+    static const std::vector<std::string> kChecks{"dns", "email", "tls", "http", "rdap", "reputation"};
+    std::vector<std::string> chosen;
+    for (const auto& v : values) {
+      std::string_view rest = v;  // "tls,http" in one value too
+      while (true) {
+        const auto comma = rest.find(',');
+        const auto name = to_lower(trim(rest.substr(0, comma)));
+        if (name == "all") {
+          chosen = kChecks;
+        } else if (std::find(kChecks.begin(), kChecks.end(), name) == kChecks.end()) {
+          bad_setting("checks", v, "names a check that does not exist (dns, email, tls, http, rdap, reputation, all)");
+        } else {
+          chosen.push_back(name);
+        }
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+    }
+    // In the engine's order, each once.
+    s.checks.clear();
+    for (const auto& c : kChecks) {
+      if (std::find(chosen.begin(), chosen.end(), c) != chosen.end()) s.checks.push_back(c);
+    }
+  }
   if (auto v = single(raw, "webhook-timeout")) {
     s.webhook_timeout = duration_setting("webhook-timeout", *v);
     if (s.webhook_timeout < std::chrono::milliseconds(100) || s.webhook_timeout > std::chrono::minutes(5)) {

@@ -44,6 +44,8 @@ struct Settings {
   int bad_after = 3;
   // Days before a certificate or a registration expires at which an event tells (once each).
   std::vector<int> expiry_thresholds{30, 14, 7, 1};
+  // The checks a scan runs (--checks): all of them by default. Others are reported skipped.
+  std::vector<std::string> checks{"dns", "email", "tls", "http", "rdap", "reputation"};
   std::chrono::milliseconds webhook_timeout{10'000};  // per webhook delivery attempt
   int webhook_concurrency = 16;                       // delivery attempts in flight per worker
   // Slow and abusive clients (api/server.hpp).

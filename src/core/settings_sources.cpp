@@ -38,6 +38,8 @@ const std::vector<SettingDef>& setting_defs() {
       {"check-timeout", "DOMAINSCAN_CHECK_TIMEOUT", "check_timeout", false, "timeout per network check (default 10s)"},
       {"bad-after", "DOMAINSCAN_BAD_AFTER", "bad_after", false,
        "consecutive failed scans before a domain is marked bad (default 3)"},
+      {"checks", "DOMAINSCAN_CHECKS", "checks", true,
+       "the checks a scan runs, e.g. tls,http (default all: dns,email,tls,http,rdap,reputation)"},
       {"expiry-thresholds", "DOMAINSCAN_EXPIRY_THRESHOLDS", "expiry_thresholds", true,
        "days before a certificate or registration expires at which to tell, e.g. 30,14,7,1 (the default)"},
       {"webhook-timeout", "DOMAINSCAN_WEBHOOK_TIMEOUT", "webhook_timeout", false,

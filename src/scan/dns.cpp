@@ -244,4 +244,25 @@ boost::asio::awaitable<CheckResult> run_dns_check(UnboundResolver& resolver, con
   co_return r;
 }
 
+boost::asio::awaitable<CheckResult> run_address_lookup(UnboundResolver& resolver, const std::string& domain,
+                                                       std::chrono::milliseconds timeout) {
+  using namespace boost::asio::experimental::awaitable_operators;
+  auto [a, aaaa, cname] = co_await (resolver.query(domain, kA, timeout) && resolver.query(domain, kAAAA, timeout) &&
+                                    resolver.query(domain, kCNAME, timeout));
+  if (a.nxdomain && cname.rdata.empty()) {
+    CheckResult r = check_error(fmt::format("{} does not exist (NXDOMAIN)", domain), false);
+    r.json["error_kind"] = "NXDOMAIN";
+    r.nxdomain = true;
+    co_return r;
+  }
+  if (failure_of(a) && failure_of(aaaa) && failure_of(cname) && !a.bogus && !aaaa.bogus) {
+    co_return co_await unanswered(resolver, domain, a, timeout);
+  }
+  CheckResult r;
+  r.json["status"] = "ok";
+  r.json["a"] = decode_all(a, [](std::string_view rd) { return json::value(rdata::a(rd)); });
+  r.json["aaaa"] = decode_all(aaaa, [](std::string_view rd) { return json::value(rdata::aaaa(rd)); });
+  co_return r;
+}
+
 }  // namespace domainscan::scan

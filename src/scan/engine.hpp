@@ -3,6 +3,9 @@
 // {"checks": {...}, "findings": [...]}. The DNS check runs first (the others need its
 // addresses and records); the other checks then run concurrently, each bounded by a
 // deadline, and one check's failure or exception never stops the others.
+// --checks may choose some of them: the others are reported skipped, the DNS check (unless
+// chosen, or needed by the e-mail check) shrinks to the address lookups the others need, and
+// the scan gets no grade (a grade weighs every check).
 #include "core/settings.hpp"
 #include "scan/check.hpp"
 #include "scan/reputation_ledger.hpp"
@@ -55,7 +58,10 @@ class ScanEngine {
   boost::asio::awaitable<std::vector<std::optional<CheckResult>>> collect_checks(
       boost::asio::strand<boost::asio::any_io_executor> strand, const ScanContext& context, CheckFilter runs);
 
+  bool selected(const std::string& check) const;
+
   boost::asio::any_io_executor executor_;
+  std::vector<std::string> selected_;  // --checks
   UnboundResolver resolver_;
   TargetPolicy policy_;
   std::chrono::milliseconds check_timeout_;

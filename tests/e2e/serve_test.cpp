@@ -292,6 +292,23 @@ TEST(CommandLine, ScanReportsTheTlsCheckAndItsFindings) {
   EXPECT_EQ(results[2].at("checks").at("tls").at("status"), "skipped");
 }
 
+TEST(CommandLine, ScanRunsOnlyTheChecksAskedFor) {
+  const auto run = run_command({domainscan_binary(), "scan", "valid.web.test", "--checks", "tls,http", "--format",
+                                "json", "--allow-suffix", "test", "--dns-server", test_dns_server(),
+                                "--trust-anchor-file", "none", "--allow-target", "127.0.0.0/8", "--ca-file",
+                                test_ca_file(), "--check-timeout", "3s"},
+                               60s);
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  const auto result = json::parse(run.out).as_array().at(0);
+  EXPECT_EQ(result.at("checks").at("tls").at("status"), "ok");
+  EXPECT_EQ(result.at("checks").at("http").at("status"), "ok");
+  EXPECT_EQ(result.at("checks").at("email").at("reason"), "not selected (--checks)");
+  EXPECT_TRUE(result.at("grade").is_null());
+  const auto unknown = run_command({domainscan_binary(), "scan", "valid.web.test", "--checks", "tls,whois"}, 30s);
+  EXPECT_EQ(unknown.exit_status, 2);
+  EXPECT_NE(unknown.err.find("names a check that does not exist"), std::string::npos) << unknown.err;
+}
+
 TEST(CommandLine, BadInputIsAClearErrorWithExitStatus2) {
   const auto bad_domain = run_command({domainscan_binary(), "scan", "localhost"}, 30s);
   EXPECT_EQ(bad_domain.exit_status, 2);

@@ -20,8 +20,10 @@ using namespace std::chrono_literals;
 
 ScanReport scan(const std::string& domain, std::optional<std::string> rdap_url = "http://rdap.web.test/",
                std::optional<std::string> virustotal_key = std::nullopt,
-               const std::string& dns_server = testing::test_dns_server()) {
+               const std::string& dns_server = testing::test_dns_server(),
+               std::vector<std::string> checks = {"dns", "email", "tls", "http", "rdap", "reputation"}) {
   Settings settings;
+  settings.checks = std::move(checks);
   settings.virustotal_key = std::move(virustotal_key);
   settings.virustotal_url = "http://vt.web.test";
   settings.rdap_url = std::move(rdap_url);
@@ -90,6 +92,34 @@ TEST(ScanEngine, EveryCheckOfAWebSite) {
   }
   EXPECT_FALSE(r.nxdomain);
   EXPECT_FALSE(r.every_check_unreachable);
+}
+
+TEST(ScanEngine, ASubsetOfChecksRunsThoseAndSaysSoOfTheOthers) {
+  const auto r = scan("valid.web.test", "http://rdap.web.test/", std::nullopt, testing::test_dns_server(), {"tls", "http"});
+  EXPECT_EQ(r.checks.at("tls").at("status"), "ok") << json::serialize(r.checks.at("tls"));
+  EXPECT_EQ(r.checks.at("http").at("status"), "ok") << json::serialize(r.checks.at("http"));
+  for (const char* check : {"dns", "email", "rdap", "reputation"}) {
+    EXPECT_EQ(r.checks.at(check).at("status"), "skipped") << check;
+    EXPECT_EQ(r.checks.at(check).at("reason"), "not selected (--checks)") << check;
+  }
+  EXPECT_FALSE(r.grade);
+  EXPECT_EQ(r.grade_reason, "only some checks ran (--checks tls,http): a grade needs them all");
+  for (const auto& id : ids(r)) {
+    EXPECT_TRUE(id.rfind("tls.", 0) == 0 || id.rfind("http.", 0) == 0) << id << " from a check that did not run";
+  }
+
+  // The e-mail check needs the DNS check's records: asked for alone, the DNS check runs too.
+  const auto mail = scan("good.mail.test", std::nullopt, std::nullopt, testing::test_dns_server(), {"email"});
+  EXPECT_EQ(mail.checks.at("email").at("status"), "ok") << json::serialize(mail.checks.at("email"));
+  EXPECT_EQ(mail.checks.at("dns").at("status"), "ok");
+  EXPECT_TRUE(mail.checks.at("dns").as_object().contains("mx"));
+
+  // A domain that does not exist is told as such whatever was chosen (bad-domain detection
+  // needs it).
+  const auto missing = scan("missing.test", std::nullopt, std::nullopt, testing::test_dns_server(), {"tls"});
+  EXPECT_TRUE(missing.nxdomain);
+  EXPECT_EQ(missing.checks.at("dns").at("error_kind"), "NXDOMAIN");
+  EXPECT_EQ(missing.grade_reason, "the domain does not exist (NXDOMAIN)");
 }
 
 TEST(ScanEngine, RdapRegistrationData) {

@@ -72,6 +72,15 @@ TEST(Settings, ExpiryThresholdsAsAListInAnyOrder) {
   EXPECT_EQ(parse({}, {{"DOMAINSCAN_EXPIRY_THRESHOLDS", "45,5"}}).expiry_thresholds, (std::vector<int>{45, 5}));
 }
 
+TEST(Settings, TheChecksAScanRuns) {
+  const std::vector<std::string> all{"dns", "email", "tls", "http", "rdap", "reputation"};
+  EXPECT_EQ(parse({}).checks, all);
+  EXPECT_EQ(parse({"--checks", "http, TLS"}).checks, (std::vector<std::string>{"tls", "http"}));
+  EXPECT_EQ(parse({"--checks", "rdap", "--checks", "dns"}).checks, (std::vector<std::string>{"dns", "rdap"}));
+  EXPECT_EQ(parse({}, {{"DOMAINSCAN_CHECKS", "all"}}).checks, all);
+  EXPECT_THROW(parse({"--checks", "tls,whois"}), ValidationError);
+}
+
 TEST(Settings, TheVirusTotalBudget) {
   const auto s = parse({"--virustotal-rate", "30", "--virustotal-cache", "1h30m"}, {{"DOMAINSCAN_VIRUSTOTAL_DAILY", "20000"}});
   EXPECT_EQ(s.virustotal_rate, 30);
