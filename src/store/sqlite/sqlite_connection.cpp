@@ -37,7 +37,10 @@ Connection::Connection(const std::string& path) {
   exec("PRAGMA foreign_keys = ON");
 }
 
-Connection::~Connection() { sqlite3_close_v2(db_); }
+Connection::~Connection() {
+  for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
+  sqlite3_close_v2(db_);
+}
 
 void Connection::exec(const std::string& sql) {
   char* error = nullptr;
@@ -48,7 +51,23 @@ void Connection::exec(const std::string& sql) {
   }
 }
 
-Statement Connection::prepare(std::string_view sql) { return Statement(db_, sql); }
+Statement Connection::prepare(std::string_view sql) {
+  const std::string key(sql);
+  auto it = cache_.find(key);
+  if (it == cache_.end() && cache_.size() < kMaxCached) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+        SQLITE_OK) {
+      fail(db_, fmt::format("prepare '{}'", sql.substr(0, 60)));
+    }
+    it = cache_.emplace(key, Cached{stmt, false}).first;
+  }
+  if (it != cache_.end() && !it->second.lent) {
+    it->second.lent = true;
+    return Statement(db_, it->second.stmt, &it->second.lent);
+  }
+  return Statement(db_, sql);
+}
 std::int64_t Connection::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 int Connection::changes() const { return sqlite3_changes(db_); }
 
@@ -58,9 +77,21 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   }
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  if (!stmt_) return;
+  if (lent_) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    *lent_ = false;
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+}
 
-Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_), lent_(other.lent_) {
+  other.stmt_ = nullptr;
+  other.lent_ = nullptr;
+}
 
 Statement& Statement::bind(int index, std::int64_t value) {
   if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) fail(db_, "bind");

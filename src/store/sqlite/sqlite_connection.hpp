@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace domainscan::store::sqlite {
 
@@ -22,18 +23,30 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   void exec(const std::string& sql);
+  // A statement for sql: the connection keeps the ones it prepared (up to kMaxCached) and
+  // lends them out again, reset, so that SQL run again and again is parsed once. A cached
+  // statement already lent out (the same SQL nested) gets a fresh one instead.
   Statement prepare(std::string_view sql);
+  static constexpr std::size_t kMaxCached = 128;
   std::int64_t last_insert_rowid() const;
   int changes() const;
   sqlite3* handle() const { return db_; }
 
  private:
+  struct Cached {
+    sqlite3_stmt* stmt = nullptr;
+    bool lent = false;
+  };
   sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, Cached> cache_;  // node-based: an entry's address is stable
 };
 
 class Statement {
  public:
   Statement(sqlite3* db, std::string_view sql);
+  // Borrows a prepared statement of the connection's cache: reset and given back (lent set
+  // to false) when this one goes, not finalized.
+  Statement(sqlite3* db, sqlite3_stmt* cached, bool* lent) : db_(db), stmt_(cached), lent_(lent) {}
   ~Statement();
   Statement(Statement&& other) noexcept;
   Statement(const Statement&) = delete;
@@ -76,6 +89,7 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  bool* lent_ = nullptr;  // set: stmt_ belongs to the connection's cache
 };
 
 // BEGIN IMMEDIATE takes the write lock up front, so a read-then-write transaction cannot
