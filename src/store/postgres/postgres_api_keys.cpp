@@ -18,8 +18,7 @@ ApiKey read_key(const pqxx::row& r) {
 
 bool PostgresStore::create_api_key(const ApiKey& key) {
   return in_transaction([&](pqxx::work& tx) {
-    return tx
-               .exec_params(
+    return exec_prepared_sql(tx, 
                    "INSERT INTO api_keys (name, scope, prefix, hash, created_at) "
                    "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0)) ON CONFLICT DO NOTHING",
                    key.name, key.scope, key.prefix, key.hash, to_ms(key.created_at))
@@ -39,12 +38,12 @@ std::vector<ApiKey> PostgresStore::list_api_keys() {
 
 bool PostgresStore::revoke_api_key(const std::string& name) {
   return in_transaction(
-      [&](pqxx::work& tx) { return tx.exec_params("DELETE FROM api_keys WHERE name = $1", name).affected_rows() > 0; });
+      [&](pqxx::work& tx) { return exec_prepared_sql(tx, "DELETE FROM api_keys WHERE name = $1", name).affected_rows() > 0; });
 }
 
 std::optional<ApiKey> PostgresStore::find_api_key(const std::string& hash) {
   return in_transaction([&](pqxx::work& tx) -> std::optional<ApiKey> {
-    const auto rows = tx.exec_params(fmt::format("SELECT {} FROM api_keys WHERE hash = $1", kKeyColumns), hash);
+    const auto rows = exec_prepared_sql(tx, fmt::format("SELECT {} FROM api_keys WHERE hash = $1", kKeyColumns), hash);
     if (rows.empty()) return std::nullopt;
     return read_key(rows[0]);
   });
@@ -52,7 +51,7 @@ std::optional<ApiKey> PostgresStore::find_api_key(const std::string& hash) {
 
 void PostgresStore::touch_api_key(const std::string& hash, TimePoint used_at) {
   in_transaction([&](pqxx::work& tx) {
-    tx.exec_params("UPDATE api_keys SET last_used_at = to_timestamp($1::bigint / 1000.0) WHERE hash = $2",
+    exec_prepared_sql(tx, "UPDATE api_keys SET last_used_at = to_timestamp($1::bigint / 1000.0) WHERE hash = $2",
                    to_ms(used_at), hash);
   });
 }

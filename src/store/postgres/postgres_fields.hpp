@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,26 @@ inline std::optional<std::int64_t> to_ms(const std::optional<TimePoint>& t) {
   return t->time_since_epoch().count();
 }
 inline std::int64_t to_ms(TimePoint t) { return t.time_since_epoch().count(); }
+
+// Runs sql as a prepared statement of the transaction's connection: parsed and planned by
+// the server the first time the connection runs it, then only bound and executed. Every
+// statement of the store goes through here (they are few and run again and again). The name
+// is the SQL's hash; libpqxx keeps the definitions per connection, and a connection that
+// breaks is dropped from the pool with them.
+template <typename... Args>
+pqxx::result exec_prepared_sql(pqxx::work& tx, const std::string& sql, Args&&... args) {
+  const auto name = "ds_" + std::to_string(std::hash<std::string>{}(sql));
+  tx.conn().prepare(name, sql);
+  return tx.exec_prepared(name, std::forward<Args>(args)...);
+}
+
+// The same for a statement that answers exactly one row.
+template <typename... Args>
+pqxx::row exec_prepared_sql1(pqxx::work& tx, const std::string& sql, Args&&... args) {
+  auto rows = exec_prepared_sql(tx, sql, std::forward<Args>(args)...);
+  if (rows.size() != 1) throw pqxx::unexpected_rows(fmt::format("expected one row, got {}", rows.size()));
+  return rows.front();
+}
 
 // Array parameters in PostgreSQL's array syntax ($1::text[], $1::bigint[]): libpqxx 6
 // cannot bind a container, and one array is one round trip where a row each is many.

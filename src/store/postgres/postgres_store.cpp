@@ -68,25 +68,25 @@ Scan read_scan(const pqxx::row& r, bool with_result, int first) {
 
 template <typename... Args>
 std::optional<Domain> load_domain(pqxx::work& tx, std::string_view where, Args&&... args) {
-  auto r = tx.exec_params(fmt::format("SELECT {}{} WHERE {}", kDomainColumns, kDomainFrom, where),
+  auto r = exec_prepared_sql(tx, fmt::format("SELECT {}{} WHERE {}", kDomainColumns, kDomainFrom, where),
                           std::forward<Args>(args)...);
   if (r.empty()) return std::nullopt;
   return read_domain(r[0]);
 }
 
 std::int64_t insert_scan(pqxx::work& tx, std::int64_t domain_id, ScanTrigger trigger) {
-  auto r = tx.exec_params(
+  auto r = exec_prepared_sql(tx, 
       "INSERT INTO scans (domain_id, status, triggered_by, queued_at) VALUES ($1, 'queued', $2, now()) "
       "ON CONFLICT (domain_id) WHERE status = 'queued' DO NOTHING RETURNING id",
       domain_id, std::string(to_string(trigger)));
   if (!r.empty()) return r[0][0].as<std::int64_t>();
   // Another transaction queued one first; that one stands for both.
-  return tx.exec_params("SELECT id FROM scans WHERE domain_id = $1 AND status = 'queued'", domain_id)[0][0]
+  return exec_prepared_sql(tx, "SELECT id FROM scans WHERE domain_id = $1 AND status = 'queued'", domain_id)[0][0]
       .as<std::int64_t>();
 }
 
 void upsert_schedule(pqxx::work& tx, std::int64_t domain_id, const Schedule& s) {
-  tx.exec_params(
+  exec_prepared_sql(tx, 
       "INSERT INTO schedules (domain_id, cron, timezone, next_run_at, updated_at) "
       "VALUES ($1, $2, $3, to_timestamp($4::bigint / 1000.0), now()) "
       "ON CONFLICT (domain_id) DO UPDATE SET cron = excluded.cron, timezone = excluded.timezone, "
@@ -95,7 +95,7 @@ void upsert_schedule(pqxx::work& tx, std::int64_t domain_id, const Schedule& s) 
 }
 
 std::optional<std::int64_t> domain_id_of(pqxx::work& tx, const std::string& name) {
-  auto r = tx.exec_params("SELECT id FROM domains WHERE name = $1", name);
+  auto r = exec_prepared_sql(tx, "SELECT id FROM domains WHERE name = $1", name);
   if (r.empty()) return std::nullopt;
   return r[0][0].as<std::int64_t>();
 }
@@ -110,7 +110,7 @@ PostgresStore::PostgresStore(std::string url, std::size_t pool_size)
 
 void PostgresStore::migrate() {
   in_transaction([](pqxx::work& tx) {
-    tx.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLockKey);
+    exec_prepared_sql(tx, "SELECT pg_advisory_xact_lock($1)", kMigrationLockKey);
     tx.exec("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)");
     std::set<std::string> applied;
     for (const auto& row : tx.exec("SELECT name FROM schema_migrations")) applied.insert(row[0].as<std::string>());
@@ -118,7 +118,7 @@ void PostgresStore::migrate() {
       if (applied.contains(m.name)) continue;
       spdlog::info("postgresql: applying migration {}", m.name);
       tx.exec(m.sql);
-      tx.exec_params("INSERT INTO schema_migrations (name, applied_at) VALUES ($1, now())", m.name);
+      exec_prepared_sql(tx, "INSERT INTO schema_migrations (name, applied_at) VALUES ($1, now())", m.name);
     }
   });
 }
@@ -130,7 +130,7 @@ void PostgresStore::ping() {
 AddDomainResult PostgresStore::add_domain(const std::string& name, const std::optional<Schedule>& schedule,
                                           ScanTrigger trigger) {
   return in_transaction([&](pqxx::work& tx) -> AddDomainResult {
-    auto inserted = tx.exec_params(
+    auto inserted = exec_prepared_sql(tx, 
         "INSERT INTO domains (name, status, created_at, updated_at) VALUES ($1, 'pending', now(), now()) "
         "ON CONFLICT (name) DO NOTHING RETURNING id",
         name);
@@ -154,7 +154,7 @@ AddDomainsResult PostgresStore::add_domains(const std::vector<std::string>& name
     // in the same order and wait for each other instead of deadlocking.
     std::map<std::string, std::int64_t, std::less<>> new_ids;  // name -> domain id
     std::vector<std::int64_t> ids;
-    for (const auto& row : tx.exec_params(
+    for (const auto& row : exec_prepared_sql(tx, 
              "INSERT INTO domains (name, status, created_at, updated_at) "
              "SELECT DISTINCT name, 'pending', now(), now() FROM unnest($1::text[]) AS t(name) ORDER BY name "
              "ON CONFLICT (name) DO NOTHING RETURNING id, name",
@@ -168,13 +168,13 @@ AddDomainsResult PostgresStore::add_domains(const std::vector<std::string>& name
       return result;
     }
     if (schedule) {
-      tx.exec_params(
+      exec_prepared_sql(tx, 
           "INSERT INTO schedules (domain_id, cron, timezone, next_run_at, updated_at) "
           "SELECT id, $2, $3, to_timestamp($4::bigint / 1000.0), now() FROM unnest($1::bigint[]) AS t(id)",
           bigint_array(ids), schedule->cron, schedule->timezone, to_ms(schedule->next_run_at));
     }
     std::map<std::int64_t, std::int64_t> scan_of;  // domain id -> its first scan
-    for (const auto& row : tx.exec_params(
+    for (const auto& row : exec_prepared_sql(tx, 
              "INSERT INTO scans (domain_id, status, triggered_by, queued_at) "
              "SELECT id, 'queued', $2, now() FROM unnest($1::bigint[]) AS t(id) RETURNING id, domain_id",
              bigint_array(ids), std::string(to_string(trigger)))) {
@@ -201,7 +201,7 @@ DomainPage PostgresStore::list_domains(const DomainQuery& query) {
   return in_transaction([&](pqxx::work& tx) {
     std::optional<std::string> status;
     if (query.status) status = std::string(to_string(*query.status));
-    auto rows = tx.exec_params(fmt::format("SELECT {}{} WHERE ($1::text IS NULL OR d.status = $1) "
+    auto rows = exec_prepared_sql(tx, fmt::format("SELECT {}{} WHERE ($1::text IS NULL OR d.status = $1) "
                                            "AND ($2::text IS NULL OR d.name > $2) ORDER BY d.name LIMIT $3",
                                            kDomainColumns, kDomainFrom),
                                status, query.after, static_cast<std::int64_t>(query.limit + 1));
@@ -214,7 +214,7 @@ DomainPage PostgresStore::list_domains(const DomainQuery& query) {
 
 bool PostgresStore::delete_domain(const std::string& name) {
   return in_transaction(
-      [&](pqxx::work& tx) { return tx.exec_params("DELETE FROM domains WHERE name = $1", name).affected_rows() > 0; });
+      [&](pqxx::work& tx) { return exec_prepared_sql(tx, "DELETE FROM domains WHERE name = $1", name).affected_rows() > 0; });
 }
 
 bool PostgresStore::set_schedule(const std::string& name, const Schedule& schedule) {
@@ -228,7 +228,7 @@ bool PostgresStore::set_schedule(const std::string& name, const Schedule& schedu
 
 bool PostgresStore::delete_schedule(const std::string& name) {
   return in_transaction([&](pqxx::work& tx) {
-    return tx.exec_params("DELETE FROM schedules WHERE domain_id = (SELECT id FROM domains WHERE name = $1)", name)
+    return exec_prepared_sql(tx, "DELETE FROM schedules WHERE domain_id = (SELECT id FROM domains WHERE name = $1)", name)
                .affected_rows() > 0;
   });
 }
@@ -237,7 +237,7 @@ std::optional<QueueScanResult> PostgresStore::queue_scan(const std::string& name
   return in_transaction([&](pqxx::work& tx) -> std::optional<QueueScanResult> {
     const auto id = domain_id_of(tx, name);
     if (!id) return std::nullopt;
-    auto queued = tx.exec_params("SELECT id FROM scans WHERE domain_id = $1 AND status = 'queued'", *id);
+    auto queued = exec_prepared_sql(tx, "SELECT id FROM scans WHERE domain_id = $1 AND status = 'queued'", *id);
     if (!queued.empty()) return QueueScanResult{queued[0][0].as<std::int64_t>(), false};
     return QueueScanResult{insert_scan(tx, *id, trigger), true};
   });
@@ -245,7 +245,7 @@ std::optional<QueueScanResult> PostgresStore::queue_scan(const std::string& name
 
 std::optional<Scan> PostgresStore::find_scan(std::int64_t id) {
   return in_transaction([&](pqxx::work& tx) -> std::optional<Scan> {
-    auto r = tx.exec_params(
+    auto r = exec_prepared_sql(tx, 
         fmt::format("SELECT {}, s.result::text FROM scans s JOIN domains d ON d.id = s.domain_id WHERE s.id = $1",
                     kScanColumns),
         id);
@@ -256,7 +256,7 @@ std::optional<Scan> PostgresStore::find_scan(std::int64_t id) {
 
 std::vector<Scan> PostgresStore::list_scans(const std::string& name, std::size_t limit) {
   return in_transaction([&](pqxx::work& tx) {
-    auto rows = tx.exec_params(fmt::format("SELECT {} FROM scans s JOIN domains d ON d.id = s.domain_id "
+    auto rows = exec_prepared_sql(tx, fmt::format("SELECT {} FROM scans s JOIN domains d ON d.id = s.domain_id "
                                            "WHERE d.name = $1 ORDER BY s.id DESC LIMIT $2",
                                            kScanColumns),
                                name, static_cast<std::int64_t>(limit));
@@ -269,7 +269,7 @@ std::vector<Scan> PostgresStore::list_scans(const std::string& name, std::size_t
 std::optional<Store::Claim> PostgresStore::claim_scan(std::int64_t id) {
   return in_transaction([&](pqxx::work& tx) -> std::optional<Claim> {
     // FOR UPDATE: two workers claiming the same scan take turns, and see each other's write.
-    auto r = tx.exec_params(fmt::format("SELECT {}, NULL, s.domain_id FROM scans s JOIN domains d ON d.id = s.domain_id "
+    auto r = exec_prepared_sql(tx, fmt::format("SELECT {}, NULL, s.domain_id FROM scans s JOIN domains d ON d.id = s.domain_id "
                                         "WHERE s.id = $1 AND s.status IN ('queued', 'running') FOR UPDATE OF s",
                                         kScanColumns),
                             id);
@@ -277,21 +277,21 @@ std::optional<Store::Claim> PostgresStore::claim_scan(std::int64_t id) {
     Claim claim;
     claim.scan = read_scan(r[0], false);
     const auto domain_id = r[0][kScanColumnCount + 1].as<std::int64_t>();
-    auto started = tx.exec_params(
+    auto started = exec_prepared_sql(tx, 
         fmt::format("UPDATE scans SET status = 'running', started_at = now() WHERE id = $1 RETURNING {}",
                     ms("started_at")),
         id);
     claim.scan.status = ScanStatus::running;
     claim.scan.started_at = time_of(started[0][0]);
     claim.domain = *load_domain(tx, "d.id = $1", domain_id);
-    auto previous = tx.exec_params(
+    auto previous = exec_prepared_sql(tx, 
         fmt::format("SELECT {}, s.result::text FROM scans s JOIN domains d ON d.id = s.domain_id "
                     "WHERE s.domain_id = $1 AND s.status = 'completed' AND s.id < $2 ORDER BY s.id DESC LIMIT 1",
                     kScanColumns),
         domain_id, id);
     if (!previous.empty()) claim.previous = read_scan(previous[0], true);
     for (const auto& row :
-         tx.exec_params("SELECT kind, subject, threshold FROM expiry_alerts WHERE domain_id = $1", domain_id)) {
+         exec_prepared_sql(tx, "SELECT kind, subject, threshold FROM expiry_alerts WHERE domain_id = $1", domain_id)) {
       claim.sent_alerts.push_back(ExpiryAlert{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int>()});
     }
     return claim;
@@ -302,18 +302,17 @@ bool PostgresStore::complete_scan(const ScanCompletion& c) {
   return in_transaction([&](pqxx::work& tx) {
     std::optional<std::string> result;
     if (!c.result_json.empty()) result = c.result_json;
-    auto updated = tx.exec_params(
+    auto updated = exec_prepared_sql(tx, 
         "UPDATE scans SET status = $1, finished_at = now(), grade = $2, score = $3, error = $4, result = $5::jsonb, "
         "grade_reason = $6 WHERE id = $7 AND status = 'running' RETURNING domain_id",
         std::string(to_string(c.status)), c.grade, c.score, c.error, result, c.grade_reason, c.scan_id);
     if (updated.empty()) return false;
     const auto domain_id = updated[0][0].as<std::int64_t>();
-    tx.exec_params(
+    exec_prepared_sql(tx, 
         "UPDATE domains SET status = $1, bad_reason = $2, consecutive_failures = $3, updated_at = now() WHERE id = $4",
         std::string(to_string(c.domain_status)), c.bad_reason, c.consecutive_failures, domain_id);
     const auto record_alert = [&](const ExpiryAlert& a) {
-      return tx
-                 .exec_params(
+      return exec_prepared_sql(tx, 
                      "INSERT INTO expiry_alerts (domain_id, kind, subject, threshold) VALUES ($1, $2, $3, $4) "
                      "ON CONFLICT DO NOTHING",
                      domain_id, a.kind, a.subject, a.threshold)
@@ -322,13 +321,13 @@ bool PostgresStore::complete_scan(const ScanCompletion& c) {
     for (const auto& e : c.events) {
       if (e.once && !record_alert(*e.once)) continue;  // told already (another worker, same domain)
       // Milliseconds, as the API shows them: "since" an event's own time includes it.
-      const auto seq = tx.exec_params1(
+      const auto seq = exec_prepared_sql1(tx, 
                              "INSERT INTO events (domain_id, type, created_at, scan_id, previous_scan_id, data) "
                              "VALUES ($1, $2, date_trunc('milliseconds', now()), $3, $4, $5::jsonb) RETURNING seq",
                              domain_id, e.type, c.scan_id, e.previous_scan_id, e.data_json)[0]
                              .as<std::int64_t>();
       // A delivery for every enabled webhook that wants this type of event for this domain.
-      tx.exec_params(
+      exec_prepared_sql(tx, 
           "INSERT INTO deliveries (webhook_id, event_seq, created_at, next_attempt_at) "
           "SELECT w.id, $1, now(), now() FROM webhooks w WHERE w.disabled_at IS NULL "
           "AND EXISTS (SELECT 1 FROM webhook_events we WHERE we.webhook_id = w.id AND we.type IN ('*', $2)) "
@@ -344,7 +343,7 @@ bool PostgresStore::complete_scan(const ScanCompletion& c) {
 
 bool PostgresStore::fail_scan(std::int64_t id, const std::string& error) {
   return in_transaction([&](pqxx::work& tx) {
-    return !tx.exec_params(
+    return !exec_prepared_sql(tx, 
                   "UPDATE scans SET status = 'failed', finished_at = now(), error = $1 "
                   "WHERE id = $2 AND status IN ('queued', 'running') RETURNING id",
                   error, id)
@@ -355,7 +354,7 @@ bool PostgresStore::fail_scan(std::int64_t id, const std::string& error) {
 void PostgresStore::mark_published(const std::vector<std::int64_t>& scan_ids) {
   if (scan_ids.empty()) return;
   in_transaction([&](pqxx::work& tx) {
-    tx.exec_params("UPDATE scans SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL",
+    exec_prepared_sql(tx, "UPDATE scans SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL",
                    bigint_array(scan_ids));
   });
 }
@@ -363,7 +362,7 @@ void PostgresStore::mark_published(const std::vector<std::int64_t>& scan_ids) {
 std::vector<ScanRef> PostgresStore::unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) {
   return in_transaction([&](pqxx::work& tx) {
     std::vector<ScanRef> out;
-    for (const auto& row : tx.exec_params(
+    for (const auto& row : exec_prepared_sql(tx, 
              "SELECT s.id, d.name, s.triggered_by FROM scans s JOIN domains d ON d.id = s.domain_id "
              "WHERE s.status = 'queued' AND s.published_at IS NULL "
              "AND s.queued_at <= now() - $1 * interval '1 millisecond' ORDER BY s.queued_at LIMIT $2",
@@ -390,7 +389,7 @@ std::vector<ScanRef> PostgresStore::unfinished_scans() {
 namespace {
 
 void move_next_run(pqxx::work& tx, std::int64_t domain_id, TimePoint next) {
-  tx.exec_params("UPDATE schedules SET next_run_at = to_timestamp($2::bigint / 1000.0) WHERE domain_id = $1",
+  exec_prepared_sql(tx, "UPDATE schedules SET next_run_at = to_timestamp($2::bigint / 1000.0) WHERE domain_id = $1",
                  domain_id, next.time_since_epoch().count());
 }
 
@@ -398,7 +397,7 @@ void move_next_run(pqxx::work& tx, std::int64_t domain_id, TimePoint next) {
 
 std::size_t PostgresStore::plan_schedules(TimePoint now, std::size_t limit, const NextRun& next_run) {
   return in_transaction([&](pqxx::work& tx) {
-    const auto rows = tx.exec_params(
+    const auto rows = exec_prepared_sql(tx, 
         "SELECT domain_id, cron, timezone FROM schedules WHERE next_run_at IS NULL LIMIT $1 FOR UPDATE SKIP LOCKED",
         static_cast<std::int64_t>(limit));
     for (const auto& r : rows) {
@@ -413,7 +412,7 @@ FiringReport PostgresStore::fire_due_schedules(TimePoint now, std::size_t limit,
   return in_transaction([&](pqxx::work& tx) {
     // SKIP LOCKED: rows another scheduler is firing are left to it; by the time it commits
     // their next_run_at has moved on, so no run is fired twice.
-    const auto rows = tx.exec_params(
+    const auto rows = exec_prepared_sql(tx, 
         "SELECT d.id, d.name, d.status, sc.cron, sc.timezone FROM schedules sc JOIN domains d ON d.id = sc.domain_id "
         "WHERE sc.next_run_at <= to_timestamp($1::bigint / 1000.0) ORDER BY sc.next_run_at LIMIT $2 "
         "FOR UPDATE OF sc SKIP LOCKED",
@@ -427,7 +426,7 @@ FiringReport PostgresStore::fire_due_schedules(TimePoint now, std::size_t limit,
       if (r[2].as<std::string>() == to_string(DomainStatus::bad)) {
         ++report.skipped_bad;
       } else {
-        const auto inserted = tx.exec_params(
+        const auto inserted = exec_prepared_sql(tx, 
             "INSERT INTO scans (domain_id, status, triggered_by, queued_at) VALUES ($1, 'queued', 'schedule', now()) "
             "ON CONFLICT (domain_id) WHERE status = 'queued' DO NOTHING RETURNING id",
             domain_id);
@@ -447,11 +446,11 @@ ApiCallDecision PostgresStore::reserve_api_call(const std::string& api, TimePoin
                                                 const ApiBudgetPolicy& policy) {
   return in_transaction([&](pqxx::work& tx) {
     // The row exists before it is locked, so that two first callers serialise on it too.
-    tx.exec_params(
+    exec_prepared_sql(tx, 
         "INSERT INTO api_budgets (api, next_call_at_ms, day, day_count, backoff_until_ms) VALUES ($1, 0, 0, 0, 0) "
         "ON CONFLICT (api) DO NOTHING",
         api);
-    const auto row = tx.exec_params1(
+    const auto row = exec_prepared_sql1(tx, 
         "SELECT next_call_at_ms, day, day_count, backoff_until_ms FROM api_budgets WHERE api = $1 FOR UPDATE", api);
     ApiBudgetState state;
     state.next_call_at = TimePoint(std::chrono::milliseconds(row[0].as<std::int64_t>()));
@@ -460,7 +459,7 @@ ApiCallDecision PostgresStore::reserve_api_call(const std::string& api, TimePoin
     state.backoff_until = TimePoint(std::chrono::milliseconds(row[3].as<std::int64_t>()));
     const auto decision = decide_api_call(state, now, policy);
     if (decision.verdict == ApiCallVerdict::granted) {
-      tx.exec_params("UPDATE api_budgets SET next_call_at_ms = $2, day = $3, day_count = $4 WHERE api = $1", api,
+      exec_prepared_sql(tx, "UPDATE api_budgets SET next_call_at_ms = $2, day = $3, day_count = $4 WHERE api = $1", api,
                      state.next_call_at.time_since_epoch().count(), state.day, state.day_count);
     }
     return decision;
@@ -469,7 +468,7 @@ ApiCallDecision PostgresStore::reserve_api_call(const std::string& api, TimePoin
 
 void PostgresStore::back_off_api(const std::string& api, TimePoint until) {
   in_transaction([&](pqxx::work& tx) {
-    tx.exec_params(
+    exec_prepared_sql(tx, 
         "INSERT INTO api_budgets (api, next_call_at_ms, day, day_count, backoff_until_ms) VALUES ($1, 0, 0, 0, $2) "
         "ON CONFLICT (api) DO UPDATE SET backoff_until_ms = "
         "greatest(api_budgets.backoff_until_ms, excluded.backoff_until_ms)",
@@ -480,7 +479,7 @@ void PostgresStore::back_off_api(const std::string& api, TimePoint until) {
 std::optional<ApiAnswer> PostgresStore::find_api_answer(const std::string& api, const std::string& key,
                                                         TimePoint fresh_after) {
   return in_transaction([&](pqxx::work& tx) -> std::optional<ApiAnswer> {
-    auto r = tx.exec_params(
+    auto r = exec_prepared_sql(tx, 
         "SELECT fetched_at_ms, body FROM api_answers WHERE api = $1 AND key = $2 AND fetched_at_ms >= $3", api, key,
         fresh_after.time_since_epoch().count());
     if (r.empty()) return std::nullopt;
@@ -491,11 +490,11 @@ std::optional<ApiAnswer> PostgresStore::find_api_answer(const std::string& api, 
 void PostgresStore::store_api_answer(const std::string& api, const std::string& key, const ApiAnswer& answer,
                                      TimePoint drop_before) {
   in_transaction([&](pqxx::work& tx) {
-    tx.exec_params(
+    exec_prepared_sql(tx, 
         "INSERT INTO api_answers (api, key, fetched_at_ms, body) VALUES ($1, $2, $3, $4) "
         "ON CONFLICT (api, key) DO UPDATE SET fetched_at_ms = excluded.fetched_at_ms, body = excluded.body",
         api, key, answer.fetched_at.time_since_epoch().count(), answer.body);
-    tx.exec_params("DELETE FROM api_answers WHERE api = $1 AND fetched_at_ms < $2", api,
+    exec_prepared_sql(tx, "DELETE FROM api_answers WHERE api = $1 AND fetched_at_ms < $2", api,
                    drop_before.time_since_epoch().count());
   });
 }
@@ -504,7 +503,7 @@ EventPage PostgresStore::list_events(const EventQuery& query) {
   return in_transaction([&](pqxx::work& tx) {
     // (An unnamed statement is planned with its parameters' values, so the filters not
     // given fold away and the others narrow through their index.)
-    auto rows = tx.exec_params(
+    auto rows = exec_prepared_sql(tx, 
         fmt::format("SELECT e.seq, d.name, e.type, {}, e.scan_id, e.previous_scan_id, e.data::text "
                     "FROM events e JOIN domains d ON d.id = e.domain_id "
                     "WHERE ($1::text IS NULL OR d.name = $1) AND ($2::text IS NULL OR e.type = $2) "
