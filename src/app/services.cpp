@@ -152,7 +152,7 @@ int run_services(const Settings& settings, ServiceSet services) {
       deliverer = std::make_unique<watch::WebhookDeliverer>(io.get_executor(), *store, db, settings, deliver_options);
       deliverer->start();
       worker = std::make_unique<worker::Worker>(
-          *store, *bus, db, *engine,
+          io.get_executor(), *store, *bus, db, *engine,
           worker::WorkerOptions{static_cast<std::size_t>(settings.scan_concurrency), settings.bad_after,
                                 settings.expiry_thresholds, [d = deliverer.get()] { d->wake(); }});
       worker->start();

@@ -87,6 +87,9 @@ class Store {
   // two sets of events) for one scan. An event with `once` set is stored only if that
   // expiry alert was not recorded yet.
   virtual bool complete_scan(const ScanCompletion& completion) = 0;
+  // Many completions in one transaction (one commit for all): for each, what complete_scan
+  // would answer. Any error rolls back all of them.
+  virtual std::vector<bool> complete_scans(const std::vector<ScanCompletion>& completions) = 0;
   // Marks a queued or running scan failed with `error` (the bus gave up on its request);
   // the domain's status is left as it is. False if the scan was finished or gone.
   virtual bool fail_scan(std::int64_t id, const std::string& error) = 0;

@@ -13,8 +13,9 @@ namespace domainscan::worker {
 
 namespace asio = boost::asio;
 
-Worker::Worker(store::Store& store, bus::Bus& bus, BlockingPool& db, scan::ScanEngine& engine, WorkerOptions options)
-    : store_(store), bus_(bus), db_(db), engine_(engine), options_(options) {}
+Worker::Worker(asio::any_io_executor executor, store::Store& store, bus::Bus& bus, BlockingPool& db,
+               scan::ScanEngine& engine, WorkerOptions options)
+    : store_(store), bus_(bus), db_(db), engine_(engine), options_(options), batcher_(executor, store, db) {}
 
 void Worker::start() {
   bus_.subscribe(bus::kScanQueue, [this](const bus::Message& m) { return handle(m); }, options_.concurrency);
@@ -98,9 +99,13 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
     completion.consecutive_failures = domain.consecutive_failures;
   }
 
+  // What is needed once the completion has gone to the batcher.
+  const auto status = completion.status;
+  const auto grade = completion.grade;
+  const bool has_events = !completion.events.empty();
   bool stored = false;
   try {
-    stored = co_await db_.run([&] { return store_.complete_scan(completion); });
+    stored = co_await batcher_.complete(std::move(completion));
   } catch (const UnavailableError& e) {
     spdlog::warn("worker: scan {}: cannot store the result, will retry: {}", request.scan_id, e.what());
     unavailable = e.what();
@@ -110,12 +115,12 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
     ++counters_.skipped;
     co_return bus::Outcome::ack;  // another delivery finished it first
   }
-  (completion.status == store::ScanStatus::completed ? counters_.completed : counters_.failed)++;
-  if (!completion.events.empty() && options_.events_stored) options_.events_stored();
+  (status == store::ScanStatus::completed ? counters_.completed : counters_.failed)++;
+  if (has_events && options_.events_stored) options_.events_stored();
 
   // A named local, not a temporary in the co_await (see api/route_helpers.cpp).
-  std::string event = bus::to_json(bus::ScanCompleted{
-      request.scan_id, domain.name, std::string(store::to_string(completion.status)), completion.grade});
+  std::string event = bus::to_json(
+      bus::ScanCompleted{request.scan_id, domain.name, std::string(store::to_string(status)), grade});
   try {
     co_await bus_.publish(bus::kScanCompleted, std::move(event));
   } catch (const std::exception& e) {

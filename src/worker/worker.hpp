@@ -2,7 +2,8 @@
 // The scanning worker: consumes scan.requested, claims the scan row, runs the engine, and
 // stores the result with the domain's new status and the events the scan caused (what
 // changed since the previous scan, expiry alerts: watch/scan_events.hpp) in one
-// transaction; then announces scan.completed. The bus delivers at most `concurrency` requests at a time.
+// transaction, together with the other scans that finished meanwhile
+// (worker/completion_batcher.hpp); then announces scan.completed. The bus delivers at most `concurrency` requests at a time.
 //
 // Delivery rules: a request for a scan that is already finished (or deleted) is acknowledged
 // without scanning; a malformed request is dead-lettered; a database outage is retried.
@@ -10,6 +11,7 @@
 #include "core/blocking_pool.hpp"
 #include "scan/engine.hpp"
 #include "store/store.hpp"
+#include "worker/completion_batcher.hpp"
 
 #include <atomic>
 #include <functional>
@@ -33,7 +35,8 @@ struct WorkerCounters {
 
 class Worker {
  public:
-  Worker(store::Store& store, bus::Bus& bus, BlockingPool& db, scan::ScanEngine& engine, WorkerOptions options);
+  Worker(boost::asio::any_io_executor executor, store::Store& store, bus::Bus& bus, BlockingPool& db,
+         scan::ScanEngine& engine, WorkerOptions options);
 
   // Subscribes to the scan queue.
   void start();
@@ -41,6 +44,7 @@ class Worker {
   boost::asio::awaitable<bus::Outcome> handle(const bus::Message& message);
 
   const WorkerCounters& counters() const { return counters_; }
+  const CompletionBatcher& batcher() const { return batcher_; }
 
  private:
   // Outcome::retry; on the last attempt the scan is first marked failed with `why`.
@@ -52,6 +56,7 @@ class Worker {
   scan::ScanEngine& engine_;
   WorkerOptions options_;
   WorkerCounters counters_;
+  CompletionBatcher batcher_;
 };
 
 }  // namespace domainscan::worker

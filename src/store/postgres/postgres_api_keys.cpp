@@ -18,7 +18,7 @@ ApiKey read_key(const pqxx::row& r) {
 
 bool PostgresStore::create_api_key(const ApiKey& key) {
   return in_transaction([&](pqxx::work& tx) {
-    return exec_prepared_sql(tx, 
+    return exec_prepared_sql(tx,
                    "INSERT INTO api_keys (name, scope, prefix, hash, created_at) "
                    "VALUES ($1, $2, $3, $4, to_timestamp($5::bigint / 1000.0)) ON CONFLICT DO NOTHING",
                    key.name, key.scope, key.prefix, key.hash, to_ms(key.created_at))

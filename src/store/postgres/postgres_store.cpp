@@ -75,7 +75,7 @@ std::optional<Domain> load_domain(pqxx::work& tx, std::string_view where, Args&&
 }
 
 std::int64_t insert_scan(pqxx::work& tx, std::int64_t domain_id, ScanTrigger trigger) {
-  auto r = exec_prepared_sql(tx, 
+  auto r = exec_prepared_sql(tx,
       "INSERT INTO scans (domain_id, status, triggered_by, queued_at) VALUES ($1, 'queued', $2, now()) "
       "ON CONFLICT (domain_id) WHERE status = 'queued' DO NOTHING RETURNING id",
       domain_id, std::string(to_string(trigger)));
@@ -86,7 +86,7 @@ std::int64_t insert_scan(pqxx::work& tx, std::int64_t domain_id, ScanTrigger tri
 }
 
 void upsert_schedule(pqxx::work& tx, std::int64_t domain_id, const Schedule& s) {
-  exec_prepared_sql(tx, 
+  exec_prepared_sql(tx,
       "INSERT INTO schedules (domain_id, cron, timezone, next_run_at, updated_at) "
       "VALUES ($1, $2, $3, to_timestamp($4::bigint / 1000.0), now()) "
       "ON CONFLICT (domain_id) DO UPDATE SET cron = excluded.cron, timezone = excluded.timezone, "
@@ -130,7 +130,7 @@ void PostgresStore::ping() {
 AddDomainResult PostgresStore::add_domain(const std::string& name, const std::optional<Schedule>& schedule,
                                           ScanTrigger trigger) {
   return in_transaction([&](pqxx::work& tx) -> AddDomainResult {
-    auto inserted = exec_prepared_sql(tx, 
+    auto inserted = exec_prepared_sql(tx,
         "INSERT INTO domains (name, status, created_at, updated_at) VALUES ($1, 'pending', now(), now()) "
         "ON CONFLICT (name) DO NOTHING RETURNING id",
         name);
@@ -154,7 +154,7 @@ AddDomainsResult PostgresStore::add_domains(const std::vector<std::string>& name
     // in the same order and wait for each other instead of deadlocking.
     std::map<std::string, std::int64_t, std::less<>> new_ids;  // name -> domain id
     std::vector<std::int64_t> ids;
-    for (const auto& row : exec_prepared_sql(tx, 
+    for (const auto& row : exec_prepared_sql(tx,
              "INSERT INTO domains (name, status, created_at, updated_at) "
              "SELECT DISTINCT name, 'pending', now(), now() FROM unnest($1::text[]) AS t(name) ORDER BY name "
              "ON CONFLICT (name) DO NOTHING RETURNING id, name",
@@ -168,13 +168,13 @@ AddDomainsResult PostgresStore::add_domains(const std::vector<std::string>& name
       return result;
     }
     if (schedule) {
-      exec_prepared_sql(tx, 
+      exec_prepared_sql(tx,
           "INSERT INTO schedules (domain_id, cron, timezone, next_run_at, updated_at) "
           "SELECT id, $2, $3, to_timestamp($4::bigint / 1000.0), now() FROM unnest($1::bigint[]) AS t(id)",
           bigint_array(ids), schedule->cron, schedule->timezone, to_ms(schedule->next_run_at));
     }
     std::map<std::int64_t, std::int64_t> scan_of;  // domain id -> its first scan
-    for (const auto& row : exec_prepared_sql(tx, 
+    for (const auto& row : exec_prepared_sql(tx,
              "INSERT INTO scans (domain_id, status, triggered_by, queued_at) "
              "SELECT id, 'queued', $2, now() FROM unnest($1::bigint[]) AS t(id) RETURNING id, domain_id",
              bigint_array(ids), std::string(to_string(trigger)))) {
@@ -245,7 +245,7 @@ std::optional<QueueScanResult> PostgresStore::queue_scan(const std::string& name
 
 std::optional<Scan> PostgresStore::find_scan(std::int64_t id) {
   return in_transaction([&](pqxx::work& tx) -> std::optional<Scan> {
-    auto r = exec_prepared_sql(tx, 
+    auto r = exec_prepared_sql(tx,
         fmt::format("SELECT {}, s.result::text FROM scans s JOIN domains d ON d.id = s.domain_id WHERE s.id = $1",
                     kScanColumns),
         id);
@@ -277,14 +277,14 @@ std::optional<Store::Claim> PostgresStore::claim_scan(std::int64_t id) {
     Claim claim;
     claim.scan = read_scan(r[0], false);
     const auto domain_id = r[0][kScanColumnCount + 1].as<std::int64_t>();
-    auto started = exec_prepared_sql(tx, 
+    auto started = exec_prepared_sql(tx,
         fmt::format("UPDATE scans SET status = 'running', started_at = now() WHERE id = $1 RETURNING {}",
                     ms("started_at")),
         id);
     claim.scan.status = ScanStatus::running;
     claim.scan.started_at = time_of(started[0][0]);
     claim.domain = *load_domain(tx, "d.id = $1", domain_id);
-    auto previous = exec_prepared_sql(tx, 
+    auto previous = exec_prepared_sql(tx,
         fmt::format("SELECT {}, s.result::text FROM scans s JOIN domains d ON d.id = s.domain_id "
                     "WHERE s.domain_id = $1 AND s.status = 'completed' AND s.id < $2 ORDER BY s.id DESC LIMIT 1",
                     kScanColumns),
@@ -298,21 +298,23 @@ std::optional<Store::Claim> PostgresStore::claim_scan(std::int64_t id) {
   });
 }
 
-bool PostgresStore::complete_scan(const ScanCompletion& c) {
-  return in_transaction([&](pqxx::work& tx) {
+namespace {
+
+// One scan's completion inside the caller's transaction: false if the scan was not running.
+bool complete_in(pqxx::work& tx, const ScanCompletion& c) {
     std::optional<std::string> result;
     if (!c.result_json.empty()) result = c.result_json;
-    auto updated = exec_prepared_sql(tx, 
+    auto updated = exec_prepared_sql(tx,
         "UPDATE scans SET status = $1, finished_at = now(), grade = $2, score = $3, error = $4, result = $5::jsonb, "
         "grade_reason = $6 WHERE id = $7 AND status = 'running' RETURNING domain_id",
         std::string(to_string(c.status)), c.grade, c.score, c.error, result, c.grade_reason, c.scan_id);
     if (updated.empty()) return false;
     const auto domain_id = updated[0][0].as<std::int64_t>();
-    exec_prepared_sql(tx, 
+    exec_prepared_sql(tx,
         "UPDATE domains SET status = $1, bad_reason = $2, consecutive_failures = $3, updated_at = now() WHERE id = $4",
         std::string(to_string(c.domain_status)), c.bad_reason, c.consecutive_failures, domain_id);
     const auto record_alert = [&](const ExpiryAlert& a) {
-      return exec_prepared_sql(tx, 
+      return exec_prepared_sql(tx,
                      "INSERT INTO expiry_alerts (domain_id, kind, subject, threshold) VALUES ($1, $2, $3, $4) "
                      "ON CONFLICT DO NOTHING",
                      domain_id, a.kind, a.subject, a.threshold)
@@ -321,13 +323,13 @@ bool PostgresStore::complete_scan(const ScanCompletion& c) {
     for (const auto& e : c.events) {
       if (e.once && !record_alert(*e.once)) continue;  // told already (another worker, same domain)
       // Milliseconds, as the API shows them: "since" an event's own time includes it.
-      const auto seq = exec_prepared_sql1(tx, 
+      const auto seq = exec_prepared_sql1(tx,
                              "INSERT INTO events (domain_id, type, created_at, scan_id, previous_scan_id, data) "
                              "VALUES ($1, $2, date_trunc('milliseconds', now()), $3, $4, $5::jsonb) RETURNING seq",
                              domain_id, e.type, c.scan_id, e.previous_scan_id, e.data_json)[0]
                              .as<std::int64_t>();
       // A delivery for every enabled webhook that wants this type of event for this domain.
-      exec_prepared_sql(tx, 
+      exec_prepared_sql(tx,
           "INSERT INTO deliveries (webhook_id, event_seq, created_at, next_attempt_at) "
           "SELECT w.id, $1, now(), now() FROM webhooks w WHERE w.disabled_at IS NULL "
           "AND EXISTS (SELECT 1 FROM webhook_events we WHERE we.webhook_id = w.id AND we.type IN ('*', $2)) "
@@ -338,12 +340,26 @@ bool PostgresStore::complete_scan(const ScanCompletion& c) {
     }
     for (const auto& a : c.alerts) record_alert(a);
     return true;
+}
+
+}  // namespace
+
+bool PostgresStore::complete_scan(const ScanCompletion& c) {
+  return in_transaction([&](pqxx::work& tx) { return complete_in(tx, c); });
+}
+
+std::vector<bool> PostgresStore::complete_scans(const std::vector<ScanCompletion>& completions) {
+  return in_transaction([&](pqxx::work& tx) {
+    std::vector<bool> stored;
+    stored.reserve(completions.size());
+    for (const auto& c : completions) stored.push_back(complete_in(tx, c));
+    return stored;
   });
 }
 
 bool PostgresStore::fail_scan(std::int64_t id, const std::string& error) {
   return in_transaction([&](pqxx::work& tx) {
-    return !exec_prepared_sql(tx, 
+    return !exec_prepared_sql(tx,
                   "UPDATE scans SET status = 'failed', finished_at = now(), error = $1 "
                   "WHERE id = $2 AND status IN ('queued', 'running') RETURNING id",
                   error, id)
@@ -362,7 +378,7 @@ void PostgresStore::mark_published(const std::vector<std::int64_t>& scan_ids) {
 std::vector<ScanRef> PostgresStore::unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) {
   return in_transaction([&](pqxx::work& tx) {
     std::vector<ScanRef> out;
-    for (const auto& row : exec_prepared_sql(tx, 
+    for (const auto& row : exec_prepared_sql(tx,
              "SELECT s.id, d.name, s.triggered_by FROM scans s JOIN domains d ON d.id = s.domain_id "
              "WHERE s.status = 'queued' AND s.published_at IS NULL "
              "AND s.queued_at <= now() - $1 * interval '1 millisecond' ORDER BY s.queued_at LIMIT $2",
@@ -397,7 +413,7 @@ void move_next_run(pqxx::work& tx, std::int64_t domain_id, TimePoint next) {
 
 std::size_t PostgresStore::plan_schedules(TimePoint now, std::size_t limit, const NextRun& next_run) {
   return in_transaction([&](pqxx::work& tx) {
-    const auto rows = exec_prepared_sql(tx, 
+    const auto rows = exec_prepared_sql(tx,
         "SELECT domain_id, cron, timezone FROM schedules WHERE next_run_at IS NULL LIMIT $1 FOR UPDATE SKIP LOCKED",
         static_cast<std::int64_t>(limit));
     for (const auto& r : rows) {
@@ -412,7 +428,7 @@ FiringReport PostgresStore::fire_due_schedules(TimePoint now, std::size_t limit,
   return in_transaction([&](pqxx::work& tx) {
     // SKIP LOCKED: rows another scheduler is firing are left to it; by the time it commits
     // their next_run_at has moved on, so no run is fired twice.
-    const auto rows = exec_prepared_sql(tx, 
+    const auto rows = exec_prepared_sql(tx,
         "SELECT d.id, d.name, d.status, sc.cron, sc.timezone FROM schedules sc JOIN domains d ON d.id = sc.domain_id "
         "WHERE sc.next_run_at <= to_timestamp($1::bigint / 1000.0) ORDER BY sc.next_run_at LIMIT $2 "
         "FOR UPDATE OF sc SKIP LOCKED",
@@ -426,7 +442,7 @@ FiringReport PostgresStore::fire_due_schedules(TimePoint now, std::size_t limit,
       if (r[2].as<std::string>() == to_string(DomainStatus::bad)) {
         ++report.skipped_bad;
       } else {
-        const auto inserted = exec_prepared_sql(tx, 
+        const auto inserted = exec_prepared_sql(tx,
             "INSERT INTO scans (domain_id, status, triggered_by, queued_at) VALUES ($1, 'queued', 'schedule', now()) "
             "ON CONFLICT (domain_id) WHERE status = 'queued' DO NOTHING RETURNING id",
             domain_id);
@@ -446,11 +462,11 @@ ApiCallDecision PostgresStore::reserve_api_call(const std::string& api, TimePoin
                                                 const ApiBudgetPolicy& policy) {
   return in_transaction([&](pqxx::work& tx) {
     // The row exists before it is locked, so that two first callers serialise on it too.
-    exec_prepared_sql(tx, 
+    exec_prepared_sql(tx,
         "INSERT INTO api_budgets (api, next_call_at_ms, day, day_count, backoff_until_ms) VALUES ($1, 0, 0, 0, 0) "
         "ON CONFLICT (api) DO NOTHING",
         api);
-    const auto row = exec_prepared_sql1(tx, 
+    const auto row = exec_prepared_sql1(tx,
         "SELECT next_call_at_ms, day, day_count, backoff_until_ms FROM api_budgets WHERE api = $1 FOR UPDATE", api);
     ApiBudgetState state;
     state.next_call_at = TimePoint(std::chrono::milliseconds(row[0].as<std::int64_t>()));
@@ -468,7 +484,7 @@ ApiCallDecision PostgresStore::reserve_api_call(const std::string& api, TimePoin
 
 void PostgresStore::back_off_api(const std::string& api, TimePoint until) {
   in_transaction([&](pqxx::work& tx) {
-    exec_prepared_sql(tx, 
+    exec_prepared_sql(tx,
         "INSERT INTO api_budgets (api, next_call_at_ms, day, day_count, backoff_until_ms) VALUES ($1, 0, 0, 0, $2) "
         "ON CONFLICT (api) DO UPDATE SET backoff_until_ms = "
         "greatest(api_budgets.backoff_until_ms, excluded.backoff_until_ms)",
@@ -479,7 +495,7 @@ void PostgresStore::back_off_api(const std::string& api, TimePoint until) {
 std::optional<ApiAnswer> PostgresStore::find_api_answer(const std::string& api, const std::string& key,
                                                         TimePoint fresh_after) {
   return in_transaction([&](pqxx::work& tx) -> std::optional<ApiAnswer> {
-    auto r = exec_prepared_sql(tx, 
+    auto r = exec_prepared_sql(tx,
         "SELECT fetched_at_ms, body FROM api_answers WHERE api = $1 AND key = $2 AND fetched_at_ms >= $3", api, key,
         fresh_after.time_since_epoch().count());
     if (r.empty()) return std::nullopt;
@@ -490,7 +506,7 @@ std::optional<ApiAnswer> PostgresStore::find_api_answer(const std::string& api, 
 void PostgresStore::store_api_answer(const std::string& api, const std::string& key, const ApiAnswer& answer,
                                      TimePoint drop_before) {
   in_transaction([&](pqxx::work& tx) {
-    exec_prepared_sql(tx, 
+    exec_prepared_sql(tx,
         "INSERT INTO api_answers (api, key, fetched_at_ms, body) VALUES ($1, $2, $3, $4) "
         "ON CONFLICT (api, key) DO UPDATE SET fetched_at_ms = excluded.fetched_at_ms, body = excluded.body",
         api, key, answer.fetched_at.time_since_epoch().count(), answer.body);
@@ -503,7 +519,7 @@ EventPage PostgresStore::list_events(const EventQuery& query) {
   return in_transaction([&](pqxx::work& tx) {
     // (An unnamed statement is planned with its parameters' values, so the filters not
     // given fold away and the others narrow through their index.)
-    auto rows = exec_prepared_sql(tx, 
+    auto rows = exec_prepared_sql(tx,
         fmt::format("SELECT e.seq, d.name, e.type, {}, e.scan_id, e.previous_scan_id, e.data::text "
                     "FROM events e JOIN domains d ON d.id = e.domain_id "
                     "WHERE ($1::text IS NULL OR d.name = $1) AND ($2::text IS NULL OR e.type = $2) "

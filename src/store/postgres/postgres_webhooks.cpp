@@ -46,7 +46,7 @@ void load_filters(pqxx::work& tx, std::vector<Webhook>& webhooks) {
 Webhook PostgresStore::create_webhook(const Webhook& webhook) {
   return in_transaction([&](pqxx::work& tx) {
     Webhook w = webhook;
-    const auto row = exec_prepared_sql1(tx, 
+    const auto row = exec_prepared_sql1(tx,
         fmt::format("INSERT INTO webhooks (url, secret, created_at) VALUES ($1, $2, date_trunc('milliseconds', now())) "
                     "RETURNING id, {}",
                     ms("created_at")),
@@ -94,7 +94,7 @@ bool PostgresStore::delete_webhook(std::int64_t id) {
 DeliveryPage PostgresStore::list_deliveries(std::int64_t webhook_id, std::size_t limit,
                                             std::optional<std::int64_t> before_id) {
   return in_transaction([&](pqxx::work& tx) {
-    const auto rows = exec_prepared_sql(tx, 
+    const auto rows = exec_prepared_sql(tx,
         fmt::format("SELECT d.id, d.webhook_id, d.event_seq, e.type, d.status, d.attempts, {}, {}, {}, "
                     "d.last_status_code, d.last_error, {} "
                     "FROM deliveries d JOIN events e ON e.seq = d.event_seq "
@@ -128,7 +128,7 @@ std::vector<DueDelivery> PostgresStore::take_due_deliveries(TimePoint now, std::
   return in_transaction([&](pqxx::work& tx) {
     // SKIP LOCKED: deliverers in other processes taking at the same moment pass over the
     // rows this one is taking instead of waiting for them; the lease keeps them off after.
-    const auto rows = exec_prepared_sql(tx, 
+    const auto rows = exec_prepared_sql(tx,
         fmt::format(
             "WITH taken AS ("
             "  UPDATE deliveries SET locked_until = to_timestamp(($1::bigint + $3::bigint) / 1000.0) "
@@ -167,7 +167,7 @@ std::vector<DueDelivery> PostgresStore::take_due_deliveries(TimePoint now, std::
 
 bool PostgresStore::record_delivery_attempt(const DeliveryAttempt& a) {
   return in_transaction([&](pqxx::work& tx) {
-    const auto updated = exec_prepared_sql(tx, 
+    const auto updated = exec_prepared_sql(tx,
         "UPDATE deliveries SET status = $1, attempts = attempts + 1, last_attempt_at = to_timestamp($2::bigint / 1000.0), "
         "last_status_code = $3, last_error = $4, next_attempt_at = to_timestamp($5::bigint / 1000.0), "
         "delivered_at = CASE WHEN $1 = 'delivered' THEN to_timestamp($2::bigint / 1000.0) END, locked_until = NULL "
@@ -178,11 +178,11 @@ bool PostgresStore::record_delivery_attempt(const DeliveryAttempt& a) {
     if (updated.empty()) return false;
     if (a.disable_webhook) {
       const auto webhook_id = updated[0][0].as<std::int64_t>();
-      exec_prepared_sql(tx, 
+      exec_prepared_sql(tx,
           "UPDATE webhooks SET disabled_at = to_timestamp($1::bigint / 1000.0), disabled_reason = $2 "
           "WHERE id = $3 AND disabled_at IS NULL",
           to_ms(a.at), *a.disable_webhook, webhook_id);
-      exec_prepared_sql(tx, 
+      exec_prepared_sql(tx,
           "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, locked_until = NULL, "
           "last_error = 'the webhook was disabled: ' || $1 WHERE webhook_id = $2 AND status = 'pending'",
           *a.disable_webhook, webhook_id);

@@ -281,9 +281,10 @@ std::optional<Store::Claim> SqliteStore::claim_scan(std::int64_t id) {
   return claim;
 }
 
-bool SqliteStore::complete_scan(const ScanCompletion& c) {
-  auto conn = pool_.acquire();
-  Transaction tx(*conn);
+namespace {
+
+// One scan's completion inside the caller's transaction: false if the scan was not running.
+bool complete_in(Connection* conn, const ScanCompletion& c) {
   const auto now = now_text();
   conn->prepare(
           "UPDATE scans SET status = ?, finished_at = ?, grade = ?, score = ?, error = ?, grade_reason = ?, "
@@ -324,8 +325,27 @@ bool SqliteStore::complete_scan(const ScanCompletion& c) {
         .run();
   }
   for (const auto& a : c.alerts) record_alert(a);
-  tx.commit();
   return true;
+}
+
+}  // namespace
+
+bool SqliteStore::complete_scan(const ScanCompletion& c) {
+  auto conn = pool_.acquire();
+  Transaction tx(*conn);
+  const bool stored = complete_in(&*conn, c);
+  tx.commit();
+  return stored;
+}
+
+std::vector<bool> SqliteStore::complete_scans(const std::vector<ScanCompletion>& completions) {
+  auto conn = pool_.acquire();
+  Transaction tx(*conn);
+  std::vector<bool> stored;
+  stored.reserve(completions.size());
+  for (const auto& c : completions) stored.push_back(complete_in(&*conn, c));
+  tx.commit();
+  return stored;
 }
 
 bool SqliteStore::fail_scan(std::int64_t id, const std::string& error) {

@@ -28,6 +28,7 @@ class SqliteStore final : public Store {
   std::vector<Scan> list_scans(const std::string& name, std::size_t limit) override;
   std::optional<Claim> claim_scan(std::int64_t id) override;
   bool complete_scan(const ScanCompletion& completion) override;
+  std::vector<bool> complete_scans(const std::vector<ScanCompletion>& completions) override;
   bool fail_scan(std::int64_t id, const std::string& error) override;
   std::vector<ScanRef> unfinished_scans() override;
   void mark_published(const std::vector<std::int64_t>& scan_ids) override;
