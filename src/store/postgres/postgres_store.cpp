@@ -1,5 +1,11 @@
 #include "store/postgres/postgres_store.hpp"
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <set>
+
 #include "core/errors.hpp"
 #include "store/migrations.hpp"
 #include "store/next_run.hpp"
@@ -7,15 +13,8 @@
 #include "store/postgres/postgres_fields.hpp"
 #include "store/postgres/postgres_transaction.hpp"
 
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
-
-#include <map>
-#include <set>
-
 namespace domainscan::store::postgres {
 namespace {
-
 
 // Columns read_scan() expects, in order, for a scan aliased s of a domain aliased d; a
 // result column may follow (read only when asked for).
@@ -32,7 +31,6 @@ constexpr std::string_view kDomainFrom =
     " FROM domains d LEFT JOIN schedules sc ON sc.domain_id = d.id "
     "LEFT JOIN scans s ON s.id = (SELECT max(id) FROM scans WHERE domain_id = d.id) ";
 constexpr int kDomainOwnColumns = 9;
-
 
 Scan read_scan(const pqxx::row& r, bool with_result, int first = 0);
 
@@ -62,20 +60,22 @@ Scan read_scan(const pqxx::row& r, bool with_result, int first) {
   if (!r[first + 8].is_null()) s.score = r[first + 8].as<int>();
   s.error = optional_text(r[first + 9]);
   s.grade_reason = optional_text(r[first + 10]);
-  if (with_result && !r[first + kScanColumnCount].is_null()) s.result_json = r[first + kScanColumnCount].as<std::string>();
+  if (with_result && !r[first + kScanColumnCount].is_null())
+    s.result_json = r[first + kScanColumnCount].as<std::string>();
   return s;
 }
 
 template <typename... Args>
 std::optional<Domain> load_domain(pqxx::work& tx, std::string_view where, Args&&... args) {
   auto r = exec_prepared_sql(tx, fmt::format("SELECT {}{} WHERE {}", kDomainColumns, kDomainFrom, where),
-                          std::forward<Args>(args)...);
+                             std::forward<Args>(args)...);
   if (r.empty()) return std::nullopt;
   return read_domain(r[0]);
 }
 
 std::int64_t insert_scan(pqxx::work& tx, std::int64_t domain_id, ScanTrigger trigger) {
-  auto r = exec_prepared_sql(tx,
+  auto r = exec_prepared_sql(
+      tx,
       "INSERT INTO scans (domain_id, status, triggered_by, queued_at) VALUES ($1, 'queued', $2, now()) "
       "ON CONFLICT (domain_id) WHERE status = 'queued' DO NOTHING RETURNING id",
       domain_id, std::string(to_string(trigger)));
@@ -87,11 +87,11 @@ std::int64_t insert_scan(pqxx::work& tx, std::int64_t domain_id, ScanTrigger tri
 
 void upsert_schedule(pqxx::work& tx, std::int64_t domain_id, const Schedule& s) {
   exec_prepared_sql(tx,
-      "INSERT INTO schedules (domain_id, cron, timezone, next_run_at, updated_at) "
-      "VALUES ($1, $2, $3, to_timestamp($4::bigint / 1000.0), now()) "
-      "ON CONFLICT (domain_id) DO UPDATE SET cron = excluded.cron, timezone = excluded.timezone, "
-      "next_run_at = excluded.next_run_at, updated_at = excluded.updated_at",
-      domain_id, s.cron, s.timezone, to_ms(s.next_run_at));
+                    "INSERT INTO schedules (domain_id, cron, timezone, next_run_at, updated_at) "
+                    "VALUES ($1, $2, $3, to_timestamp($4::bigint / 1000.0), now()) "
+                    "ON CONFLICT (domain_id) DO UPDATE SET cron = excluded.cron, timezone = excluded.timezone, "
+                    "next_run_at = excluded.next_run_at, updated_at = excluded.updated_at",
+                    domain_id, s.cron, s.timezone, to_ms(s.next_run_at));
 }
 
 std::optional<std::int64_t> domain_id_of(pqxx::work& tx, const std::string& name) {
@@ -130,7 +130,8 @@ void PostgresStore::ping() {
 AddDomainResult PostgresStore::add_domain(const std::string& name, const std::optional<Schedule>& schedule,
                                           ScanTrigger trigger) {
   return in_transaction([&](pqxx::work& tx) -> AddDomainResult {
-    auto inserted = exec_prepared_sql(tx,
+    auto inserted = exec_prepared_sql(
+        tx,
         "INSERT INTO domains (name, status, created_at, updated_at) VALUES ($1, 'pending', now(), now()) "
         "ON CONFLICT (name) DO NOTHING RETURNING id",
         name);
@@ -154,7 +155,8 @@ AddDomainsResult PostgresStore::add_domains(const std::vector<std::string>& name
     // in the same order and wait for each other instead of deadlocking.
     std::map<std::string, std::int64_t, std::less<>> new_ids;  // name -> domain id
     std::vector<std::int64_t> ids;
-    for (const auto& row : exec_prepared_sql(tx,
+    for (const auto& row : exec_prepared_sql(
+             tx,
              "INSERT INTO domains (name, status, created_at, updated_at) "
              "SELECT DISTINCT name, 'pending', now(), now() FROM unnest($1::text[]) AS t(name) ORDER BY name "
              "ON CONFLICT (name) DO NOTHING RETURNING id, name",
@@ -168,16 +170,18 @@ AddDomainsResult PostgresStore::add_domains(const std::vector<std::string>& name
       return result;
     }
     if (schedule) {
-      exec_prepared_sql(tx,
+      exec_prepared_sql(
+          tx,
           "INSERT INTO schedules (domain_id, cron, timezone, next_run_at, updated_at) "
           "SELECT id, $2, $3, to_timestamp($4::bigint / 1000.0), now() FROM unnest($1::bigint[]) AS t(id)",
           bigint_array(ids), schedule->cron, schedule->timezone, to_ms(schedule->next_run_at));
     }
     std::map<std::int64_t, std::int64_t> scan_of;  // domain id -> its first scan
-    for (const auto& row : exec_prepared_sql(tx,
-             "INSERT INTO scans (domain_id, status, triggered_by, queued_at) "
-             "SELECT id, 'queued', $2, now() FROM unnest($1::bigint[]) AS t(id) RETURNING id, domain_id",
-             bigint_array(ids), std::string(to_string(trigger)))) {
+    for (const auto& row :
+         exec_prepared_sql(tx,
+                           "INSERT INTO scans (domain_id, status, triggered_by, queued_at) "
+                           "SELECT id, 'queued', $2, now() FROM unnest($1::bigint[]) AS t(id) RETURNING id, domain_id",
+                           bigint_array(ids), std::string(to_string(trigger)))) {
       scan_of.emplace(row[1].as<std::int64_t>(), row[0].as<std::int64_t>());
     }
     for (const auto& name : names) {
@@ -201,10 +205,11 @@ DomainPage PostgresStore::list_domains(const DomainQuery& query) {
   return in_transaction([&](pqxx::work& tx) {
     std::optional<std::string> status;
     if (query.status) status = std::string(to_string(*query.status));
-    auto rows = exec_prepared_sql(tx, fmt::format("SELECT {}{} WHERE ($1::text IS NULL OR d.status = $1) "
-                                           "AND ($2::text IS NULL OR d.name > $2) ORDER BY d.name LIMIT $3",
-                                           kDomainColumns, kDomainFrom),
-                               status, query.after, static_cast<std::int64_t>(query.limit + 1));
+    auto rows = exec_prepared_sql(tx,
+                                  fmt::format("SELECT {}{} WHERE ($1::text IS NULL OR d.status = $1) "
+                                              "AND ($2::text IS NULL OR d.name > $2) ORDER BY d.name LIMIT $3",
+                                              kDomainColumns, kDomainFrom),
+                                  status, query.after, static_cast<std::int64_t>(query.limit + 1));
     DomainPage page;
     for (const auto& row : rows) page.items.push_back(read_domain(row));
     page.next_cursor = trim_page(page.items, query.limit, [](const Domain& d) { return d.name; });
@@ -213,8 +218,9 @@ DomainPage PostgresStore::list_domains(const DomainQuery& query) {
 }
 
 bool PostgresStore::delete_domain(const std::string& name) {
-  return in_transaction(
-      [&](pqxx::work& tx) { return exec_prepared_sql(tx, "DELETE FROM domains WHERE name = $1", name).affected_rows() > 0; });
+  return in_transaction([&](pqxx::work& tx) {
+    return exec_prepared_sql(tx, "DELETE FROM domains WHERE name = $1", name).affected_rows() > 0;
+  });
 }
 
 bool PostgresStore::set_schedule(const std::string& name, const Schedule& schedule) {
@@ -228,7 +234,8 @@ bool PostgresStore::set_schedule(const std::string& name, const Schedule& schedu
 
 bool PostgresStore::delete_schedule(const std::string& name) {
   return in_transaction([&](pqxx::work& tx) {
-    return exec_prepared_sql(tx, "DELETE FROM schedules WHERE domain_id = (SELECT id FROM domains WHERE name = $1)", name)
+    return exec_prepared_sql(tx, "DELETE FROM schedules WHERE domain_id = (SELECT id FROM domains WHERE name = $1)",
+                             name)
                .affected_rows() > 0;
   });
 }
@@ -245,7 +252,8 @@ std::optional<QueueScanResult> PostgresStore::queue_scan(const std::string& name
 
 std::optional<Scan> PostgresStore::find_scan(std::int64_t id) {
   return in_transaction([&](pqxx::work& tx) -> std::optional<Scan> {
-    auto r = exec_prepared_sql(tx,
+    auto r = exec_prepared_sql(
+        tx,
         fmt::format("SELECT {}, s.result::text FROM scans s JOIN domains d ON d.id = s.domain_id WHERE s.id = $1",
                     kScanColumns),
         id);
@@ -256,10 +264,11 @@ std::optional<Scan> PostgresStore::find_scan(std::int64_t id) {
 
 std::vector<Scan> PostgresStore::list_scans(const std::string& name, std::size_t limit) {
   return in_transaction([&](pqxx::work& tx) {
-    auto rows = exec_prepared_sql(tx, fmt::format("SELECT {} FROM scans s JOIN domains d ON d.id = s.domain_id "
-                                           "WHERE d.name = $1 ORDER BY s.id DESC LIMIT $2",
-                                           kScanColumns),
-                               name, static_cast<std::int64_t>(limit));
+    auto rows = exec_prepared_sql(tx,
+                                  fmt::format("SELECT {} FROM scans s JOIN domains d ON d.id = s.domain_id "
+                                              "WHERE d.name = $1 ORDER BY s.id DESC LIMIT $2",
+                                              kScanColumns),
+                                  name, static_cast<std::int64_t>(limit));
     std::vector<Scan> out;
     for (const auto& row : rows) out.push_back(read_scan(row, false));
     return out;
@@ -269,22 +278,26 @@ std::vector<Scan> PostgresStore::list_scans(const std::string& name, std::size_t
 std::optional<Store::Claim> PostgresStore::claim_scan(std::int64_t id) {
   return in_transaction([&](pqxx::work& tx) -> std::optional<Claim> {
     // FOR UPDATE: two workers claiming the same scan take turns, and see each other's write.
-    auto r = exec_prepared_sql(tx, fmt::format("SELECT {}, NULL, s.domain_id FROM scans s JOIN domains d ON d.id = s.domain_id "
-                                        "WHERE s.id = $1 AND s.status IN ('queued', 'running') FOR UPDATE OF s",
-                                        kScanColumns),
-                            id);
+    auto r =
+        exec_prepared_sql(tx,
+                          fmt::format("SELECT {}, NULL, s.domain_id FROM scans s JOIN domains d ON d.id = s.domain_id "
+                                      "WHERE s.id = $1 AND s.status IN ('queued', 'running') FOR UPDATE OF s",
+                                      kScanColumns),
+                          id);
     if (r.empty()) return std::nullopt;
     Claim claim;
     claim.scan = read_scan(r[0], false);
     const auto domain_id = r[0][kScanColumnCount + 1].as<std::int64_t>();
-    auto started = exec_prepared_sql(tx,
+    auto started = exec_prepared_sql(
+        tx,
         fmt::format("UPDATE scans SET status = 'running', started_at = now() WHERE id = $1 RETURNING {}",
                     ms("started_at")),
         id);
     claim.scan.status = ScanStatus::running;
     claim.scan.started_at = time_of(started[0][0]);
     claim.domain = *load_domain(tx, "d.id = $1", domain_id);
-    auto previous = exec_prepared_sql(tx,
+    auto previous = exec_prepared_sql(
+        tx,
         fmt::format("SELECT {}, s.result::text FROM scans s JOIN domains d ON d.id = s.domain_id "
                     "WHERE s.domain_id = $1 AND s.status = 'completed' AND s.id < $2 ORDER BY s.id DESC LIMIT 1",
                     kScanColumns),
@@ -302,44 +315,48 @@ namespace {
 
 // One scan's completion inside the caller's transaction: false if the scan was not running.
 bool complete_in(pqxx::work& tx, const ScanCompletion& c) {
-    std::optional<std::string> result;
-    if (!c.result_json.empty()) result = c.result_json;
-    auto updated = exec_prepared_sql(tx,
-        "UPDATE scans SET status = $1, finished_at = now(), grade = $2, score = $3, error = $4, result = $5::jsonb, "
-        "grade_reason = $6 WHERE id = $7 AND status = 'running' RETURNING domain_id",
-        std::string(to_string(c.status)), c.grade, c.score, c.error, result, c.grade_reason, c.scan_id);
-    if (updated.empty()) return false;
-    const auto domain_id = updated[0][0].as<std::int64_t>();
-    exec_prepared_sql(tx,
-        "UPDATE domains SET status = $1, bad_reason = $2, consecutive_failures = $3, updated_at = now() WHERE id = $4",
-        std::string(to_string(c.domain_status)), c.bad_reason, c.consecutive_failures, domain_id);
-    const auto record_alert = [&](const ExpiryAlert& a) {
-      return exec_prepared_sql(tx,
-                     "INSERT INTO expiry_alerts (domain_id, kind, subject, threshold) VALUES ($1, $2, $3, $4) "
-                     "ON CONFLICT DO NOTHING",
-                     domain_id, a.kind, a.subject, a.threshold)
-                 .affected_rows() > 0;
-    };
-    for (const auto& e : c.events) {
-      if (e.once && !record_alert(*e.once)) continue;  // told already (another worker, same domain)
-      // Milliseconds, as the API shows them: "since" an event's own time includes it.
-      const auto seq = exec_prepared_sql1(tx,
-                             "INSERT INTO events (domain_id, type, created_at, scan_id, previous_scan_id, data) "
-                             "VALUES ($1, $2, date_trunc('milliseconds', now()), $3, $4, $5::jsonb) RETURNING seq",
-                             domain_id, e.type, c.scan_id, e.previous_scan_id, e.data_json)[0]
-                             .as<std::int64_t>();
-      // A delivery for every enabled webhook that wants this type of event for this domain.
-      exec_prepared_sql(tx,
-          "INSERT INTO deliveries (webhook_id, event_seq, created_at, next_attempt_at) "
-          "SELECT w.id, $1, now(), now() FROM webhooks w WHERE w.disabled_at IS NULL "
-          "AND EXISTS (SELECT 1 FROM webhook_events we WHERE we.webhook_id = w.id AND we.type IN ('*', $2)) "
-          "AND (NOT EXISTS (SELECT 1 FROM webhook_domains wd WHERE wd.webhook_id = w.id) "
-          "  OR EXISTS (SELECT 1 FROM webhook_domains wd JOIN domains d ON d.name = wd.domain "
-          "             WHERE wd.webhook_id = w.id AND d.id = $3))",
-          seq, e.type, domain_id);
-    }
-    for (const auto& a : c.alerts) record_alert(a);
-    return true;
+  std::optional<std::string> result;
+  if (!c.result_json.empty()) result = c.result_json;
+  auto updated = exec_prepared_sql(
+      tx,
+      "UPDATE scans SET status = $1, finished_at = now(), grade = $2, score = $3, error = $4, result = $5::jsonb, "
+      "grade_reason = $6 WHERE id = $7 AND status = 'running' RETURNING domain_id",
+      std::string(to_string(c.status)), c.grade, c.score, c.error, result, c.grade_reason, c.scan_id);
+  if (updated.empty()) return false;
+  const auto domain_id = updated[0][0].as<std::int64_t>();
+  exec_prepared_sql(
+      tx,
+      "UPDATE domains SET status = $1, bad_reason = $2, consecutive_failures = $3, updated_at = now() WHERE id = $4",
+      std::string(to_string(c.domain_status)), c.bad_reason, c.consecutive_failures, domain_id);
+  const auto record_alert = [&](const ExpiryAlert& a) {
+    return exec_prepared_sql(tx,
+                             "INSERT INTO expiry_alerts (domain_id, kind, subject, threshold) VALUES ($1, $2, $3, $4) "
+                             "ON CONFLICT DO NOTHING",
+                             domain_id, a.kind, a.subject, a.threshold)
+               .affected_rows() > 0;
+  };
+  for (const auto& e : c.events) {
+    if (e.once && !record_alert(*e.once)) continue;  // told already (another worker, same domain)
+    // Milliseconds, as the API shows them: "since" an event's own time includes it.
+    const auto seq =
+        exec_prepared_sql1(tx,
+                           "INSERT INTO events (domain_id, type, created_at, scan_id, previous_scan_id, data) "
+                           "VALUES ($1, $2, date_trunc('milliseconds', now()), $3, $4, $5::jsonb) RETURNING seq",
+                           domain_id, e.type, c.scan_id, e.previous_scan_id, e.data_json)[0]
+            .as<std::int64_t>();
+    // A delivery for every enabled webhook that wants this type of event for this domain.
+    exec_prepared_sql(
+        tx,
+        "INSERT INTO deliveries (webhook_id, event_seq, created_at, next_attempt_at) "
+        "SELECT w.id, $1, now(), now() FROM webhooks w WHERE w.disabled_at IS NULL "
+        "AND EXISTS (SELECT 1 FROM webhook_events we WHERE we.webhook_id = w.id AND we.type IN ('*', $2)) "
+        "AND (NOT EXISTS (SELECT 1 FROM webhook_domains wd WHERE wd.webhook_id = w.id) "
+        "  OR EXISTS (SELECT 1 FROM webhook_domains wd JOIN domains d ON d.name = wd.domain "
+        "             WHERE wd.webhook_id = w.id AND d.id = $3))",
+        seq, e.type, domain_id);
+  }
+  for (const auto& a : c.alerts) record_alert(a);
+  return true;
 }
 
 }  // namespace
@@ -360,9 +377,9 @@ std::vector<bool> PostgresStore::complete_scans(const std::vector<ScanCompletion
 bool PostgresStore::fail_scan(std::int64_t id, const std::string& error) {
   return in_transaction([&](pqxx::work& tx) {
     return !exec_prepared_sql(tx,
-                  "UPDATE scans SET status = 'failed', finished_at = now(), error = $1 "
-                  "WHERE id = $2 AND status IN ('queued', 'running') RETURNING id",
-                  error, id)
+                              "UPDATE scans SET status = 'failed', finished_at = now(), error = $1 "
+                              "WHERE id = $2 AND status IN ('queued', 'running') RETURNING id",
+                              error, id)
                 .empty();
   });
 }
@@ -371,18 +388,19 @@ void PostgresStore::mark_published(const std::vector<std::int64_t>& scan_ids) {
   if (scan_ids.empty()) return;
   in_transaction([&](pqxx::work& tx) {
     exec_prepared_sql(tx, "UPDATE scans SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL",
-                   bigint_array(scan_ids));
+                      bigint_array(scan_ids));
   });
 }
 
 std::vector<ScanRef> PostgresStore::unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) {
   return in_transaction([&](pqxx::work& tx) {
     std::vector<ScanRef> out;
-    for (const auto& row : exec_prepared_sql(tx,
-             "SELECT s.id, d.name, s.triggered_by FROM scans s JOIN domains d ON d.id = s.domain_id "
-             "WHERE s.status = 'queued' AND s.published_at IS NULL "
-             "AND s.queued_at <= now() - $1 * interval '1 millisecond' ORDER BY s.queued_at LIMIT $2",
-             static_cast<std::int64_t>(min_age.count()), static_cast<std::int64_t>(limit))) {
+    for (const auto& row :
+         exec_prepared_sql(tx,
+                           "SELECT s.id, d.name, s.triggered_by FROM scans s JOIN domains d ON d.id = s.domain_id "
+                           "WHERE s.status = 'queued' AND s.published_at IS NULL "
+                           "AND s.queued_at <= now() - $1 * interval '1 millisecond' ORDER BY s.queued_at LIMIT $2",
+                           static_cast<std::int64_t>(min_age.count()), static_cast<std::int64_t>(limit))) {
       out.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(),
                      scan_trigger_from(row[2].c_str()).value_or(ScanTrigger::api)});
     }
@@ -393,8 +411,9 @@ std::vector<ScanRef> PostgresStore::unpublished_scans(std::chrono::milliseconds 
 std::vector<ScanRef> PostgresStore::unfinished_scans() {
   return in_transaction([](pqxx::work& tx) {
     std::vector<ScanRef> out;
-    for (const auto& row : tx.exec("SELECT s.id, d.name, s.triggered_by FROM scans s JOIN domains d ON d.id = s.domain_id "
-                                   "WHERE s.status IN ('queued', 'running') ORDER BY s.id")) {
+    for (const auto& row :
+         tx.exec("SELECT s.id, d.name, s.triggered_by FROM scans s JOIN domains d ON d.id = s.domain_id "
+                 "WHERE s.status IN ('queued', 'running') ORDER BY s.id")) {
       out.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(),
                      scan_trigger_from(row[2].c_str()).value_or(ScanTrigger::api)});
     }
@@ -406,15 +425,15 @@ namespace {
 
 void move_next_run(pqxx::work& tx, std::int64_t domain_id, TimePoint next) {
   exec_prepared_sql(tx, "UPDATE schedules SET next_run_at = to_timestamp($2::bigint / 1000.0) WHERE domain_id = $1",
-                 domain_id, next.time_since_epoch().count());
+                    domain_id, next.time_since_epoch().count());
 }
 
 }  // namespace
 
 std::size_t PostgresStore::plan_schedules(TimePoint now, std::size_t limit, const NextRun& next_run) {
   return in_transaction([&](pqxx::work& tx) {
-    const auto rows = exec_prepared_sql(tx,
-        "SELECT domain_id, cron, timezone FROM schedules WHERE next_run_at IS NULL LIMIT $1 FOR UPDATE SKIP LOCKED",
+    const auto rows = exec_prepared_sql(
+        tx, "SELECT domain_id, cron, timezone FROM schedules WHERE next_run_at IS NULL LIMIT $1 FOR UPDATE SKIP LOCKED",
         static_cast<std::int64_t>(limit));
     for (const auto& r : rows) {
       const Schedule schedule{r[1].as<std::string>(), r[2].as<std::string>(), std::nullopt};
@@ -428,7 +447,8 @@ FiringReport PostgresStore::fire_due_schedules(TimePoint now, std::size_t limit,
   return in_transaction([&](pqxx::work& tx) {
     // SKIP LOCKED: rows another scheduler is firing are left to it; by the time it commits
     // their next_run_at has moved on, so no run is fired twice.
-    const auto rows = exec_prepared_sql(tx,
+    const auto rows = exec_prepared_sql(
+        tx,
         "SELECT d.id, d.name, d.status, sc.cron, sc.timezone FROM schedules sc JOIN domains d ON d.id = sc.domain_id "
         "WHERE sc.next_run_at <= to_timestamp($1::bigint / 1000.0) ORDER BY sc.next_run_at LIMIT $2 "
         "FOR UPDATE OF sc SKIP LOCKED",
@@ -442,7 +462,8 @@ FiringReport PostgresStore::fire_due_schedules(TimePoint now, std::size_t limit,
       if (r[2].as<std::string>() == to_string(DomainStatus::bad)) {
         ++report.skipped_bad;
       } else {
-        const auto inserted = exec_prepared_sql(tx,
+        const auto inserted = exec_prepared_sql(
+            tx,
             "INSERT INTO scans (domain_id, status, triggered_by, queued_at) VALUES ($1, 'queued', 'schedule', now()) "
             "ON CONFLICT (domain_id) WHERE status = 'queued' DO NOTHING RETURNING id",
             domain_id);
@@ -458,16 +479,16 @@ FiringReport PostgresStore::fire_due_schedules(TimePoint now, std::size_t limit,
   });
 }
 
-ApiCallDecision PostgresStore::reserve_api_call(const std::string& api, TimePoint now,
-                                                const ApiBudgetPolicy& policy) {
+ApiCallDecision PostgresStore::reserve_api_call(const std::string& api, TimePoint now, const ApiBudgetPolicy& policy) {
   return in_transaction([&](pqxx::work& tx) {
     // The row exists before it is locked, so that two first callers serialise on it too.
-    exec_prepared_sql(tx,
+    exec_prepared_sql(
+        tx,
         "INSERT INTO api_budgets (api, next_call_at_ms, day, day_count, backoff_until_ms) VALUES ($1, 0, 0, 0, 0) "
         "ON CONFLICT (api) DO NOTHING",
         api);
-    const auto row = exec_prepared_sql1(tx,
-        "SELECT next_call_at_ms, day, day_count, backoff_until_ms FROM api_budgets WHERE api = $1 FOR UPDATE", api);
+    const auto row = exec_prepared_sql1(
+        tx, "SELECT next_call_at_ms, day, day_count, backoff_until_ms FROM api_budgets WHERE api = $1 FOR UPDATE", api);
     ApiBudgetState state;
     state.next_call_at = TimePoint(std::chrono::milliseconds(row[0].as<std::int64_t>()));
     state.day = row[1].as<std::int64_t>();
@@ -476,7 +497,7 @@ ApiCallDecision PostgresStore::reserve_api_call(const std::string& api, TimePoin
     const auto decision = decide_api_call(state, now, policy);
     if (decision.verdict == ApiCallVerdict::granted) {
       exec_prepared_sql(tx, "UPDATE api_budgets SET next_call_at_ms = $2, day = $3, day_count = $4 WHERE api = $1", api,
-                     state.next_call_at.time_since_epoch().count(), state.day, state.day_count);
+                        state.next_call_at.time_since_epoch().count(), state.day, state.day_count);
     }
     return decision;
   });
@@ -484,7 +505,8 @@ ApiCallDecision PostgresStore::reserve_api_call(const std::string& api, TimePoin
 
 void PostgresStore::back_off_api(const std::string& api, TimePoint until) {
   in_transaction([&](pqxx::work& tx) {
-    exec_prepared_sql(tx,
+    exec_prepared_sql(
+        tx,
         "INSERT INTO api_budgets (api, next_call_at_ms, day, day_count, backoff_until_ms) VALUES ($1, 0, 0, 0, $2) "
         "ON CONFLICT (api) DO UPDATE SET backoff_until_ms = "
         "greatest(api_budgets.backoff_until_ms, excluded.backoff_until_ms)",
@@ -495,8 +517,8 @@ void PostgresStore::back_off_api(const std::string& api, TimePoint until) {
 std::optional<ApiAnswer> PostgresStore::find_api_answer(const std::string& api, const std::string& key,
                                                         TimePoint fresh_after) {
   return in_transaction([&](pqxx::work& tx) -> std::optional<ApiAnswer> {
-    auto r = exec_prepared_sql(tx,
-        "SELECT fetched_at_ms, body FROM api_answers WHERE api = $1 AND key = $2 AND fetched_at_ms >= $3", api, key,
+    auto r = exec_prepared_sql(
+        tx, "SELECT fetched_at_ms, body FROM api_answers WHERE api = $1 AND key = $2 AND fetched_at_ms >= $3", api, key,
         fresh_after.time_since_epoch().count());
     if (r.empty()) return std::nullopt;
     return ApiAnswer{TimePoint(std::chrono::milliseconds(r[0][0].as<std::int64_t>())), r[0][1].as<std::string>()};
@@ -506,12 +528,13 @@ std::optional<ApiAnswer> PostgresStore::find_api_answer(const std::string& api, 
 void PostgresStore::store_api_answer(const std::string& api, const std::string& key, const ApiAnswer& answer,
                                      TimePoint drop_before) {
   in_transaction([&](pqxx::work& tx) {
-    exec_prepared_sql(tx,
+    exec_prepared_sql(
+        tx,
         "INSERT INTO api_answers (api, key, fetched_at_ms, body) VALUES ($1, $2, $3, $4) "
         "ON CONFLICT (api, key) DO UPDATE SET fetched_at_ms = excluded.fetched_at_ms, body = excluded.body",
         api, key, answer.fetched_at.time_since_epoch().count(), answer.body);
     exec_prepared_sql(tx, "DELETE FROM api_answers WHERE api = $1 AND fetched_at_ms < $2", api,
-                   drop_before.time_since_epoch().count());
+                      drop_before.time_since_epoch().count());
   });
 }
 
@@ -519,7 +542,8 @@ EventPage PostgresStore::list_events(const EventQuery& query) {
   return in_transaction([&](pqxx::work& tx) {
     // (An unnamed statement is planned with its parameters' values, so the filters not
     // given fold away and the others narrow through their index.)
-    auto rows = exec_prepared_sql(tx,
+    auto rows = exec_prepared_sql(
+        tx,
         fmt::format("SELECT e.seq, d.name, e.type, {}, e.scan_id, e.previous_scan_id, e.data::text "
                     "FROM events e JOIN domains d ON d.id = e.domain_id "
                     "WHERE ($1::text IS NULL OR d.name = $1) AND ($2::text IS NULL OR e.type = $2) "

@@ -1,10 +1,10 @@
 // The Store's webhook methods on PostgreSQL: subscriptions and the delivery queue.
+#include <map>
+
 #include "store/paging.hpp"
 #include "store/postgres/postgres_fields.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/postgres/postgres_transaction.hpp"
-
-#include <map>
 
 namespace domainscan::store::postgres {
 namespace {
@@ -46,7 +46,8 @@ void load_filters(pqxx::work& tx, std::vector<Webhook>& webhooks) {
 Webhook PostgresStore::create_webhook(const Webhook& webhook) {
   return in_transaction([&](pqxx::work& tx) {
     Webhook w = webhook;
-    const auto row = exec_prepared_sql1(tx,
+    const auto row = exec_prepared_sql1(
+        tx,
         fmt::format("INSERT INTO webhooks (url, secret, created_at) VALUES ($1, $2, date_trunc('milliseconds', now())) "
                     "RETURNING id, {}",
                     ms("created_at")),
@@ -54,12 +55,12 @@ Webhook PostgresStore::create_webhook(const Webhook& webhook) {
     w.id = row[0].as<std::int64_t>();
     w.created_at = time_of(row[1]);
     for (const auto& type : w.events) {
-      exec_prepared_sql(tx, "INSERT INTO webhook_events (webhook_id, type) VALUES ($1, $2) ON CONFLICT DO NOTHING", w.id,
-                     type);
+      exec_prepared_sql(tx, "INSERT INTO webhook_events (webhook_id, type) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                        w.id, type);
     }
     for (const auto& domain : w.domains) {
-      exec_prepared_sql(tx, "INSERT INTO webhook_domains (webhook_id, domain) VALUES ($1, $2) ON CONFLICT DO NOTHING", w.id,
-                     domain);
+      exec_prepared_sql(tx, "INSERT INTO webhook_domains (webhook_id, domain) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                        w.id, domain);
     }
     return w;
   });
@@ -78,7 +79,8 @@ std::vector<Webhook> PostgresStore::list_webhooks() {
 
 std::optional<Webhook> PostgresStore::find_webhook(std::int64_t id) {
   return in_transaction([&](pqxx::work& tx) -> std::optional<Webhook> {
-    const auto rows = exec_prepared_sql(tx, fmt::format("SELECT {} FROM webhooks w WHERE w.id = $1", kWebhookColumns), id);
+    const auto rows =
+        exec_prepared_sql(tx, fmt::format("SELECT {} FROM webhooks w WHERE w.id = $1", kWebhookColumns), id);
     if (rows.empty()) return std::nullopt;
     std::vector<Webhook> one{read_webhook(rows[0])};
     load_filters(tx, one);
@@ -87,14 +89,16 @@ std::optional<Webhook> PostgresStore::find_webhook(std::int64_t id) {
 }
 
 bool PostgresStore::delete_webhook(std::int64_t id) {
-  return in_transaction(
-      [&](pqxx::work& tx) { return exec_prepared_sql(tx, "DELETE FROM webhooks WHERE id = $1", id).affected_rows() > 0; });
+  return in_transaction([&](pqxx::work& tx) {
+    return exec_prepared_sql(tx, "DELETE FROM webhooks WHERE id = $1", id).affected_rows() > 0;
+  });
 }
 
 DeliveryPage PostgresStore::list_deliveries(std::int64_t webhook_id, std::size_t limit,
                                             std::optional<std::int64_t> before_id) {
   return in_transaction([&](pqxx::work& tx) {
-    const auto rows = exec_prepared_sql(tx,
+    const auto rows = exec_prepared_sql(
+        tx,
         fmt::format("SELECT d.id, d.webhook_id, d.event_seq, e.type, d.status, d.attempts, {}, {}, {}, "
                     "d.last_status_code, d.last_error, {} "
                     "FROM deliveries d JOIN events e ON e.seq = d.event_seq "
@@ -128,20 +132,20 @@ std::vector<DueDelivery> PostgresStore::take_due_deliveries(TimePoint now, std::
   return in_transaction([&](pqxx::work& tx) {
     // SKIP LOCKED: deliverers in other processes taking at the same moment pass over the
     // rows this one is taking instead of waiting for them; the lease keeps them off after.
-    const auto rows = exec_prepared_sql(tx,
-        fmt::format(
-            "WITH taken AS ("
-            "  UPDATE deliveries SET locked_until = to_timestamp(($1::bigint + $3::bigint) / 1000.0) "
-            "  WHERE id IN (SELECT d.id FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id "
-            "    WHERE d.status = 'pending' AND d.next_attempt_at <= to_timestamp($1::bigint / 1000.0) "
-            "    AND (d.locked_until IS NULL OR d.locked_until <= to_timestamp($1::bigint / 1000.0)) "
-            "    AND w.disabled_at IS NULL ORDER BY d.next_attempt_at LIMIT $2 FOR UPDATE OF d SKIP LOCKED) "
-            "  RETURNING id, attempts, created_at, webhook_id, event_seq, next_attempt_at) "
-            "SELECT t.id, t.attempts, {}, w.id, w.url, w.secret, "
-            "e.seq, dm.name, e.type, {}, e.scan_id, e.previous_scan_id, e.data::text "
-            "FROM taken t JOIN webhooks w ON w.id = t.webhook_id JOIN events e ON e.seq = t.event_seq "
-            "JOIN domains dm ON dm.id = e.domain_id ORDER BY t.next_attempt_at",
-            ms("t.created_at"), ms("e.created_at")),
+    const auto rows = exec_prepared_sql(
+        tx,
+        fmt::format("WITH taken AS ("
+                    "  UPDATE deliveries SET locked_until = to_timestamp(($1::bigint + $3::bigint) / 1000.0) "
+                    "  WHERE id IN (SELECT d.id FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id "
+                    "    WHERE d.status = 'pending' AND d.next_attempt_at <= to_timestamp($1::bigint / 1000.0) "
+                    "    AND (d.locked_until IS NULL OR d.locked_until <= to_timestamp($1::bigint / 1000.0)) "
+                    "    AND w.disabled_at IS NULL ORDER BY d.next_attempt_at LIMIT $2 FOR UPDATE OF d SKIP LOCKED) "
+                    "  RETURNING id, attempts, created_at, webhook_id, event_seq, next_attempt_at) "
+                    "SELECT t.id, t.attempts, {}, w.id, w.url, w.secret, "
+                    "e.seq, dm.name, e.type, {}, e.scan_id, e.previous_scan_id, e.data::text "
+                    "FROM taken t JOIN webhooks w ON w.id = t.webhook_id JOIN events e ON e.seq = t.event_seq "
+                    "JOIN domains dm ON dm.id = e.domain_id ORDER BY t.next_attempt_at",
+                    ms("t.created_at"), ms("e.created_at")),
         to_ms(now), static_cast<std::int64_t>(limit), static_cast<std::int64_t>(lease.count()));
     std::vector<DueDelivery> out;
     for (const auto& r : rows) {
@@ -167,8 +171,10 @@ std::vector<DueDelivery> PostgresStore::take_due_deliveries(TimePoint now, std::
 
 bool PostgresStore::record_delivery_attempt(const DeliveryAttempt& a) {
   return in_transaction([&](pqxx::work& tx) {
-    const auto updated = exec_prepared_sql(tx,
-        "UPDATE deliveries SET status = $1, attempts = attempts + 1, last_attempt_at = to_timestamp($2::bigint / 1000.0), "
+    const auto updated = exec_prepared_sql(
+        tx,
+        "UPDATE deliveries SET status = $1, attempts = attempts + 1, last_attempt_at = to_timestamp($2::bigint / "
+        "1000.0), "
         "last_status_code = $3, last_error = $4, next_attempt_at = to_timestamp($5::bigint / 1000.0), "
         "delivered_at = CASE WHEN $1 = 'delivered' THEN to_timestamp($2::bigint / 1000.0) END, locked_until = NULL "
         "WHERE id = $6 AND attempts = $7 AND status = 'pending' RETURNING webhook_id",
@@ -179,13 +185,13 @@ bool PostgresStore::record_delivery_attempt(const DeliveryAttempt& a) {
     if (a.disable_webhook) {
       const auto webhook_id = updated[0][0].as<std::int64_t>();
       exec_prepared_sql(tx,
-          "UPDATE webhooks SET disabled_at = to_timestamp($1::bigint / 1000.0), disabled_reason = $2 "
-          "WHERE id = $3 AND disabled_at IS NULL",
-          to_ms(a.at), *a.disable_webhook, webhook_id);
+                        "UPDATE webhooks SET disabled_at = to_timestamp($1::bigint / 1000.0), disabled_reason = $2 "
+                        "WHERE id = $3 AND disabled_at IS NULL",
+                        to_ms(a.at), *a.disable_webhook, webhook_id);
       exec_prepared_sql(tx,
-          "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, locked_until = NULL, "
-          "last_error = 'the webhook was disabled: ' || $1 WHERE webhook_id = $2 AND status = 'pending'",
-          *a.disable_webhook, webhook_id);
+                        "UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, locked_until = NULL, "
+                        "last_error = 'the webhook was disabled: ' || $1 WHERE webhook_id = $2 AND status = 'pending'",
+                        *a.disable_webhook, webhook_id);
     }
     return true;
   });
