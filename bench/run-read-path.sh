@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The API's read path against nginx serving the same bytes as static files, side by side in
+# one run (wrk, the same threads and connections): GET /api/v1/domains/{d},
+# GET /api/v1/scans/{id} and GET /api/v1/domains?limit=50 of `domainscan serve` (SQLite),
+# each body saved and served by nginx from a file; /healthz for the HTTP server's own
+# ceiling. Prints requests a second and the ratio to nginx.
+#   bench/run-read-path.sh [BUILD_DIR] [SECONDS]     (as root: starts its own servers)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-build}" && pwd)
+seconds=${2:-10}
+bin="$build/domainscan"
+run_dir=$(mktemp -d /tmp/domainscan-read.XXXXXX)
+chmod 755 "$run_dir"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [[ -f $run_dir/nginx.pid ]] && kill "$(cat "$run_dir/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  "$root/tests/testbed/dns.sh" stop "$run_dir/dns" || true
+  rm -rf "$run_dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+port() { python3 "$root/tests/testbed/free-port.py"; }
+
+eval "$("$root/tests/testbed/dns.sh" start "$run_dir/dns")"
+api=$(port)
+"$bin" serve --db "sqlite:$run_dir/d.db" --listen "127.0.0.1:$api" --allow-suffix test \
+  --dns-server "$DOMAINSCAN_TEST_DNS_SERVER" --trust-anchor-file none --rate-limit off --scan-rate-limit off \
+  --log-level warn 2>"$run_dir/serve.log" &
+pids+=($!)
+until curl -sf "http://127.0.0.1:$api/healthz" >/dev/null; do sleep 0.2; done
+
+# A domain with a full scan (the test bed's mail domain: DNS, e-mail records and policies),
+# and 200 more so that a page of the list is full.
+curl -sf -X POST "http://127.0.0.1:$api/api/v1/domains" -d '{"domain":"good.mail.test"}' >/dev/null
+seq 0 199 | sed 's/$/.list.nx.test/' | "$bin" import - --api-url "http://127.0.0.1:$api" >/dev/null
+until curl -sf "http://127.0.0.1:$api/api/v1/domains/good.mail.test" | grep -q '"status":"completed"'; do sleep 0.2; done
+scan_id=$(curl -sf "http://127.0.0.1:$api/api/v1/domains/good.mail.test" | python3 -c 'import json,sys; print(json.load(sys.stdin)["last_scan"]["id"])')
+
+mkdir -p "$run_dir/www"
+declare -A targets=([domain]="/api/v1/domains/good.mail.test" [scan]="/api/v1/scans/$scan_id"
+                    [list]="/api/v1/domains?limit=50" [healthz]="/healthz")
+for name in domain scan list healthz; do
+  curl -sf "http://127.0.0.1:$api${targets[$name]}" >"$run_dir/www/$name.json"
+done
+
+static=$(port)
+cat >"$run_dir/nginx.conf" <<CONF
+worker_processes 1;
+pid $run_dir/nginx.pid;
+error_log $run_dir/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  default_type application/json;
+  server {
+    listen 127.0.0.1:$static;
+    root $run_dir/www;
+  }
+}
+CONF
+nginx -p "$run_dir" -e "$run_dir/nginx-error.log" -c "$run_dir/nginx.conf"
+until curl -sf "http://127.0.0.1:$static/healthz.json" >/dev/null; do sleep 0.2; done
+
+rate() { wrk -t2 -c64 -d"${seconds}s" "$1" | awk '/Requests\/sec/ {print int($2)}'; }
+echo "wrk -t2 -c64 -d${seconds}s; domainscan serve (SQLite) and nginx (1 worker, static files), same bodies"
+printf '%-8s %8s %10s %10s %7s\n' what bytes domainscan nginx ratio
+for name in domain scan list healthz; do
+  ours=$(rate "http://127.0.0.1:$api${targets[$name]}")
+  theirs=$(rate "http://127.0.0.1:$static/$name.json")
+  printf '%-8s %8s %10s %10s %7s\n' "$name" "$(stat -c %s "$run_dir/www/$name.json")" "$ours" "$theirs" \
+    "$(python3 -c "print(f'{$ours / $theirs:.2f}')")"
+done
