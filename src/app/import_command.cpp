@@ -1,5 +1,6 @@
 #include "app/import_command.hpp"
 
+#include "core/text.hpp"
 #include "scan/http_fetch.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -210,13 +211,6 @@ class Importer {
   Progress& progress_;
 };
 
-std::string trim_line(std::string line) {
-  const auto first = line.find_first_not_of(" \t\r");
-  if (first == std::string::npos) return {};
-  const auto last = line.find_last_not_of(" \t\r");
-  return line.substr(first, last - first + 1);
-}
-
 asio::awaitable<void> import_all(std::istream& in, Importer& importer, Progress& progress, std::size_t batch_size) {
   std::vector<std::string> names;
   std::vector<std::size_t> lines;
@@ -226,7 +220,7 @@ asio::awaitable<void> import_all(std::istream& in, Importer& importer, Progress&
   while (std::getline(in, line)) {
     ++totals.lines;
     bytes_read += line.size() + 1;
-    auto name = trim_line(std::move(line));
+    std::string name(trim(line));
     if (name.empty() || name.front() == '#') continue;
     names.push_back(std::move(name));
     lines.push_back(totals.lines);
