@@ -5,12 +5,18 @@
 #include "scan/target_address.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
+#include <map>
+#include <memory>
 #include <set>
 
 namespace domainscan::scan {
@@ -44,7 +50,48 @@ struct Chain {
   std::optional<std::string> refused;  // a hop's address the policy refused
 };
 
-asio::awaitable<Chain> follow(asio::any_io_executor executor, const ScanContext& ctx, std::string start) {
+// The check's fetches by URL and address. The plain chain usually redirects to the https://
+// URL the secure chain starts with: whichever asks second waits for the first one's answer
+// instead of opening a second connection (and TLS handshake) to ask the same. Both chains
+// run on the scan's strand, so the table needs no lock.
+class FetchOnce {
+ public:
+  asio::awaitable<HttpFetchResult> fetch(asio::any_io_executor executor, const urls::url& url,
+                                         const asio::ip::address& address, std::chrono::milliseconds timeout) {
+    const auto key = fmt::format("{} {}", url.buffer(), address.to_string());
+    if (auto it = entries_.find(key); it != entries_.end()) {
+      const auto entry = it->second;
+      while (!entry->result) {
+        boost::system::error_code ignored;  // cancelled when the answer is in
+        co_await entry->done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+      }
+      co_return *entry->result;
+    }
+    const auto strand = co_await asio::this_coro::executor;
+    const auto entry = std::make_shared<Entry>(strand);
+    entries_.emplace(key, entry);
+    try {
+      entry->result = co_await http_fetch(executor, url, address, timeout, HttpCheck::kMaxBody);
+    } catch (const std::exception& e) {
+      entry->result.emplace().error = e.what();  // a waiter must not wait for ever
+      entry->done.cancel();
+      throw;
+    }
+    entry->done.cancel();
+    co_return *entry->result;
+  }
+
+ private:
+  struct Entry {
+    explicit Entry(const asio::any_io_executor& ex) : done(ex, asio::steady_timer::time_point::max()) {}
+    std::optional<HttpFetchResult> result;
+    asio::steady_timer done;
+  };
+  std::map<std::string, std::shared_ptr<Entry>> entries_;
+};
+
+asio::awaitable<Chain> follow(asio::any_io_executor executor, const ScanContext& ctx, FetchOnce& fetches,
+                              std::string start) {
   Chain chain;
   std::set<std::string> seen;
   urls::url url = urls::parse_uri(start).value();
@@ -62,7 +109,7 @@ asio::awaitable<Chain> follow(asio::any_io_executor executor, const ScanContext&
       chain.error = fmt::format("not following {}: {}", here, *why);
       co_return chain;
     }
-    auto res = co_await http_fetch(executor, url, std::get<asio::ip::address>(address), ctx.timeout, HttpCheck::kMaxBody);
+    auto res = co_await fetches.fetch(executor, url, std::get<asio::ip::address>(address), ctx.timeout);
     if (res.error) {
       chain.error = fmt::format("{}: {}", here, *res.error);
       chain.unreachable = hop == 0 && res.unreachable;
@@ -103,7 +150,9 @@ asio::awaitable<CheckResult> HttpCheck::run(const ScanContext& ctx) {
   // Named locals, not temporaries in the co_await (GCC 12 destroys those twice).
   const std::string http_url = fmt::format("http://{}/", ctx.domain);
   const std::string https_url = fmt::format("https://{}/", ctx.domain);
-  auto [plain, secure] = co_await (follow(executor_, ctx, http_url) && follow(executor_, ctx, https_url));
+  FetchOnce fetches;
+  auto [plain, secure] =
+      co_await (follow(executor_, ctx, fetches, http_url) && follow(executor_, ctx, fetches, https_url));
 
   // What went wrong along either chain is worth saying whether or not anything answered.
   const auto add_chain_findings = [&](CheckResult& r) {

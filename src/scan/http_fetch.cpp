@@ -78,6 +78,18 @@ asio::awaitable<void> exchange(Stream& stream, const boost::urls::url& url, cons
   out.body = res.body().substr(0, max_body);
 }
 
+// The context of every fetch that does not verify: made once, since making an SSL_CTX costs
+// more than a handshake with it, and shared (OpenSSL allows that once it is configured).
+ssl::context& unverified_context() {
+  static ssl::context* const ctx = [] {
+    auto* c = new ssl::context(ssl::context::tls_client);  // never freed: fetches may run until exit
+    c->set_verify_mode(ssl::verify_none);
+    SSL_CTX_set_mode(c->native_handle(), SSL_MODE_RELEASE_BUFFERS);
+    return c;
+  }();
+  return *ctx;
+}
+
 }  // namespace
 
 std::optional<std::string> HttpFetchResult::header(std::string_view name) const {
@@ -117,12 +129,8 @@ asio::awaitable<HttpFetchResult> http_fetch(asio::any_io_executor executor, boos
     co_await exchange(tcp, url, options, out);
     co_return out;
   }
-  auto ctx = options.verify;
-  if (!ctx) {
-    ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
-    ctx->set_verify_mode(ssl::verify_none);
-  }
-  ssl::stream<beast::tcp_stream> stream(std::move(tcp), *ctx);
+  ssl::context& ctx = options.verify ? *options.verify : unverified_context();
+  ssl::stream<beast::tcp_stream> stream(std::move(tcp), ctx);
   if (!SSL_set_tlsext_host_name(stream.native_handle(), host.c_str())) {
     out.error = "cannot set the server name (SNI)";
     co_return out;

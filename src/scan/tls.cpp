@@ -102,6 +102,7 @@ struct Handshake {
   std::optional<std::string> error;  // connect or handshake failure
   bool unreachable = false;  // nothing answered (refused, timed out): a network failure
   std::string protocol, cipher;
+  int version = 0;  // TLS1_VERSION ... TLS1_3_VERSION
   X509Ptr leaf;
   long verify_result = X509_V_OK;
 };
@@ -135,6 +136,7 @@ asio::awaitable<Handshake> handshake(asio::any_io_executor executor, ssl::contex
   }
   SSL* s = stream.native_handle();
   out.protocol = SSL_get_version(s);
+  out.version = SSL_version(s);
   out.cipher = SSL_get_cipher_name(s);
   out.leaf.reset(SSL_get1_peer_certificate(s));
   out.verify_result = SSL_get_verify_result(s);
@@ -143,32 +145,72 @@ asio::awaitable<Handshake> handshake(asio::any_io_executor executor, ssl::contex
   co_return out;
 }
 
-// A client context that completes every handshake it can, whatever the certificate: the
-// check reports the verification result instead of refusing to look.
-std::unique_ptr<ssl::context> make_context(const std::optional<std::string>& ca_file, std::optional<int> only_version) {
+// The context of the handshake that is reported on: any version OpenSSL allows, and every
+// handshake it can complete, whatever the certificate (the check reports the verification
+// result instead of refusing to look).
+std::unique_ptr<ssl::context> make_main_context(const std::optional<std::string>& ca_file) {
   auto ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
   ctx->set_default_verify_paths();
   if (ca_file) ctx->load_verify_file(*ca_file);
   ctx->set_verify_mode(ssl::verify_peer);
   ctx->set_verify_callback([](bool, ssl::verify_context&) { return true; });
-  if (only_version) {
-    SSL_CTX* native = ctx->native_handle();
-    SSL_CTX_set_min_proto_version(native, *only_version);
-    SSL_CTX_set_max_proto_version(native, *only_version);
-    // OpenSSL 3 refuses TLS 1.0/1.1 at its default security level; to learn whether the
-    // server still accepts them, this probe must be willing to speak them.
-    SSL_CTX_set_security_level(native, 0);
-    SSL_CTX_set_cipher_list(native, "DEFAULT:@SECLEVEL=0");
-  }
+  SSL_CTX_set_mode(ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS);
+  return ctx;
+}
+
+// A probe only asks whether the server accepts versions min..max: no trust store, no chain
+// to build. OpenSSL 3 refuses TLS 1.0/1.1 at its default security level; to learn whether the
+// server still accepts them, a probe must be willing to speak them.
+std::unique_ptr<ssl::context> make_probe_context(int min_version, int max_version) {
+  auto ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
+  ctx->set_verify_mode(ssl::verify_none);
+  SSL_CTX* native = ctx->native_handle();
+  SSL_CTX_set_min_proto_version(native, min_version);
+  SSL_CTX_set_max_proto_version(native, max_version);
+  SSL_CTX_set_security_level(native, 0);
+  SSL_CTX_set_cipher_list(native, "DEFAULT:@SECLEVEL=0");
+  SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
   return ctx;
 }
 
 }  // namespace
 
 TlsCheck::TlsCheck(asio::any_io_executor executor, std::optional<std::string> ca_file)
-    : executor_(std::move(executor)), main_(make_context(ca_file, std::nullopt)),
-      probe_{make_context(ca_file, TLS1_VERSION), make_context(ca_file, TLS1_1_VERSION),
-             make_context(ca_file, TLS1_2_VERSION), make_context(ca_file, TLS1_3_VERSION)} {}
+    : executor_(std::move(executor)), main_(make_main_context(ca_file)),
+      legacy_probe_(make_probe_context(TLS1_VERSION, TLS1_1_VERSION)),
+      tls10_probe_(make_probe_context(TLS1_VERSION, TLS1_VERSION)),
+      tls12_probe_(make_probe_context(TLS1_2_VERSION, TLS1_2_VERSION)) {}
+
+// The first handshake offered every version up to 1.3 and the server chose its highest: that
+// settles 1.3 and, unless it chose 1.3, 1.2 as well. One handshake offering only 1.0-1.1
+// settles both unless the server picks 1.1 (then one offering 1.0 alone). A current server
+// costs two handshakes after the first, one of which it refuses at its first message.
+asio::awaitable<TlsCheck::Versions> TlsCheck::accepted_versions(int first_version, const ScanContext& context,
+                                                               const asio::ip::address& address) {
+  using namespace asio::experimental::awaitable_operators;
+  const auto& d = context.domain;
+  const auto t = context.timeout;
+  Versions v;
+  v.tls13 = first_version == TLS1_3_VERSION;
+  v.tls12 = first_version == TLS1_2_VERSION;
+  int legacy_version = 0;
+  if (v.tls13) {
+    auto [legacy, tls12] =
+        co_await (handshake(executor_, *legacy_probe_, d, address, t) && handshake(executor_, *tls12_probe_, d, address, t));
+    v.tls12 = !tls12.error;
+    legacy_version = legacy.error ? 0 : legacy.version;
+  } else {
+    const auto legacy = co_await handshake(executor_, *legacy_probe_, d, address, t);
+    legacy_version = legacy.error ? 0 : legacy.version;
+  }
+  v.tls11 = legacy_version == TLS1_1_VERSION;
+  v.tls10 = legacy_version == TLS1_VERSION;
+  if (v.tls11) {
+    const auto tls10 = co_await handshake(executor_, *tls10_probe_, d, address, t);
+    v.tls10 = !tls10.error;
+  }
+  co_return v;
+}
 
 asio::awaitable<CheckResult> TlsCheck::run(const ScanContext& context) {
   if (context.addresses.empty()) co_return check_skipped("the domain has no address");
@@ -177,19 +219,14 @@ asio::awaitable<CheckResult> TlsCheck::run(const ScanContext& context) {
     co_return check_skipped(*refusal);
   }
 
-  using namespace asio::experimental::awaitable_operators;
   const auto& d = context.domain;
-  const auto t = context.timeout;
-  auto [main, p10, p11, p12, p13] = co_await (
-      handshake(executor_, *main_, d, address, t) && handshake(executor_, *probe_[0], d, address, t) &&
-      handshake(executor_, *probe_[1], d, address, t) && handshake(executor_, *probe_[2], d, address, t) &&
-      handshake(executor_, *probe_[3], d, address, t));
-
+  const auto main = co_await handshake(executor_, *main_, d, address, context.timeout);
   if (main.error) {
     auto r = check_error(*main.error, main.unreachable);
     if (!main.unreachable) r.add_finding(kCheck, "tls.handshake_failed", "high", *main.error);
     co_return r;
   }
+  const auto versions = co_await accepted_versions(main.version, context, address);
   CheckResult r;
   auto& out = r.json;
   out["status"] = "ok";
@@ -197,7 +234,7 @@ asio::awaitable<CheckResult> TlsCheck::run(const ScanContext& context) {
   out["protocol"] = main.protocol;
   out["cipher"] = main.cipher;
   out["protocols"] = json::object{
-      {"TLSv1.0", !p10.error}, {"TLSv1.1", !p11.error}, {"TLSv1.2", !p12.error}, {"TLSv1.3", !p13.error}};
+      {"TLSv1.0", versions.tls10}, {"TLSv1.1", versions.tls11}, {"TLSv1.2", versions.tls12}, {"TLSv1.3", versions.tls13}};
   if (!main.leaf) {
     out["certificate"] = nullptr;
     out["chain_valid"] = false;
@@ -246,10 +283,10 @@ asio::awaitable<CheckResult> TlsCheck::run(const ScanContext& context) {
     r.add_finding(kCheck, "tls.certificate_expiring", "medium",
                   fmt::format("the certificate expires in {} days", days_left));
   }
-  if (!p10.error || !p11.error) {
+  if (versions.tls10 || versions.tls11) {
     r.add_finding(kCheck, "tls.legacy_protocol", "medium", "the server accepts TLS 1.0 or 1.1");
   }
-  if (p13.error) r.add_finding(kCheck, "tls.no_tls13", "low", "the server does not offer TLS 1.3");
+  if (!versions.tls13) r.add_finding(kCheck, "tls.no_tls13", "low", "the server does not offer TLS 1.3");
   co_return r;
 }
 

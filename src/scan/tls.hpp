@@ -3,10 +3,12 @@
 // address with SNI, and reports the negotiated protocol and cipher, the leaf certificate
 // (subject, issuer, SANs, validity, days left, key, signature algorithm), whether the chain
 // verifies against the system trust store plus --ca-file, whether the name matches, and
-// which of TLS 1.0-1.3 the server accepts (one handshake per version, in parallel).
+// which of TLS 1.0-1.3 the server accepts (learnt from the first handshake where it can, and
+// from one or two probes where it cannot).
 #include "scan/check.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ssl/context.hpp>
 
 #include <memory>
@@ -26,11 +28,19 @@ class TlsCheck final : public Check {
   boost::asio::awaitable<CheckResult> run(const ScanContext& context) override;
 
  private:
+  struct Versions {
+    bool tls10 = false, tls11 = false, tls12 = false, tls13 = false;
+  };
+  boost::asio::awaitable<Versions> accepted_versions(int first_version, const ScanContext& context,
+                                                     const boost::asio::ip::address& address);
+
   boost::asio::any_io_executor executor_;
   // Made once (loading the trust store is the costly part) and shared by every scan's
   // handshakes: an SSL_CTX is safe to use from many connections once configured.
-  std::unique_ptr<boost::asio::ssl::context> main_;     // any version, for the report
-  std::unique_ptr<boost::asio::ssl::context> probe_[4];  // exactly TLS 1.0, 1.1, 1.2, 1.3
+  std::unique_ptr<boost::asio::ssl::context> main_;          // any version, verified, for the report
+  std::unique_ptr<boost::asio::ssl::context> legacy_probe_;  // TLS 1.0-1.1 only
+  std::unique_ptr<boost::asio::ssl::context> tls10_probe_;   // TLS 1.0 only
+  std::unique_ptr<boost::asio::ssl::context> tls12_probe_;   // TLS 1.2 only
 };
 
 }  // namespace domainscan::scan

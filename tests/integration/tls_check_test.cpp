@@ -96,12 +96,35 @@ TEST(TlsCheck, ACertificateAboutToExpireAndAServerWithoutTls13) {
   ASSERT_TRUE(run.finished);
   const auto& j = run.result.json;
   EXPECT_EQ(j.at("protocol"), "TLSv1.2");
-  EXPECT_EQ(j.at("protocols").at("TLSv1.3"), false);
+  EXPECT_EQ(j.at("protocols"), (json::object{{"TLSv1.0", false}, {"TLSv1.1", false}, {"TLSv1.2", true}, {"TLSv1.3", false}}));
   EXPECT_EQ(j.at("certificate").at("key"), "EC 256");
   EXPECT_LT(j.at("certificate").at("days_left").as_int64(), TlsCheck::kExpiryWarningDays);
   const auto ids = finding_ids(run.result);
   EXPECT_TRUE(has(ids, "tls.certificate_expiring"));
   EXPECT_TRUE(has(ids, "tls.no_tls13"));
+}
+
+// The first handshake settles 1.3 and 1.2 here; the 1.0-1.1 probe finds 1.1, and only then
+// is 1.0 asked on its own.
+TEST(TlsCheck, AServerThatStillSpeaksTls10And11) {
+  const auto run = check("legacy.web.test", "127.0.0.38");
+  ASSERT_TRUE(run.finished);
+  const auto& j = run.result.json;
+  ASSERT_EQ(j.at("status"), "ok") << json::serialize(j);
+  EXPECT_EQ(j.at("protocol"), "TLSv1.2");
+  EXPECT_EQ(j.at("protocols"), (json::object{{"TLSv1.0", true}, {"TLSv1.1", true}, {"TLSv1.2", true}, {"TLSv1.3", false}}));
+  const auto ids = finding_ids(run.result);
+  EXPECT_TRUE(has(ids, "tls.legacy_protocol"));
+  EXPECT_TRUE(has(ids, "tls.no_tls13"));
+}
+
+TEST(TlsCheck, AServerThatSpeaksTls11ButNot10) {
+  const auto run = check("tls11.web.test", "127.0.0.39");
+  ASSERT_TRUE(run.finished);
+  const auto& j = run.result.json;
+  ASSERT_EQ(j.at("status"), "ok") << json::serialize(j);
+  EXPECT_EQ(j.at("protocols"), (json::object{{"TLSv1.0", false}, {"TLSv1.1", true}, {"TLSv1.2", true}, {"TLSv1.3", false}}));
+  EXPECT_TRUE(has(finding_ids(run.result), "tls.legacy_protocol"));
 }
 
 TEST(TlsCheck, WithoutTheTestCaTheValidCertificateIsUntrusted) {

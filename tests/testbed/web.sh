@@ -22,6 +22,8 @@
 #                                       clean, loop 429, anything else 404
 #     127.0.0.36  trickle.web.test      answers on 443 and 80 one byte a second, never finishing
 #     127.0.0.37  *.bench.test          certificate for *.bench.test; HTTP redirects to HTTPS (bench/)
+#     127.0.0.38  legacy.web.test       TLS 1.0 to 1.2, no 1.3
+#     127.0.0.39  tls11.web.test        TLS 1.1 and 1.2 (the legacy certificate, so the name does not match)
 # web.sh start DIR  -> prints DOMAINSCAN_TEST_CA_FILE=... (the test CA, for --ca-file)
 # web.sh stop DIR
 set -euo pipefail
@@ -72,6 +74,7 @@ CNF
   leaf mtasts mta-sts.good.mail.test rsa:2048 "$now_minus_1d" "$in_30d"
   leaf bench '*.bench.test' ec:<(openssl ecparam -name prime256v1) "$now_minus_1d" "$in_30d"
   leaf soon soon.web.test ec:<(openssl ecparam -name prime256v1) "$now_minus_1d" "$in_10d"
+  leaf legacy legacy.web.test ec:<(openssl ecparam -name prime256v1) "$now_minus_1d" "$in_30d"
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=selfsigned.web.test" \
     -addext "subjectAltName=DNS:selfsigned.web.test" -keyout selfsigned.key -out selfsigned.pem 2>/dev/null
   chmod 644 ./*.key
@@ -181,6 +184,9 @@ case $action in
       tls_server 127.0.0.23 selfsigned.web.test selfsigned ""
       tls_server 127.0.0.24 wronghost.web.test wronghost ""
       tls_server 127.0.0.26 soon.web.test soon "ssl_protocols TLSv1.2;"
+      # OpenSSL 3 speaks TLS 1.0/1.1 only at security level 0.
+      tls_server 127.0.0.38 legacy.web.test legacy "ssl_protocols TLSv1 TLSv1.1 TLSv1.2; ssl_ciphers DEFAULT:@SECLEVEL=0;"
+      tls_server 127.0.0.39 tls11.web.test legacy "ssl_protocols TLSv1.1 TLSv1.2; ssl_ciphers DEFAULT:@SECLEVEL=0;"
       echo "  server { listen 127.0.0.34:80; root $dir/www/rdap; default_type application/rdap+json; }"
       cat <<CONF
   server {
