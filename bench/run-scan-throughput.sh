@@ -7,21 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-build}" && pwd)
 shift || true
-run_dir=$(mktemp -d /tmp/domainscan-bench.XXXXXX)
-chmod 755 "$run_dir"
-cleanup() {
-  "$root/tests/testbed/web.sh" stop "$run_dir/web" || true
-  "$root/tests/testbed/dns.sh" stop "$run_dir/dns" || true
-  rm -rf "$run_dir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=bench/scan-testbed.sh
+source "$root/bench/scan-testbed.sh"
 
-dns_env=$("$root/tests/testbed/dns.sh" start "$run_dir/dns")
-eval "$dns_env"
-web_env=$("$root/tests/testbed/web.sh" start "$run_dir/web")
-eval "$web_env"
-
-"$build/bench/scan_throughput" --dns-server "$DOMAINSCAN_TEST_DNS_SERVER" --allow-suffix test \
-  --allow-target 127.0.0.0/8 --ca-file "$DOMAINSCAN_TEST_CA_FILE" --trust-anchor-file none \
-  --rdap-url http://rdap.web.test/ "$@"
+"$build/bench/scan_throughput" "${scan_flags[@]}" "$@"

@@ -22,7 +22,7 @@ TEST_PACKAGES=(
 
 # The peers the benchmarks (bench/) measure against and the tools they drive: only with
 # --bench (`make bench-deps`); neither `make run` nor `make test` needs them.
-BENCH_PACKAGES=(wrk dnsperf nmap linux-perf sqlite3 postgresql-client)
+BENCH_PACKAGES=(wrk dnsperf nmap linux-perf sqlite3 postgresql-client time bc)
 
 want=("${BUILD_PACKAGES[@]}")
 if [[ "${1:-}" != "--build-only" ]]; then

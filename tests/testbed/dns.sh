@@ -131,6 +131,11 @@ CONF
     echo $! >"$dir/dead-ns.pid"
     printf 'stub-zone:\n  name: "broken-ns.test."\n  stub-addr: 127.0.0.1@%s\n' "$dead_port" >>"$dir/unbound.conf"
     cat >>"$dir/unbound.conf" <<CONF
+# Counters for the benchmarks (unbound-control -c unbound.conf stats_noreset), over a
+# socket in the test bed's directory.
+remote-control:
+  control-enable: yes
+  control-interface: "$dir/unbound.ctl"
 # Everything else goes to knot too, which refuses it: no query ever leaves loopback.
 forward-zone:
   name: "."
