@@ -2,6 +2,7 @@
 // What the route handlers work with: the store (through the database pool), the bus, the
 // domain-name rules and the metrics. Services only ever see the Store and Bus interfaces.
 #include "api/metrics.hpp"
+#include "api/read_cache.hpp"
 #include "bus/bus.hpp"
 #include "core/blocking_pool.hpp"
 #include "core/domain_name.hpp"
@@ -27,6 +28,8 @@ struct ApiContext {
   std::chrono::milliseconds rescan_cooldown{0};
   // Most names one bulk submission may hold.
   std::size_t bulk_max = 10'000;
+  // Rendered answers of the read routes; null: every read goes to the database.
+  ReadCache* reads = nullptr;
 };
 
 }  // namespace domainscan::api

@@ -58,6 +58,18 @@ long int_param(const RouteRequest& req, const std::string& name, long min, long 
   return value;
 }
 
+ReadCache::Lookup find_cached(ApiContext& ctx, const std::string& key) {
+  return ctx.reads ? ctx.reads->find(key) : ReadCache::Lookup{};
+}
+
+void keep_cached(ApiContext& ctx, const std::string& key, const ReadCache::Lookup& at, const Response& answer) {
+  if (ctx.reads) ctx.reads->keep(key, at, answer);
+}
+
+void forget_cached(ApiContext& ctx) {
+  if (ctx.reads) ctx.reads->forget();
+}
+
 boost::asio::awaitable<void> announce_schedule(ApiContext& ctx, const std::string& domain,
                                                const std::optional<store::Schedule>& schedule) {
   const bus::ScheduleRequested message{domain, schedule ? "upsert" : "delete", schedule ? schedule->cron : "",

@@ -17,6 +17,13 @@ std::string domain_param(const RouteRequest& req, const ApiContext& ctx);
 // A query parameter as an integer in [min, max], or fallback when absent.
 long int_param(const RouteRequest& req, const std::string& name, long min, long max, long fallback);
 
+// The read routes' cache (api/read_cache.hpp), or a miss that keeps nothing when the
+// context has none. Look up before reading the database; keep the answer made after.
+ReadCache::Lookup find_cached(ApiContext& ctx, const std::string& key);
+void keep_cached(ApiContext& ctx, const std::string& key, const ReadCache::Lookup& at, const Response& answer);
+// Every route that changes domains, schedules or scans calls this right after the write.
+void forget_cached(ApiContext& ctx);
+
 // Tells the scheduler that a domain's schedule was stored (upsert) or removed (delete):
 // schedule.requested. The schedule row is already committed without next_run_at; the
 // scheduler computes that, on this message or, if the message is lost (bus down, logged),

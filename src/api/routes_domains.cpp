@@ -3,6 +3,8 @@
 #include "api/routes.hpp"
 #include "api/views.hpp"
 
+#include <fmt/format.h>
+
 namespace domainscan::api {
 namespace {
 
@@ -29,6 +31,7 @@ boost::asio::awaitable<Response> add_domain(ApiContext& ctx, const RouteRequest&
   const auto schedule = schedule_from(body.if_contains("schedule"));
 
   const auto added = co_await ctx.db.run([&] { return ctx.store.add_domain(name, schedule, ScanTrigger::api); });
+  forget_cached(ctx);
   if (added.created) co_await publish_scan_request(ctx, added.scan_id, name, ScanTrigger::api);
   if (added.created && schedule) co_await announce_schedule(ctx, name, schedule);
 
@@ -48,14 +51,23 @@ boost::asio::awaitable<Response> list_domains(ApiContext& ctx, const RouteReques
   query.limit = static_cast<std::size_t>(int_param(req, "limit", 1, kMaxPageSize, kDefaultDomainPage));
   if (auto cursor = req.query_param("cursor"); cursor && !cursor->empty()) query.after = *cursor;
 
+  const auto key = fmt::format("list {} {} {}", query.status ? to_string(*query.status) : "", query.limit,
+                               query.after.value_or(""));
+  auto cached = find_cached(ctx, key);
+  if (cached.hit) co_return std::move(*cached.hit);
   const auto page = co_await ctx.db.run([&] { return ctx.store.list_domains(query); });
   json::array items;
   for (const auto& d : page.items) items.push_back(domain_view(d));
-  co_return json_response(http::status::ok, list_envelope(std::move(items), page.next_cursor));
+  auto answer = json_response(http::status::ok, list_envelope(std::move(items), page.next_cursor));
+  keep_cached(ctx, key, cached, answer);
+  co_return answer;
 }
 
 boost::asio::awaitable<Response> show_domain(ApiContext& ctx, const RouteRequest& req) {
   const auto name = domain_param(req, ctx);
+  const auto key = "domain " + name;
+  auto cached = find_cached(ctx, key);
+  if (cached.hit) co_return std::move(*cached.hit);
   // The domain and its latest scan in one trip to the database pool: each trip is two
   // thread hand-overs, the larger part of a read's cost.
   std::optional<store::Scan> last;
@@ -65,12 +77,15 @@ boost::asio::awaitable<Response> show_domain(ApiContext& ctx, const RouteRequest
     return found;
   });
   if (!domain) throw unknown_domain(name);
-  co_return json_response(http::status::ok, domain_view(*domain, last));
+  auto answer = json_response(http::status::ok, domain_view(*domain, last));
+  keep_cached(ctx, key, cached, answer);
+  co_return answer;
 }
 
 boost::asio::awaitable<Response> delete_domain(ApiContext& ctx, const RouteRequest& req) {
   const auto name = domain_param(req, ctx);
   const bool deleted = co_await ctx.db.run([&] { return ctx.store.delete_domain(name); });
+  forget_cached(ctx);
   if (!deleted) throw unknown_domain(name);
   Response res(http::status::no_content, 11);
   res.prepare_payload();
@@ -95,6 +110,7 @@ boost::asio::awaitable<Response> rescan(ApiContext& ctx, const RouteRequest& req
     }
   }
   const auto queued = co_await ctx.db.run([&] { return ctx.store.queue_scan(name, ScanTrigger::rescan); });
+  forget_cached(ctx);
   if (!queued) throw unknown_domain(name);
   if (queued->created) co_await publish_scan_request(ctx, queued->scan_id, name, ScanTrigger::rescan);
   const auto id = queued->scan_id;
@@ -121,6 +137,7 @@ boost::asio::awaitable<Response> put_schedule(ApiContext& ctx, const RouteReques
   const json::value value = body;
   const auto schedule = schedule_from(&value);
   const bool stored = co_await ctx.db.run([&] { return ctx.store.set_schedule(name, *schedule); });
+  forget_cached(ctx);
   if (!stored) throw unknown_domain(name);
   co_await announce_schedule(ctx, name, schedule);
   const auto domain = co_await ctx.db.run([&] { return ctx.store.find_domain(name); });
@@ -132,7 +149,9 @@ boost::asio::awaitable<Response> delete_schedule(ApiContext& ctx, const RouteReq
   const auto name = domain_param(req, ctx);
   const auto domain = co_await ctx.db.run([&] { return ctx.store.find_domain(name); });
   if (!domain) throw unknown_domain(name);
-  if (!co_await ctx.db.run([&] { return ctx.store.delete_schedule(name); })) {
+  const bool had_one = co_await ctx.db.run([&] { return ctx.store.delete_schedule(name); });
+  forget_cached(ctx);
+  if (!had_one) {
     throw HttpError(http::status::not_found, "not_found", name + " has no schedule");
   }
   const std::optional<store::Schedule> removed;

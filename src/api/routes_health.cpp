@@ -45,6 +45,14 @@ boost::asio::awaitable<Response> metrics(ApiContext& ctx) {
     const long depth = ctx.bus.depth(q);
     if (depth >= 0) out += prometheus_line("domainscan_queue_depth", {{"queue", q}}, static_cast<double>(depth));
   }
+  if (ctx.reads) {
+    out += "# HELP domainscan_read_cache_requests_total Reads of a domain, a scan or a list page, by whether the "
+           "answer was kept from before.\n# TYPE domainscan_read_cache_requests_total counter\n";
+    out += prometheus_line("domainscan_read_cache_requests_total", {{"result", "hit"}},
+                           static_cast<double>(ctx.reads->hits()));
+    out += prometheus_line("domainscan_read_cache_requests_total", {{"result", "miss"}},
+                           static_cast<double>(ctx.reads->misses()));
+  }
   if (ctx.extra_metrics) out += ctx.extra_metrics();
   Response res(http::status::ok, 11);
   res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");

@@ -23,9 +23,14 @@ std::int64_t scan_id_of(const std::string& text, const char* what) {
 
 boost::asio::awaitable<Response> show_scan(ApiContext& ctx, const RouteRequest& req) {
   const auto id = scan_id_of(req.path.at("id"), "a scan id");
+  const auto key = fmt::format("scan {}", id);
+  auto cached = find_cached(ctx, key);
+  if (cached.hit) co_return std::move(*cached.hit);
   const auto scan = co_await ctx.db.run([&] { return ctx.store.find_scan(id); });
   if (!scan) throw HttpError(http::status::not_found, "not_found", fmt::format("no scan {}", id));
-  co_return json_response(http::status::ok, scan_view(*scan, true));
+  auto answer = json_response(http::status::ok, scan_view(*scan, true));
+  keep_cached(ctx, key, cached, answer);
+  co_return answer;
 }
 
 boost::asio::awaitable<Response> diff_scans(ApiContext& ctx, const RouteRequest& req) {

@@ -135,6 +135,7 @@ int run_services(const Settings& settings, ServiceSet services) {
   std::unique_ptr<scheduler::Scheduler> scheduler;
   api::Metrics metrics;
   api::Router router;
+  std::unique_ptr<api::ReadCache> read_cache;
   std::unique_ptr<api::ApiContext> api_context;
   std::unique_ptr<api::Authenticator> authenticator;
   std::unique_ptr<api::RequestGate> gate;
@@ -170,6 +171,8 @@ int run_services(const Settings& settings, ServiceSet services) {
       api_context = std::make_unique<api::ApiContext>(
           api::ApiContext{*store, *bus, db, metrics, DomainNameRules{settings.allow_suffixes}, settings.allow_targets,
                           extra_metrics, settings.rescan_cooldown, static_cast<std::size_t>(settings.bulk_max)});
+      read_cache = std::make_unique<api::ReadCache>(store->change_counter());
+      api_context->reads = read_cache.get();
       api::add_domain_routes(router, *api_context);
       api::add_bulk_routes(router, *api_context);
       api::add_scan_routes(router, *api_context);

@@ -7,6 +7,7 @@
 // I/O thread.
 #include "core/api_budget.hpp"
 #include "store/api_key_model.hpp"
+#include "store/change_counter.hpp"
 #include "store/model.hpp"
 #include "store/webhook_model.hpp"
 
@@ -44,6 +45,9 @@ class Store {
   virtual void migrate() = 0;
   // Throws unless the database answers.
   virtual void ping() = 0;
+  // A counter of changes to what is stored (store/change_counter.hpp), for readers that
+  // cache; null when this database cannot offer one. Each call makes a new one.
+  virtual std::unique_ptr<ChangeCounter> change_counter() { return nullptr; }
 
   // Adds the domain (with its schedule, if any) and queues its first scan, atomically.
   // A known domain is returned as it is: no second scan, its schedule untouched.

@@ -10,6 +10,8 @@ ApiHarness::ApiHarness(Backend backend, api::ServerLimits limits, api::AuthPolic
   bus_ = std::make_unique<bus::embedded::EmbeddedBus>(io_.get_executor());
   context_ = std::make_unique<api::ApiContext>(
       api::ApiContext{*store_, *bus_, pool_, metrics_, DomainNameRules{{"test"}}, {}, nullptr, std::chrono::milliseconds(0)});
+  reads_ = std::make_unique<api::ReadCache>(store_->change_counter());
+  context_->reads = reads_.get();
   api::add_domain_routes(router_, *context_);
   api::add_bulk_routes(router_, *context_);
   api::add_scan_routes(router_, *context_);

@@ -32,6 +32,8 @@ class ApiHarness {
   store::Store& store() { return *store_; }
   const api::Router& router() const { return router_; }
   api::ApiContext& context() { return *context_; }
+  api::ReadCache& reads() { return *reads_; }
+  const std::string& database_url() const { return db_.url(); }
   bus::embedded::EmbeddedBus& bus() { return *bus_; }
 
  private:
@@ -42,6 +44,7 @@ class ApiHarness {
   std::unique_ptr<bus::embedded::EmbeddedBus> bus_;
   api::Metrics metrics_;
   api::Router router_;
+  std::unique_ptr<api::ReadCache> reads_;  // as `domainscan api` runs: every test reads through it
   std::unique_ptr<api::ApiContext> context_;
   std::unique_ptr<api::Authenticator> authenticator_;
   std::unique_ptr<api::RequestGate> gate_;

@@ -10,6 +10,7 @@
 #include "store/migrations.hpp"
 #include "store/next_run.hpp"
 #include "store/paging.hpp"
+#include "store/postgres/postgres_change_listener.hpp"
 #include "store/postgres/postgres_fields.hpp"
 #include "store/postgres/postgres_transaction.hpp"
 
@@ -126,6 +127,8 @@ void PostgresStore::migrate() {
 void PostgresStore::ping() {
   in_transaction([](pqxx::work& tx) { tx.exec("SELECT 1"); });
 }
+
+std::unique_ptr<ChangeCounter> PostgresStore::change_counter() { return std::make_unique<PostgresChangeListener>(url_); }
 
 AddDomainResult PostgresStore::add_domain(const std::string& name, const std::optional<Schedule>& schedule,
                                           ScanTrigger trigger) {

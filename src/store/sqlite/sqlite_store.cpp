@@ -4,6 +4,7 @@
 #include "store/migrations.hpp"
 #include "store/next_run.hpp"
 #include "store/paging.hpp"
+#include "store/sqlite/sqlite_change_counter.hpp"
 #include "store/sqlite/sqlite_fields.hpp"
 
 #include <fmt/format.h>
@@ -105,7 +106,13 @@ std::optional<std::int64_t> domain_id_of(Connection& conn, const std::string& na
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path, std::size_t pool_size)
-    : pool_(path == ":memory:" ? 1 : pool_size, [path] { return std::make_unique<Connection>(path); }) {}
+    : path_(path), pool_(path == ":memory:" ? 1 : pool_size, [path] { return std::make_unique<Connection>(path); }) {}
+
+std::unique_ptr<ChangeCounter> SqliteStore::change_counter() {
+  // An in-memory database is the pool's one connection: another cannot see it.
+  if (path_ == ":memory:" || path_.find("mode=memory") != std::string::npos) return nullptr;
+  return std::make_unique<SqliteChangeCounter>(path_);
+}
 
 void SqliteStore::migrate() {
   auto conn = pool_.acquire();

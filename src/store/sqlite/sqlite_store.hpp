@@ -14,6 +14,7 @@ class SqliteStore final : public Store {
 
   void migrate() override;
   void ping() override;
+  std::unique_ptr<ChangeCounter> change_counter() override;
   AddDomainResult add_domain(const std::string& name, const std::optional<Schedule>& schedule,
                              ScanTrigger trigger) override;
   AddDomainsResult add_domains(const std::vector<std::string>& names, const std::optional<Schedule>& schedule,
@@ -61,6 +62,7 @@ class SqliteStore final : public Store {
   StoreStats stats() override;
 
  private:
+  std::string path_;
   ConnectionPool<Connection> pool_;
 };
 

@@ -1,0 +1,44 @@
+#pragma once
+// PostgreSQL's changes, heard: a connection of its own LISTENs on the channel that the
+// triggers of migration 008 notify on every statement that changes domains, schedules or
+// scans (one notification per transaction, whichever process wrote), and each notification
+// moves the counter on. A thread of its own waits on that connection (no pool thread is
+// held by it). While it is not listening, the counter says it cannot tell, and readers must
+// not cache.
+#include "store/change_counter.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace domainscan::store::postgres {
+
+class PostgresChangeListener final : public ChangeCounter {
+ public:
+  static constexpr const char* kChannel = "domainscan_changes";
+
+  explicit PostgresChangeListener(std::string url);
+  ~PostgresChangeListener() override;
+  PostgresChangeListener(const PostgresChangeListener&) = delete;
+  PostgresChangeListener& operator=(const PostgresChangeListener&) = delete;
+
+  std::optional<std::uint64_t> current() override;
+
+ private:
+  void run();
+  void listen_until_lost();
+  // Waits up to `for_how_long` unless stopped; false once stopped.
+  bool pause(std::chrono::milliseconds for_how_long);
+
+  const std::string url_;
+  std::atomic<std::uint64_t> changes_{0};
+  std::atomic<bool> listening_{false};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // under mutex_
+  std::thread thread_;     // last: starts once the rest is ready
+};
+
+}  // namespace domainscan::store::postgres
