@@ -86,6 +86,15 @@ wait_for() {
   python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$since" "$(now)"
 }
 
+# The peak memory (VmHWM) of each process of the mode so far.
+peak_memory() {  # $1 mode
+  local p
+  for p in "${pids[@]}"; do
+    printf '%s: peak RSS of %s: %s\n' "$1" "$(tr '\0' ' ' <"/proc/$p/cmdline" | awk '{print $2}')" \
+      "$(awk '/^VmHWM/ {printf "%.0f MiB", $2 / 1024}' "/proc/$p/status")"
+  done
+}
+
 measure() {  # $1 mode, $2 api port, $3 the count command for stored scans
   local mode=$1 api=$2 count=$3
   local start accepted_s done_s
@@ -97,6 +106,7 @@ measure() {  # $1 mode, $2 api port, $3 the count command for stored scans
   done_s=$(wait_for "$names" "$start" "$count")
   echo "$mode: $names names: accepted in $accepted_s s ($(python3 -c "print(round($names / $accepted_s))")/s)," \
        "all scanned and stored in $done_s s ($(python3 -c "print(round($names / $done_s))") scans/s)"
+  peak_memory "$mode"
   wrk -t2 -c16 -d10s -s "$run_dir/post.lua" "http://127.0.0.1:$api" | grep -E "Requests/sec|accepted|Non-2xx" |
     sed "s/^/$mode single POSTs, 16 clients: /"
 }
