@@ -62,8 +62,9 @@ ReadCache::Lookup find_cached(ApiContext& ctx, const std::string& key) {
   return ctx.reads ? ctx.reads->find(key) : ReadCache::Lookup{};
 }
 
-void keep_cached(ApiContext& ctx, const std::string& key, const ReadCache::Lookup& at, const Response& answer) {
-  if (ctx.reads) ctx.reads->keep(key, at, answer);
+void keep_cached(ApiContext& ctx, const std::string& key, const ReadCache::Lookup& at, const Response& answer,
+                 Lifetime lifetime) {
+  if (ctx.reads) ctx.reads->keep(key, at, answer, lifetime);
 }
 
 void forget_cached(ApiContext& ctx) {

@@ -20,7 +20,8 @@ long int_param(const RouteRequest& req, const std::string& name, long min, long 
 // The read routes' cache (api/read_cache.hpp), or a miss that keeps nothing when the
 // context has none. Look up before reading the database; keep the answer made after.
 ReadCache::Lookup find_cached(ApiContext& ctx, const std::string& key);
-void keep_cached(ApiContext& ctx, const std::string& key, const ReadCache::Lookup& at, const Response& answer);
+void keep_cached(ApiContext& ctx, const std::string& key, const ReadCache::Lookup& at, const Response& answer,
+                 Lifetime lifetime = Lifetime::until_any_change);
 // Every route that changes domains, schedules or scans calls this right after the write.
 void forget_cached(ApiContext& ctx);
 

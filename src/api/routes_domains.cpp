@@ -64,10 +64,12 @@ boost::asio::awaitable<Response> list_domains(ApiContext& ctx, const RouteReques
 }
 
 boost::asio::awaitable<Response> show_domain(ApiContext& ctx, const RouteRequest& req) {
-  const auto name = domain_param(req, ctx);
-  const auto key = "domain " + name;
+  // Keyed by the name as asked: an answer kept is a 200, so the name was valid, and the
+  // same text normalises the same way (a hit costs no IDNA mapping).
+  const auto key = "domain " + req.path.at("domain");
   auto cached = find_cached(ctx, key);
   if (cached.hit) co_return std::move(*cached.hit);
+  const auto name = domain_param(req, ctx);
   // The domain and its latest scan in one trip to the database pool: each trip is two
   // thread hand-overs, the larger part of a read's cost.
   std::optional<store::Scan> last;

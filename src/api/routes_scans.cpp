@@ -29,7 +29,8 @@ boost::asio::awaitable<Response> show_scan(ApiContext& ctx, const RouteRequest& 
   const auto scan = co_await ctx.db.run([&] { return ctx.store.find_scan(id); });
   if (!scan) throw HttpError(http::status::not_found, "not_found", fmt::format("no scan {}", id));
   auto answer = json_response(http::status::ok, scan_view(*scan, true));
-  keep_cached(ctx, key, cached, answer);
+  const bool finished = scan->status == store::ScanStatus::completed || scan->status == store::ScanStatus::failed;
+  keep_cached(ctx, key, cached, answer, finished ? Lifetime::until_deleted : Lifetime::until_any_change);
   co_return answer;
 }
 

@@ -1,18 +1,27 @@
 #pragma once
-// A number that changes whenever anything stored changes, by this process or any other,
-// read without a trip to the database pool: what lets the API keep rendered answers
-// (api/read_cache.hpp) and still never give one made before the data it shows changed.
+// Counters of changes to what is stored, by this process or any other, read without a trip
+// to the database pool: what lets the API keep rendered answers (api/read_cache.hpp) and
+// still never give one made before the data it shows changed.
 #include <cstdint>
 #include <optional>
 
 namespace domainscan::store {
 
+struct ChangeVersions {
+  // Moves whenever anything stored changes. nullopt: this database cannot tell without
+  // slowing every writer (PostgreSQL), or cannot tell now: nothing that changes in place
+  // may be answered from a cache.
+  std::optional<std::uint64_t> any;
+  // Moves whenever anything is deleted: what is never changed in place once written (a
+  // finished scan) may be kept while it stands still. nullopt: cannot tell now.
+  std::optional<std::uint64_t> deletions;
+};
+
 class ChangeCounter {
  public:
   virtual ~ChangeCounter() = default;
-  // The current value; nullopt when the counter cannot tell now (its connection is down):
-  // nothing may be answered from a cache then. Safe from any thread.
-  virtual std::optional<std::uint64_t> current() = 0;
+  // Safe from any thread; each value only ever grows.
+  virtual ChangeVersions current() = 0;
 };
 
 }  // namespace domainscan::store

@@ -20,12 +20,12 @@ constexpr auto kRetryAfter = 1s;
 
 class Counting final : public pqxx::notification_receiver {
  public:
-  Counting(pqxx::connection_base& conn, std::atomic<std::uint64_t>& changes)
-      : notification_receiver(conn, PostgresChangeListener::kChannel), changes_(changes) {}
-  void operator()(const std::string&, int) override { ++changes_; }
+  Counting(pqxx::connection_base& conn, std::atomic<std::uint64_t>& count)
+      : notification_receiver(conn, PostgresChangeListener::kChannel), count_(count) {}
+  void operator()(const std::string&, int) override { ++count_; }
 
  private:
-  std::atomic<std::uint64_t>& changes_;
+  std::atomic<std::uint64_t>& count_;
 };
 
 }  // namespace
@@ -41,11 +41,11 @@ PostgresChangeListener::~PostgresChangeListener() {
   thread_.join();
 }
 
-std::optional<std::uint64_t> PostgresChangeListener::current() {
+ChangeVersions PostgresChangeListener::current() {
   // The count is read after `listening_`: a count taken while listening stays valid until
   // the next notification or loss moves it on (a loss moves it on before it is reported).
-  if (!listening_.load()) return std::nullopt;
-  return changes_.load();
+  if (!listening_.load()) return {};
+  return {std::nullopt, deletions_.load()};
 }
 
 bool PostgresChangeListener::pause(std::chrono::milliseconds for_how_long) {
@@ -64,10 +64,10 @@ void PostgresChangeListener::run() {
       listen_until_lost();
       return;  // stopped
     } catch (const std::exception& e) {
-      ++changes_;  // whatever was heard before may have missed something since
+      ++deletions_;  // whatever was heard before may have missed something since
       listening_ = false;
       if (!said_lost) {
-        spdlog::warn("postgres: not hearing changes ({}); answers are not cached until it is back", e.what());
+        spdlog::warn("postgres: not hearing deletions ({}); answers are not cached until it is back", e.what());
         said_lost = true;
       }
     }
@@ -77,10 +77,10 @@ void PostgresChangeListener::run() {
 
 void PostgresChangeListener::listen_until_lost() {
   pqxx::connection conn(url_);
-  Counting counting(conn, changes_);  // LISTEN, at once (no transaction is open)
-  ++changes_;                         // nothing cached before now was vouched for
+  Counting counting(conn, deletions_);  // LISTEN, at once (no transaction is open)
+  ++deletions_;                         // nothing cached before now was vouched for
   listening_ = true;
-  spdlog::debug("postgres: listening for changes on {}", kChannel);
+  spdlog::debug("postgres: listening for deletions on {}", kChannel);
   auto next_probe = std::chrono::steady_clock::now() + kProbeEvery;
   for (;;) {
     {

@@ -1,10 +1,14 @@
 #pragma once
-// PostgreSQL's changes, heard: a connection of its own LISTENs on the channel that the
-// triggers of migration 008 notify on every statement that changes domains, schedules or
-// scans (one notification per transaction, whichever process wrote), and each notification
-// moves the counter on. A thread of its own waits on that connection (no pool thread is
-// held by it). While it is not listening, the counter says it cannot tell, and readers must
-// not cache.
+// PostgreSQL's deletions, heard: a connection of its own LISTENs on the channel that the
+// triggers of migration 008 notify on every statement that deletes domains or scans (one
+// notification per transaction, whichever process wrote), and each notification moves the
+// deletions counter on. A thread of its own waits on that connection (no pool thread is
+// held by it). While it is not listening, the counter says it cannot tell.
+//
+// Other changes are not notified: PostgreSQL serialises the commits of all transactions that
+// NOTIFY (a database-wide lock held through the commit's WAL flush), which would cap every
+// writer (claims, results, adds) at one commit per flush. So `any` is always nullopt here:
+// only what never changes in place (finished scans) is cached on PostgreSQL.
 #include "store/change_counter.hpp"
 
 #include <atomic>
@@ -17,14 +21,14 @@ namespace domainscan::store::postgres {
 
 class PostgresChangeListener final : public ChangeCounter {
  public:
-  static constexpr const char* kChannel = "domainscan_changes";
+  static constexpr const char* kChannel = "domainscan_deletions";
 
   explicit PostgresChangeListener(std::string url);
   ~PostgresChangeListener() override;
   PostgresChangeListener(const PostgresChangeListener&) = delete;
   PostgresChangeListener& operator=(const PostgresChangeListener&) = delete;
 
-  std::optional<std::uint64_t> current() override;
+  ChangeVersions current() override;
 
  private:
   void run();
@@ -33,7 +37,7 @@ class PostgresChangeListener final : public ChangeCounter {
   bool pause(std::chrono::milliseconds for_how_long);
 
   const std::string url_;
-  std::atomic<std::uint64_t> changes_{0};
+  std::atomic<std::uint64_t> deletions_{0};
   std::atomic<bool> listening_{false};
   std::mutex mutex_;
   std::condition_variable wake_;
