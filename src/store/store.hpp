@@ -101,8 +101,10 @@ class Store {
   virtual std::vector<ScanRef> unfinished_scans() = 0;
 
   // The outbox. A scan's request is published after its row is committed; the broker's
-  // confirm is recorded here. Queued scans older than min_age with no confirm recorded are
-  // what the sweeper publishes again (oldest first, at most `limit`).
+  // confirm is recorded here, as a hint only: a record lost (a crash) or skipped (a worker
+  // claiming the scan at that moment: it is no longer queued) means at most one more
+  // publish. Queued scans older than min_age with no confirm recorded are what the sweeper
+  // publishes again (oldest first, at most `limit`).
   virtual void mark_published(const std::vector<std::int64_t>& scan_ids) = 0;
   virtual std::vector<ScanRef> unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) = 0;
 
