@@ -6,8 +6,8 @@
 // answer was read from the database, so no answer is older than the data it shows. Two
 // lifetimes: an answer about what changes in place (a domain, the list, a scan still
 // running) lives until anything changes; a finished scan, which is never changed once
-// written, until something is deleted. This process's own writes call forget(), so a client
-// that writes and then reads sees its write at once. Bounded in entries and bytes.
+// written, until something is deleted. This process's own deletions call forget(), so a
+// client that deletes and then reads sees its deletion at once. Bounded in entries and bytes.
 #include "api/http_types.hpp"
 #include "store/change_counter.hpp"
 
@@ -44,7 +44,7 @@ class ReadCache {
   Lookup find(const std::string& key);
   // Keeps a 200 answer read from the database after `at` was looked up, for `lifetime`.
   void keep(const std::string& key, const Lookup& at, const Response& answer, Lifetime lifetime);
-  // Drops everything: this process has just written.
+  // Drops everything: this process has just deleted.
   void forget();
 
   std::uint64_t hits() const { return hits_.load(); }

@@ -22,7 +22,9 @@ long int_param(const RouteRequest& req, const std::string& name, long min, long 
 ReadCache::Lookup find_cached(ApiContext& ctx, const std::string& key);
 void keep_cached(ApiContext& ctx, const std::string& key, const ReadCache::Lookup& at, const Response& answer,
                  Lifetime lifetime = Lifetime::until_any_change);
-// Every route that changes domains, schedules or scans calls this right after the write.
+// A route that deletes calls this right after: the store's counters see other writes at
+// once, but PostgreSQL's deletions counter hears this process's own deletion only when the
+// notification comes back, and the client's next read must not wait for that.
 void forget_cached(ApiContext& ctx);
 
 // Tells the scheduler that a domain's schedule was stored (upsert) or removed (delete):

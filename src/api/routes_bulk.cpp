@@ -53,7 +53,6 @@ boost::asio::awaitable<Response> add_bulk(ApiContext& ctx, const RouteRequest& r
                                          bulk.names.begin() + static_cast<std::ptrdiff_t>(end));
     const auto stored =
         co_await ctx.db.run([&] { return ctx.store.add_domains(batch, bulk.schedule, store::ScanTrigger::api); });
-    forget_cached(ctx);
     added += stored.added.size();
     known += stored.known;
     co_await outbox::publish_scans(ctx.store, ctx.db, ctx.bus, stored.added);

@@ -31,7 +31,6 @@ boost::asio::awaitable<Response> add_domain(ApiContext& ctx, const RouteRequest&
   const auto schedule = schedule_from(body.if_contains("schedule"));
 
   const auto added = co_await ctx.db.run([&] { return ctx.store.add_domain(name, schedule, ScanTrigger::api); });
-  forget_cached(ctx);
   if (added.created) co_await publish_scan_request(ctx, added.scan_id, name, ScanTrigger::api);
   if (added.created && schedule) co_await announce_schedule(ctx, name, schedule);
 
@@ -87,7 +86,7 @@ boost::asio::awaitable<Response> show_domain(ApiContext& ctx, const RouteRequest
 boost::asio::awaitable<Response> delete_domain(ApiContext& ctx, const RouteRequest& req) {
   const auto name = domain_param(req, ctx);
   const bool deleted = co_await ctx.db.run([&] { return ctx.store.delete_domain(name); });
-  forget_cached(ctx);
+  forget_cached(ctx);  // before the deletion's notification comes back (PostgreSQL)
   if (!deleted) throw unknown_domain(name);
   Response res(http::status::no_content, 11);
   res.prepare_payload();
@@ -112,7 +111,6 @@ boost::asio::awaitable<Response> rescan(ApiContext& ctx, const RouteRequest& req
     }
   }
   const auto queued = co_await ctx.db.run([&] { return ctx.store.queue_scan(name, ScanTrigger::rescan); });
-  forget_cached(ctx);
   if (!queued) throw unknown_domain(name);
   if (queued->created) co_await publish_scan_request(ctx, queued->scan_id, name, ScanTrigger::rescan);
   const auto id = queued->scan_id;
@@ -139,7 +137,6 @@ boost::asio::awaitable<Response> put_schedule(ApiContext& ctx, const RouteReques
   const json::value value = body;
   const auto schedule = schedule_from(&value);
   const bool stored = co_await ctx.db.run([&] { return ctx.store.set_schedule(name, *schedule); });
-  forget_cached(ctx);
   if (!stored) throw unknown_domain(name);
   co_await announce_schedule(ctx, name, schedule);
   const auto domain = co_await ctx.db.run([&] { return ctx.store.find_domain(name); });
@@ -151,9 +148,7 @@ boost::asio::awaitable<Response> delete_schedule(ApiContext& ctx, const RouteReq
   const auto name = domain_param(req, ctx);
   const auto domain = co_await ctx.db.run([&] { return ctx.store.find_domain(name); });
   if (!domain) throw unknown_domain(name);
-  const bool had_one = co_await ctx.db.run([&] { return ctx.store.delete_schedule(name); });
-  forget_cached(ctx);
-  if (!had_one) {
+  if (!co_await ctx.db.run([&] { return ctx.store.delete_schedule(name); })) {
     throw HttpError(http::status::not_found, "not_found", name + " has no schedule");
   }
   const std::optional<store::Schedule> removed;

@@ -32,7 +32,6 @@ boost::asio::awaitable<Response> get_domain(ApiContext& ctx, const RouteRequest&
   auto domain = co_await ctx.db.run([&] { return ctx.store.find_domain(name); });
   if (!domain) {
     const auto added = co_await ctx.db.run([&] { return ctx.store.add_domain(name, std::nullopt, ScanTrigger::api); });
-    forget_cached(ctx);
     if (added.created) co_await publish_scan_request(ctx, added.scan_id, name, ScanTrigger::api);
     co_return check_back_later(name, added.scan_id);
   }
@@ -49,7 +48,6 @@ boost::asio::awaitable<Response> get_domain(ApiContext& ctx, const RouteRequest&
   }
   if (last) co_return check_back_later(name, last->id);  // queued or running already
   const auto queued = co_await ctx.db.run([&] { return ctx.store.queue_scan(name, ScanTrigger::api); });
-  forget_cached(ctx);
   if (!queued) throw HttpError(http::status::not_found, "not_found", "no domain " + name);
   if (queued->created) co_await publish_scan_request(ctx, queued->scan_id, name, ScanTrigger::api);
   co_return check_back_later(name, queued->scan_id);
@@ -61,12 +59,10 @@ boost::asio::awaitable<Response> post_domain(ApiContext& ctx, const RouteRequest
   const store::Schedule schedule{scheduler::interval_to_cron(name, static_cast<int>(interval)), "UTC", std::nullopt};
 
   auto added = co_await ctx.db.run([&] { return ctx.store.add_domain(name, schedule, ScanTrigger::api); });
-  forget_cached(ctx);
   if (added.created) {
     co_await publish_scan_request(ctx, added.scan_id, name, ScanTrigger::api);
   } else {
     co_await ctx.db.run([&] { return ctx.store.set_schedule(name, schedule); });
-    forget_cached(ctx);
   }
   const std::optional<store::Schedule> announced = schedule;
   co_await announce_schedule(ctx, name, announced);

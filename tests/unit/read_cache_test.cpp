@@ -64,12 +64,12 @@ TEST_F(ReadCacheTest, AnAnswerReadBeforeAChangeIsNotKept) {
   EXPECT_TRUE(cache.find("domain b.test").hit);
 }
 
-TEST_F(ReadCacheTest, ThisProcessWritingForgetsEverythingAndWhatWasBeingRead) {
+TEST_F(ReadCacheTest, ThisProcessDeletingForgetsEverythingAndWhatWasBeingRead) {
   keep("domain a.test", cache.find("domain a.test"), answer("a"));
   const auto reading = cache.find("domain b.test");
   cache.forget();
   EXPECT_FALSE(cache.find("domain a.test").hit);
-  keep("domain b.test", reading, answer("b, read before the write"));
+  keep("domain b.test", reading, answer("b, read before the deletion"));
   EXPECT_FALSE(cache.find("domain b.test").hit);
 }
 
