@@ -280,24 +280,19 @@ std::vector<Scan> PostgresStore::list_scans(const std::string& name, std::size_t
 
 std::optional<Store::Claim> PostgresStore::claim_scan(std::int64_t id) {
   return in_transaction([&](pqxx::work& tx) -> std::optional<Claim> {
-    // FOR UPDATE: two workers claiming the same scan take turns, and see each other's write.
-    auto r =
-        exec_prepared_sql(tx,
-                          fmt::format("SELECT {}, NULL, s.domain_id FROM scans s JOIN domains d ON d.id = s.domain_id "
-                                      "WHERE s.id = $1 AND s.status IN ('queued', 'running') FOR UPDATE OF s",
-                                      kScanColumns),
-                          id);
+    // One statement takes the scan and returns it: the update locks the row, so two workers
+    // claiming the same scan take turns, and the second sees the first's write.
+    auto r = exec_prepared_sql(
+        tx,
+        fmt::format("UPDATE scans s SET status = 'running', started_at = now() FROM domains d "
+                    "WHERE s.id = $1 AND d.id = s.domain_id AND s.status IN ('queued', 'running') "
+                    "RETURNING {}, NULL, s.domain_id",
+                    kScanColumns),
+        id);
     if (r.empty()) return std::nullopt;
     Claim claim;
     claim.scan = read_scan(r[0], false);
     const auto domain_id = r[0][kScanColumnCount + 1].as<std::int64_t>();
-    auto started = exec_prepared_sql(
-        tx,
-        fmt::format("UPDATE scans SET status = 'running', started_at = now() WHERE id = $1 RETURNING {}",
-                    ms("started_at")),
-        id);
-    claim.scan.status = ScanStatus::running;
-    claim.scan.started_at = time_of(started[0][0]);
     claim.domain = *load_domain(tx, "d.id = $1", domain_id);
     auto previous = exec_prepared_sql(
         tx,
