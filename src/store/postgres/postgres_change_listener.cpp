@@ -1,5 +1,6 @@
 #include "store/postgres/postgres_change_listener.hpp"
 
+#include <fmt/format.h>
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
@@ -18,6 +19,15 @@ constexpr long kWaitMicroseconds = 200'000;
 constexpr auto kProbeEvery = 2s;
 constexpr auto kRetryAfter = 1s;
 
+// A connection that dies without a word (a cable, a firewall) must fail the next probe within
+// seconds, not when TCP's retransmissions give up minutes later: until it fails, the counter
+// vouches for kept answers (and a stop waits for it).
+std::string with_liveness_checks(const std::string& url) {
+  const bool has_query = url.find('?') != std::string::npos;
+  return fmt::format("{}{}keepalives_idle=5&keepalives_interval=2&keepalives_count=3&tcp_user_timeout=10000", url,
+                     has_query ? '&' : '?');
+}
+
 class Counting final : public pqxx::notification_receiver {
  public:
   Counting(pqxx::connection_base& conn, std::atomic<std::uint64_t>& count)
@@ -30,7 +40,8 @@ class Counting final : public pqxx::notification_receiver {
 
 }  // namespace
 
-PostgresChangeListener::PostgresChangeListener(std::string url) : url_(std::move(url)), thread_([this] { run(); }) {}
+PostgresChangeListener::PostgresChangeListener(std::string url)
+    : url_(with_liveness_checks(url)), thread_([this] { run(); }) {}
 
 PostgresChangeListener::~PostgresChangeListener() {
   {
