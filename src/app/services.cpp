@@ -21,12 +21,15 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/host_name.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <thread>
+
+#include <unistd.h>
 
 namespace domainscan::app {
 
@@ -51,6 +54,15 @@ asio::awaitable<void> republish_unfinished(store::Store& store, BlockingPool& db
   } catch (const std::exception& e) {
     spdlog::error("could not recover unfinished scans: {}", e.what());
   }
+}
+
+// Who claims scans in this process. `serve` claims under a name that survives its restart,
+// so that it takes its own unfinished scans back at once instead of after their lease.
+store::Store::ClaimLease claim_lease(const Settings& settings) {
+  const std::string host = asio::ip::host_name();
+  return store::Store::ClaimLease{settings.broker == "embedded" ? fmt::format("serve@{}", host)
+                                                                : fmt::format("worker@{}:{}", host, ::getpid()),
+                                  settings.scan_lease};
 }
 
 std::string worker_metrics(const worker::Worker& w) {
@@ -155,7 +167,8 @@ int run_services(const Settings& settings, ServiceSet services) {
       worker = std::make_unique<worker::Worker>(
           io.get_executor(), *store, *bus, db, *engine,
           worker::WorkerOptions{static_cast<std::size_t>(settings.scan_concurrency), settings.bad_after,
-                                settings.expiry_thresholds, [d = deliverer.get()] { d->wake(); }});
+                                settings.expiry_thresholds, [d = deliverer.get()] { d->wake(); },
+                                claim_lease(settings)});
       worker->start();
     }
     if (services.scheduler) {
@@ -228,8 +241,10 @@ int run_services(const Settings& settings, ServiceSet services) {
         timer.expires_after(settings.check_timeout * 3 + std::chrono::seconds(5));
         const auto finished = co_await (bus->stop() || timer.async_wait(asio::use_awaitable));
         if (finished.index() == 1) {
-          spdlog::warn("scans still running at shutdown stay queued in the database and resume at the next start");
+          spdlog::warn(
+              "scans still running at shutdown are taken over once their lease runs out (or at the next start)");
         }
+        if (worker) worker->stop();
         io.stop();
       },
       asio::detached);

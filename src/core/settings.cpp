@@ -192,6 +192,12 @@ Settings settings_from_raw(const RawSettings& raw) {
       bad_setting("check-timeout", *v, "is out of range 100ms-10m");
     }
   }
+  if (auto v = single(raw, "scan-lease")) {
+    s.scan_lease = duration_setting("scan-lease", *v);
+    if (s.scan_lease < std::chrono::seconds(3) || s.scan_lease > std::chrono::hours(1)) {
+      bad_setting("scan-lease", *v, "is out of range 3s-1h");
+    }
+  }
   if (auto v = single(raw, "bad-after")) s.bad_after = parse_int("bad-after", *v, 1, 1000);
   if (const auto values = list(raw, "expiry-thresholds"); !values.empty()) {
     s.expiry_thresholds.clear();

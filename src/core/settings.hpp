@@ -41,6 +41,8 @@ struct Settings {
   std::optional<std::string> rdap_url;
   int scan_concurrency = 256;
   std::chrono::milliseconds check_timeout{10'000};
+  // A worker's claim on a scan (store::ClaimLease), renewed every third of it while it scans.
+  std::chrono::milliseconds scan_lease{30'000};
   int bad_after = 3;
   // Days before a certificate or a registration expires at which an event tells (once each).
   std::vector<int> expiry_thresholds{30, 14, 7, 1};

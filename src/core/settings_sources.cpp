@@ -36,6 +36,9 @@ const std::vector<SettingDef>& setting_defs() {
       {"scan-concurrency", "DOMAINSCAN_SCAN_CONCURRENCY", "scan_concurrency", false,
        "scans in flight per worker (default 256)"},
       {"check-timeout", "DOMAINSCAN_CHECK_TIMEOUT", "check_timeout", false, "timeout per network check (default 10s)"},
+      {"scan-lease", "DOMAINSCAN_SCAN_LEASE", "scan_lease", false,
+       "how long a worker's claim on a scan lasts unless renewed: a dead worker's scans are taken over after it "
+       "(default 30s)"},
       {"bad-after", "DOMAINSCAN_BAD_AFTER", "bad_after", false,
        "consecutive failed scans before a domain is marked bad (default 3)"},
       {"checks", "DOMAINSCAN_CHECKS", "checks", true,

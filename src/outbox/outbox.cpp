@@ -70,13 +70,16 @@ asio::awaitable<void> OutboxSweeper::loop() {
     if (!bus_.healthy()) continue;
     std::vector<store::ScanRef> scans;
     try {
-      scans = co_await db_.run([&] { return store_.unpublished_scans(kMinAge, kBatch); });
+      scans = co_await db_.run([&] { return store_.take_unpublished_scans(kMinAge, kBatch); });
     } catch (const std::exception& e) {
       spdlog::warn("outbox: cannot read unpublished scans: {}", e.what());
       continue;
     }
     const auto published = co_await publish_scans(store_, db_, bus_, scans);
-    if (published > 0) spdlog::info("outbox: published {} scan requests that had not been confirmed", published);
+    if (published > 0) {
+      spdlog::info("outbox: published {} scan requests again (never confirmed, or their worker's lease ran out)",
+                   published);
+    }
   }
 }
 

@@ -37,6 +37,30 @@ struct QueueScanResult {
   bool created = false;  // false: a queued scan existed already and is returned instead
 };
 
+// A worker's claim on a scan, for a while: until the lease runs out, the scan is the
+// owner's, and a request for it delivered to anyone else (a duplicate publish, a
+// redelivery) is not scanned. The owner renews it while it scans (renew_claims); once it
+// has run out (the worker died, or hangs), anyone may claim the scan, and the outbox
+// sweeper publishes it again. The owner may claim it again at
+// any time (`domainscan serve` restarting under the same name picks up its own scans).
+struct ClaimLease {
+  std::string owner;
+  std::chrono::milliseconds length{std::chrono::seconds(30)};
+};
+struct Claim {
+  Scan scan;
+  Domain domain;
+  // What the finished scan will be compared with (watch/scan_events.hpp): the domain's
+  // newest completed scan before this one, with its result, and the expiry alerts sent.
+  std::optional<Scan> previous;
+  std::vector<ExpiryAlert> sent_alerts;
+};
+struct ClaimAnswer {
+  std::optional<Claim> claim;  // set: the scan is now running under the caller's lease
+  bool held = false;           // not claimed: another owner's lease on it has not run out
+  // Neither: the scan is finished or gone, so a redelivered request is not scanned twice.
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -74,18 +98,21 @@ class Store {
   // Newest first, without result_json.
   virtual std::vector<Scan> list_scans(const std::string& name, std::size_t limit) = 0;
 
-  // Marks a queued (or, after a crash, running) scan running and returns it with its
-  // domain; nullopt if the scan is gone or already finished, so a redelivered request
-  // is not scanned twice.
-  struct Claim {
-    Scan scan;
-    Domain domain;
-    // What the finished scan will be compared with (watch/scan_events.hpp): the domain's
-    // newest completed scan before this one, with its result, and the expiry alerts sent.
-    std::optional<Scan> previous;
-    std::vector<ExpiryAlert> sent_alerts;
-  };
-  virtual std::optional<Claim> claim_scan(std::int64_t id) = 0;
+  using ClaimLease = store::ClaimLease;
+  using Claim = store::Claim;
+  using ClaimAnswer = store::ClaimAnswer;
+  // Claims each queued scan (or running scan whose lease ran out, or the caller's own) in
+  // one transaction: marks it running under `lease` and returns it with its domain.
+  virtual std::vector<ClaimAnswer> claim_scans(const std::vector<std::int64_t>& ids, const ClaimLease& lease) = 0;
+  // Extends the owner's lease on these scans (the ones it is scanning: not every scan it
+  // ever claimed, since a claim whose answer was lost must run out) to now + its length;
+  // returns how many were still the owner's and running.
+  virtual std::size_t renew_claims(const std::vector<std::int64_t>& ids, const ClaimLease& lease) = 0;
+  // One scan, for callers that claim one at a time; nullopt unless claimed.
+  std::optional<Claim> claim_scan(std::int64_t id, const ClaimLease& lease = ClaimLease{}) {
+    auto answers = claim_scans({id}, lease);
+    return std::move(answers.at(0).claim);
+  }
   // Stores the result, the domain's new status and the scan's events together. False (and
   // nothing written) unless the scan was running: two workers never store two results (or
   // two sets of events) for one scan. An event with `once` set is stored only if that
@@ -97,16 +124,19 @@ class Store {
   // Marks a queued or running scan failed with `error` (the bus gave up on its request);
   // the domain's status is left as it is. False if the scan was finished or gone.
   virtual bool fail_scan(std::int64_t id, const std::string& error) = 0;
-  // Scans queued or running, oldest first: what to publish again after a restart.
+  // Scans queued or running, oldest first: what `serve` (the only consumer of its
+  // in-process bus) publishes again after a restart.
   virtual std::vector<ScanRef> unfinished_scans() = 0;
 
   // The outbox. A scan's request is published after its row is committed; the broker's
   // confirm is recorded here, as a hint only: a record lost (a crash) or skipped (a worker
   // claiming the scan at that moment: it is no longer queued) means at most one more
-  // publish. Queued scans older than min_age with no confirm recorded are what the sweeper
-  // publishes again (oldest first, at most `limit`).
+  // publish. The sweeper takes, oldest first and at most `limit`, what to publish again:
+  // queued scans older than min_age with no confirm recorded, and running scans whose
+  // lease ran out. A row taken is not taken again (by this or another sweeping process)
+  // for min_age, and rows another sweeper is taking are left out.
   virtual void mark_published(const std::vector<std::int64_t>& scan_ids) = 0;
-  virtual std::vector<ScanRef> unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) = 0;
+  virtual std::vector<ScanRef> take_unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) = 0;
 
   // The scheduler's side. The API stores a new or changed schedule without next_run_at; the
   // scheduler computes it (scheduler/cron.hpp) through `next_run`, which says when the

@@ -1,59 +1,22 @@
 #pragma once
-// Stores scan results in batches (Store::complete_scans): while one batch is being written,
-// in one transaction, the completions that arrive meanwhile wait and go together in the
-// next. Nothing is delayed to make a batch: a lone completion is written at once, and under
-// load the batches grow by themselves. Each caller gets its own answer, as from
-// Store::complete_scan. A batch that fails for another reason than the database being
-// unavailable is written again one completion at a time, so that a result the database
-// refuses fails alone and the others are stored.
-#include "core/blocking_pool.hpp"
+// Stores scan results in batches (Store::complete_scans, in one transaction), as
+// core/batched_calls.hpp runs them: the completions that arrive while one batch is being
+// written go together in the next, and a result the database refuses fails alone. Each
+// caller gets what Store::complete_scan would answer.
+#include "core/batched_calls.hpp"
 #include "store/store.hpp"
-
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-
-#include <deque>
-#include <exception>
-#include <memory>
-#include <optional>
 
 namespace domainscan::worker {
 
-class CompletionBatcher {
+class CompletionBatcher : public BatchedCalls<store::ScanCompletion, bool> {
  public:
   CompletionBatcher(boost::asio::any_io_executor executor, store::Store& store, BlockingPool& db,
-                    std::size_t max_batch = 256);
+                    std::size_t max_batch = 256)
+      : BatchedCalls(
+            std::move(executor), db, [&store](const auto& completions) { return store.complete_scans(completions); },
+            [&store](const auto& completion) { return store.complete_scan(completion); }, max_batch) {}
 
-  // What Store::complete_scan answers for this completion; throws what it would throw.
-  boost::asio::awaitable<bool> complete(store::ScanCompletion completion);
-
-  // Batches written, and completions in them (for /metrics and tests).
-  std::size_t batches() const { return batches_; }
-  std::size_t written() const { return written_; }
-
- private:
-  struct Pending {
-    Pending(store::ScanCompletion c, const boost::asio::strand<boost::asio::any_io_executor>& strand)
-        : completion(std::move(c)), done(strand, boost::asio::steady_timer::time_point::max()) {}
-    store::ScanCompletion completion;
-    bool stored = false;
-    std::exception_ptr error;
-    boost::asio::steady_timer done;  // cancelled once settled
-  };
-
-  boost::asio::awaitable<void> enqueue_and_wait(std::shared_ptr<Pending> pending);
-  boost::asio::awaitable<void> flush();
-
-  boost::asio::strand<boost::asio::any_io_executor> strand_;  // the queue and the flag live on it
-  store::Store& store_;
-  BlockingPool& db_;
-  std::size_t max_batch_;
-  std::deque<std::shared_ptr<Pending>> queue_;
-  bool flushing_ = false;
-  std::size_t batches_ = 0;
-  std::size_t written_ = 0;
+  boost::asio::awaitable<bool> complete(store::ScanCompletion completion) { return call(std::move(completion)); }
 };
 
 }  // namespace domainscan::worker

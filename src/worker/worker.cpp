@@ -6,6 +6,12 @@
 #include "watch/scan_events.hpp"
 #include "worker/bad_domain.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -15,10 +21,43 @@ namespace asio = boost::asio;
 
 Worker::Worker(asio::any_io_executor executor, store::Store& store, bus::Bus& bus, BlockingPool& db,
                scan::ScanEngine& engine, WorkerOptions options)
-    : store_(store), bus_(bus), db_(db), engine_(engine), options_(options), batcher_(executor, store, db) {}
+    : store_(store), bus_(bus), db_(db), engine_(engine), options_(options), claims_(executor, store, db, options_.lease),
+      renewal_(asio::make_strand(executor)),
+      batcher_(executor, store, db) {}
 
 void Worker::start() {
   bus_.subscribe(bus::kScanQueue, [this](const bus::Message& m) { return handle(m); }, options_.concurrency);
+  asio::co_spawn(renewal_.get_executor(), renew_leases(), asio::detached);
+}
+
+void Worker::stop() {
+  stopping_ = true;
+  asio::post(renewal_.get_executor(), [this] { renewal_.cancel(); });
+}
+
+asio::awaitable<void> Worker::renew_leases() {
+  // A third of the lease: one renewal may fail (the database away for a moment) and the
+  // next still comes before the lease runs out.
+  const auto every = options_.lease.length / 3;
+  while (!stopping_) {
+    renewal_.expires_after(every);
+    boost::system::error_code ec;
+    co_await renewal_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (stopping_) break;
+    std::vector<std::int64_t> ids;
+    {
+      std::lock_guard lock(in_flight_mutex_);
+      std::set<std::int64_t> distinct(in_flight_.begin(), in_flight_.end());
+      ids.assign(distinct.begin(), distinct.end());
+    }
+    if (ids.empty()) continue;
+    try {
+      co_await db_.run([&] { return store_.renew_claims(ids, options_.lease); });
+    } catch (const std::exception& e) {
+      spdlog::warn("worker: could not renew the leases on its scans (another worker may take them over): {}",
+                   e.what());
+    }
+  }
 }
 
 asio::awaitable<bus::Outcome> Worker::retry_later(const bus::Message& message, std::int64_t scan_id,
@@ -36,6 +75,21 @@ asio::awaitable<bus::Outcome> Worker::retry_later(const bus::Message& message, s
   co_return bus::Outcome::retry;
 }
 
+namespace {
+
+// Takes a scan off the worker's in-flight set when its handler ends.
+struct InFlight {
+  std::mutex& mutex;
+  std::multiset<std::int64_t>& scans;
+  std::int64_t id;
+  ~InFlight() {
+    std::lock_guard lock(mutex);
+    scans.erase(scans.find(id));
+  }
+};
+
+}  // namespace
+
 asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
   bus::ScanRequested request;
   try {
@@ -46,20 +100,28 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
   }
 
   // (co_await is not allowed inside a catch block: the failure is kept and handled after.)
-  std::optional<store::Store::Claim> claim;
+  store::Store::ClaimAnswer answer;
   std::optional<std::string> unavailable;
   try {
-    claim = co_await db_.run([&] { return store_.claim_scan(request.scan_id); });
+    answer = co_await claims_.claim(request.scan_id);
   } catch (const UnavailableError& e) {
     spdlog::warn("worker: scan {}: database unavailable, will retry: {}", request.scan_id, e.what());
     unavailable = e.what();
   }
   if (unavailable) co_return co_await retry_later(message, request.scan_id, *unavailable);
-  if (!claim) {
+  if (!answer.claim) {
     ++counters_.skipped;
-    spdlog::debug("worker: scan {} is finished or gone; nothing to do", request.scan_id);
+    spdlog::debug("worker: scan {} {}; nothing to do", request.scan_id,
+                  answer.held ? "is being scanned by another worker" : "is finished or gone");
     co_return bus::Outcome::ack;
   }
+  const auto& claim = answer.claim;
+  // Renewed while this handler runs (renew_leases), whichever way it ends.
+  {
+    std::lock_guard lock(in_flight_mutex_);
+    in_flight_.insert(request.scan_id);
+  }
+  const InFlight in_flight{in_flight_mutex_, in_flight_, request.scan_id};
 
   const auto& domain = claim->domain;
   spdlog::info("worker: scanning {} (scan {})", domain.name, request.scan_id);

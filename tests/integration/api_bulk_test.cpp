@@ -105,7 +105,7 @@ TEST_P(ApiBulk, SendingTheSameListAgainChangesNothing) {
   EXPECT_EQ(again.json().at("queued"), 0);
   EXPECT_EQ(api.bus().depth(bus::kScanQueue), 2500);
   // Every scan request was confirmed: the outbox has nothing left to publish.
-  EXPECT_TRUE(api.store().unpublished_scans(std::chrono::milliseconds(0), 10).empty());
+  EXPECT_TRUE(api.store().take_unpublished_scans(std::chrono::milliseconds(0), 10).empty());
 }
 
 TEST_P(ApiBulk, TooManyNamesOrNoneAreRefusedWhole) {

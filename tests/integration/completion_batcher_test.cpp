@@ -80,7 +80,7 @@ TEST_P(CompletionBatcherTest, CompletionsThatArriveTogetherAreWrittenInOneBatch)
   EXPECT_EQ(answers.back(), "not running");
   // Written in a few transactions, not one each (how they split depends on when the first
   // batch starts, which is the point: nothing waits to fill a batch).
-  EXPECT_EQ(batcher.written(), 41u);
+  EXPECT_EQ(batcher.answered(), 41u);
   EXPECT_LE(batcher.batches(), 4u);
   for (const auto id : ids) EXPECT_EQ(store_->find_scan(id)->status, store::ScanStatus::completed);
 }

@@ -92,7 +92,7 @@ TEST_P(StoreTest, AddDomainsAddsTheNewOnesWithAFirstScanAndLeavesTheKnownAlone) 
   EXPECT_EQ(store_->list_scans("known.com", 10)[0].id, known.scan_id);
   EXPECT_FALSE(store_->find_domain("known.com")->schedule);
   // Their scans wait for the outbox like any other.
-  EXPECT_EQ(store_->unpublished_scans(std::chrono::milliseconds(0), 100).size(), 3u);
+  EXPECT_EQ(store_->take_unpublished_scans(std::chrono::milliseconds(0), 100).size(), 3u);
 
   // Again: all known, nothing queued.
   const auto again = store_->add_domains({"a-new.com", "b-new.com"}, std::nullopt, ScanTrigger::api);
@@ -263,18 +263,18 @@ TEST_P(StoreTest, OutboxFindsQueuedScansWhosePublishWasNeverConfirmed) {
   const auto c = store_->add_domain("o3.com", std::nullopt, ScanTrigger::api);
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   // Younger than the minimum age: most likely being published right now.
-  EXPECT_TRUE(store_->unpublished_scans(std::chrono::hours(1), 100).empty());
+  EXPECT_TRUE(store_->take_unpublished_scans(std::chrono::hours(1), 100).empty());
 
   store_->mark_published({a.scan_id});
   ASSERT_TRUE(store_->claim_scan(c.scan_id));  // running: its request did arrive
-  const auto unpublished = store_->unpublished_scans(std::chrono::milliseconds(0), 100);
+  const auto unpublished = store_->take_unpublished_scans(std::chrono::milliseconds(0), 100);
   ASSERT_EQ(unpublished.size(), 1u);
   EXPECT_EQ(unpublished[0].scan_id, b.scan_id);
   EXPECT_EQ(unpublished[0].domain, "o2.com");
   EXPECT_EQ(unpublished[0].trigger, ScanTrigger::rescan);
 
   store_->mark_published({b.scan_id});
-  EXPECT_TRUE(store_->unpublished_scans(std::chrono::milliseconds(0), 100).empty());
+  EXPECT_TRUE(store_->take_unpublished_scans(std::chrono::milliseconds(0), 100).empty());
 }
 
 TEST_P(StoreTest, FailScanEndsAQueuedOrRunningScanOnly) {

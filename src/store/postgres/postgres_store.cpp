@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -278,34 +279,105 @@ std::vector<Scan> PostgresStore::list_scans(const std::string& name, std::size_t
   });
 }
 
-std::optional<Store::Claim> PostgresStore::claim_scan(std::int64_t id) {
-  return in_transaction([&](pqxx::work& tx) -> std::optional<Claim> {
-    // One statement takes the scan and returns it: the update locks the row, so two workers
-    // claiming the same scan take turns, and the second sees the first's write.
-    auto r = exec_prepared_sql(
-        tx,
-        fmt::format("UPDATE scans s SET status = 'running', started_at = now() FROM domains d "
-                    "WHERE s.id = $1 AND d.id = s.domain_id AND s.status IN ('queued', 'running') "
-                    "RETURNING {}, NULL, s.domain_id",
-                    kScanColumns),
-        id);
-    if (r.empty()) return std::nullopt;
-    Claim claim;
-    claim.scan = read_scan(r[0], false);
-    const auto domain_id = r[0][kScanColumnCount + 1].as<std::int64_t>();
-    claim.domain = *load_domain(tx, "d.id = $1", domain_id);
-    auto previous = exec_prepared_sql(
-        tx,
-        fmt::format("SELECT {}, s.result::text FROM scans s JOIN domains d ON d.id = s.domain_id "
-                    "WHERE s.domain_id = $1 AND s.status = 'completed' AND s.id < $2 ORDER BY s.id DESC LIMIT 1",
-                    kScanColumns),
-        domain_id, id);
-    if (!previous.empty()) claim.previous = read_scan(previous[0], true);
-    for (const auto& row :
-         exec_prepared_sql(tx, "SELECT kind, subject, threshold FROM expiry_alerts WHERE domain_id = $1", domain_id)) {
-      claim.sent_alerts.push_back(ExpiryAlert{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int>()});
+std::vector<Store::ClaimAnswer> PostgresStore::claim_scans(const std::vector<std::int64_t>& ids,
+                                                           const ClaimLease& lease) {
+  std::vector<ClaimAnswer> answers(ids.size());
+  if (ids.empty()) return answers;
+  return in_transaction([&](pqxx::work& tx) {
+    // One statement takes the scans and returns them: the update locks each row, so two
+    // workers claiming the same scan take turns, and the second sees the first's lease.
+    std::map<std::int64_t, Claim> claimed;  // by scan id
+    std::map<std::int64_t, std::vector<std::int64_t>> scans_of_domain;
+    for (const auto& row : exec_prepared_sql(
+             tx,
+             fmt::format("UPDATE scans s SET status = 'running', started_at = now(), claimed_by = $2, "
+                         "claimed_until = now() + $3 * interval '1 millisecond' FROM domains d "
+                         "WHERE s.id = ANY($1::bigint[]) AND d.id = s.domain_id AND (s.status = 'queued' "
+                         "OR (s.status = 'running' AND (s.claimed_until IS NULL OR s.claimed_until < now() "
+                         "OR s.claimed_by = $2))) RETURNING {}, NULL, s.domain_id",
+                         kScanColumns),
+             bigint_array(ids), lease.owner, static_cast<std::int64_t>(lease.length.count()))) {
+      auto scan = read_scan(row, false);
+      const auto domain_id = row[kScanColumnCount + 1].as<std::int64_t>();
+      scans_of_domain[domain_id].push_back(scan.id);
+      claimed[scan.id].scan = std::move(scan);
     }
-    return claim;
+    std::vector<std::int64_t> domain_ids, claimed_ids, their_domains;
+    for (const auto& [domain_id, scan_ids] : scans_of_domain) {
+      domain_ids.push_back(domain_id);
+      for (const auto id : scan_ids) {
+        claimed_ids.push_back(id);
+        their_domains.push_back(domain_id);
+      }
+    }
+    if (!claimed.empty()) {
+      std::map<std::int64_t, Domain> domains;
+      for (const auto& row : exec_prepared_sql(
+               tx, fmt::format("SELECT {}{} WHERE d.id = ANY($1::bigint[])", kDomainColumns, kDomainFrom),
+               bigint_array(domain_ids))) {
+        auto domain = read_domain(row);
+        domains.emplace(domain.id, std::move(domain));
+      }
+      // Each scan's newest completed predecessor, with its result.
+      for (const auto& row : exec_prepared_sql(
+               tx,
+               fmt::format("SELECT c.scan_id, p.* FROM unnest($1::bigint[], $2::bigint[]) AS c(scan_id, domain_id) "
+                           "CROSS JOIN LATERAL (SELECT {}, s.result::text FROM scans s JOIN domains d ON d.id = "
+                           "s.domain_id WHERE s.domain_id = c.domain_id AND s.status = 'completed' AND s.id < "
+                           "c.scan_id ORDER BY s.id DESC LIMIT 1) p",
+                           kScanColumns),
+               bigint_array(claimed_ids), bigint_array(their_domains))) {
+        claimed[row[0].as<std::int64_t>()].previous = read_scan(row, true, 1);
+      }
+      std::map<std::int64_t, std::vector<ExpiryAlert>> alerts;
+      for (const auto& row : exec_prepared_sql(
+               tx, "SELECT domain_id, kind, subject, threshold FROM expiry_alerts WHERE domain_id = ANY($1::bigint[])",
+               bigint_array(domain_ids))) {
+        alerts[row[0].as<std::int64_t>()].push_back(
+            ExpiryAlert{row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<int>()});
+      }
+      for (const auto& [domain_id, scan_ids] : scans_of_domain) {
+        for (const auto id : scan_ids) {
+          claimed[id].domain = domains.at(domain_id);
+          claimed[id].sent_alerts = alerts[domain_id];
+        }
+      }
+    }
+    // What was not claimed is either held by another worker's lease or finished (or gone).
+    std::vector<std::int64_t> others;
+    for (const auto id : ids) {
+      if (!claimed.contains(id)) others.push_back(id);
+    }
+    std::set<std::int64_t> held;
+    if (!others.empty()) {
+      for (const auto& row : exec_prepared_sql(
+               tx, "SELECT id FROM scans WHERE id = ANY($1::bigint[]) AND status = 'running'", bigint_array(others))) {
+        held.insert(row[0].as<std::int64_t>());
+      }
+    }
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      // A scan asked for twice in one batch is claimed once: the second answer is "held".
+      if (auto it = claimed.find(ids[i]); it != claimed.end()) {
+        answers[i].claim = std::move(it->second);
+        claimed.erase(it);
+        held.insert(ids[i]);
+      } else {
+        answers[i].held = held.contains(ids[i]);
+      }
+    }
+    return answers;
+  });
+}
+
+std::size_t PostgresStore::renew_claims(const std::vector<std::int64_t>& ids, const ClaimLease& lease) {
+  if (ids.empty()) return 0;
+  return in_transaction([&](pqxx::work& tx) {
+    return static_cast<std::size_t>(
+        exec_prepared_sql(tx,
+                          "UPDATE scans SET claimed_until = now() + $3 * interval '1 millisecond' "
+                          "WHERE id = ANY($1::bigint[]) AND status = 'running' AND claimed_by = $2",
+                          bigint_array(ids), lease.owner, static_cast<std::int64_t>(lease.length.count()))
+            .affected_rows());
   });
 }
 
@@ -398,18 +470,29 @@ void PostgresStore::mark_published(const std::vector<std::int64_t>& scan_ids) {
   });
 }
 
-std::vector<ScanRef> PostgresStore::unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) {
+std::vector<ScanRef> PostgresStore::take_unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) {
   return in_transaction([&](pqxx::work& tx) {
     std::vector<ScanRef> out;
-    for (const auto& row :
-         exec_prepared_sql(tx,
-                           "SELECT s.id, d.name, s.triggered_by FROM scans s JOIN domains d ON d.id = s.domain_id "
-                           "WHERE s.status = 'queued' AND s.published_at IS NULL "
-                           "AND s.queued_at <= now() - $1 * interval '1 millisecond' ORDER BY s.queued_at LIMIT $2",
-                           static_cast<std::int64_t>(min_age.count()), static_cast<std::int64_t>(limit))) {
-      out.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(),
-                     scan_trigger_from(row[2].c_str()).value_or(ScanTrigger::api)});
-    }
+    const auto take = [&](std::string_view which, std::string_view order) {
+      if (out.size() >= limit) return;
+      // Each kind through its own index (scans_unpublished, scans_unfinished): one statement
+      // with an OR of both would walk the whole table in id order when neither matches.
+      for (const auto& row : exec_prepared_sql(
+               tx,
+               fmt::format("UPDATE scans s SET swept_at = now() FROM domains d WHERE d.id = s.domain_id AND s.id IN ("
+                           "SELECT id FROM scans WHERE {} AND (swept_at IS NULL OR swept_at <= now() - $1 * "
+                           "interval '1 millisecond') ORDER BY {} LIMIT $2 FOR UPDATE SKIP LOCKED) "
+                           "RETURNING s.id, d.name, s.triggered_by",
+                           which, order),
+               static_cast<std::int64_t>(min_age.count()), static_cast<std::int64_t>(limit - out.size()))) {
+        out.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(),
+                       scan_trigger_from(row[2].c_str()).value_or(ScanTrigger::api)});
+      }
+    };
+    take("status = 'queued' AND published_at IS NULL AND queued_at <= now() - $1 * interval '1 millisecond'",
+         "queued_at");
+    take("status = 'running' AND claimed_until < now()", "status, id");
+    std::sort(out.begin(), out.end(), [](const ScanRef& a, const ScanRef& b) { return a.scan_id < b.scan_id; });
     return out;
   });
 }

@@ -27,13 +27,14 @@ class PostgresStore final : public Store {
   std::optional<QueueScanResult> queue_scan(const std::string& name, ScanTrigger trigger) override;
   std::optional<Scan> find_scan(std::int64_t id) override;
   std::vector<Scan> list_scans(const std::string& name, std::size_t limit) override;
-  std::optional<Claim> claim_scan(std::int64_t id) override;
+  std::vector<ClaimAnswer> claim_scans(const std::vector<std::int64_t>& ids, const ClaimLease& lease) override;
+  std::size_t renew_claims(const std::vector<std::int64_t>& ids, const ClaimLease& lease) override;
   bool complete_scan(const ScanCompletion& completion) override;
   std::vector<bool> complete_scans(const std::vector<ScanCompletion>& completions) override;
   bool fail_scan(std::int64_t id, const std::string& error) override;
   std::vector<ScanRef> unfinished_scans() override;
   void mark_published(const std::vector<std::int64_t>& scan_ids) override;
-  std::vector<ScanRef> unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) override;
+  std::vector<ScanRef> take_unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) override;
   std::size_t plan_schedules(TimePoint now, std::size_t limit, const NextRun& next_run) override;
   FiringReport fire_due_schedules(TimePoint now, std::size_t limit, const NextRun& next_run) override;
   ApiCallDecision reserve_api_call(const std::string& api, TimePoint now, const ApiBudgetPolicy& policy) override;

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <set>
 
 namespace domainscan::store::sqlite {
@@ -256,36 +257,72 @@ std::vector<Scan> SqliteStore::list_scans(const std::string& name, std::size_t l
   return out;
 }
 
-std::optional<Store::Claim> SqliteStore::claim_scan(std::int64_t id) {
+std::vector<Store::ClaimAnswer> SqliteStore::claim_scans(const std::vector<std::int64_t>& ids,
+                                                         const ClaimLease& lease) {
+  std::vector<ClaimAnswer> answers(ids.size());
+  if (ids.empty()) return answers;
   auto conn = pool_.acquire();
-  Transaction tx(*conn);
-  auto st = conn->prepare(fmt::format(
-      "SELECT {}, NULL, s.domain_id FROM scans s JOIN domains d ON d.id = s.domain_id "
-      "WHERE s.id = ? AND s.status IN ('queued', 'running')",
-      kScanColumns));
-  st.bind_all(id);
-  if (!st.step()) return std::nullopt;
-  Claim claim;
-  claim.scan = read_scan(st, false);
-  const auto domain_id = st.int64(kScanColumnCount + 1);
-  const auto started = now_ms();
-  conn->prepare("UPDATE scans SET status = 'running', started_at = ? WHERE id = ?").bind_all(to_rfc3339(started), id).run();
-  claim.scan.status = ScanStatus::running;
-  claim.scan.started_at = started;
-  claim.domain = *load_domain(*conn, "d.id = ?", domain_id);
-  auto previous = conn->prepare(fmt::format(
-      "SELECT {}, s.result FROM scans s JOIN domains d ON d.id = s.domain_id "
-      "WHERE s.domain_id = ? AND s.status = 'completed' AND s.id < ? ORDER BY s.id DESC LIMIT 1",
-      kScanColumns));
-  previous.bind_all(domain_id, id);
-  if (previous.step()) claim.previous = read_scan(previous, true);
-  auto alerts = conn->prepare("SELECT kind, subject, threshold FROM expiry_alerts WHERE domain_id = ?");
-  alerts.bind_all(domain_id);
-  while (alerts.step()) {
-    claim.sent_alerts.push_back(ExpiryAlert{alerts.text(0), alerts.text(1), static_cast<int>(alerts.int64(2))});
+  Transaction tx(*conn);  // BEGIN IMMEDIATE: no other writer between the read and the claim
+  const auto now = now_ms();
+  std::set<std::int64_t> claimed;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto id = ids[i];
+    auto st = conn->prepare(fmt::format(
+        "SELECT {}, NULL, s.domain_id, s.claimed_by, s.claimed_until FROM scans s JOIN domains d ON d.id = s.domain_id "
+        "WHERE s.id = ? AND s.status IN ('queued', 'running')",
+        kScanColumns));
+    st.bind_all(id);
+    if (!st.step()) continue;  // finished or gone
+    auto& answer = answers[i];
+    const auto owner = st.optional_text(kScanColumnCount + 2);
+    const auto until = st.optional_int64(kScanColumnCount + 3);
+    const bool leased_to_another = until && *until >= to_ms(now) && owner != lease.owner;
+    // A scan asked for twice in one batch is claimed once: the second answer is "held".
+    if (claimed.contains(id) || (st.text(2) == "running" && leased_to_another)) {
+      answer.held = true;
+      continue;
+    }
+    Claim claim;
+    claim.scan = read_scan(st, false);
+    const auto domain_id = st.int64(kScanColumnCount + 1);
+    conn->prepare("UPDATE scans SET status = 'running', started_at = ?, claimed_by = ?, claimed_until = ? WHERE id = ?")
+        .bind_all(to_rfc3339(now), lease.owner, to_ms(now + lease.length), id)
+        .run();
+    claim.scan.status = ScanStatus::running;
+    claim.scan.started_at = now;
+    claim.domain = *load_domain(*conn, "d.id = ?", domain_id);
+    auto previous = conn->prepare(fmt::format(
+        "SELECT {}, s.result FROM scans s JOIN domains d ON d.id = s.domain_id "
+        "WHERE s.domain_id = ? AND s.status = 'completed' AND s.id < ? ORDER BY s.id DESC LIMIT 1",
+        kScanColumns));
+    previous.bind_all(domain_id, id);
+    if (previous.step()) claim.previous = read_scan(previous, true);
+    auto alerts = conn->prepare("SELECT kind, subject, threshold FROM expiry_alerts WHERE domain_id = ?");
+    alerts.bind_all(domain_id);
+    while (alerts.step()) {
+      claim.sent_alerts.push_back(ExpiryAlert{alerts.text(0), alerts.text(1), static_cast<int>(alerts.int64(2))});
+    }
+    answer.claim = std::move(claim);
+    claimed.insert(id);
   }
   tx.commit();
-  return claim;
+  return answers;
+}
+
+std::size_t SqliteStore::renew_claims(const std::vector<std::int64_t>& ids, const ClaimLease& lease) {
+  if (ids.empty()) return 0;
+  auto conn = pool_.acquire();
+  Transaction tx(*conn);
+  const auto until = to_ms(now_ms() + lease.length);
+  std::size_t renewed = 0;
+  for (const auto id : ids) {
+    conn->prepare("UPDATE scans SET claimed_until = ? WHERE id = ? AND status = 'running' AND claimed_by = ?")
+        .bind_all(until, id, lease.owner)
+        .run();
+    renewed += static_cast<std::size_t>(conn->changes());
+  }
+  tx.commit();
+  return renewed;
 }
 
 namespace {
@@ -376,14 +413,32 @@ void SqliteStore::mark_published(const std::vector<std::int64_t>& scan_ids) {
   tx.commit();
 }
 
-std::vector<ScanRef> SqliteStore::unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) {
+std::vector<ScanRef> SqliteStore::take_unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) {
   auto conn = pool_.acquire();
-  auto st = conn->prepare(
-      "SELECT s.id, d.name, s.triggered_by FROM scans s JOIN domains d ON d.id = s.domain_id "
-      "WHERE s.status = 'queued' AND s.published_at IS NULL AND s.queued_at <= ? ORDER BY s.queued_at LIMIT ?");
-  st.bind_all(to_rfc3339(now_ms() - min_age), static_cast<std::int64_t>(limit));
+  Transaction tx(*conn);  // BEGIN IMMEDIATE: another sweeper waits, then sees swept_at
+  const auto now = now_ms();
   std::vector<ScanRef> out;
-  while (st.step()) out.push_back({st.int64(0), st.text(1), scan_trigger_from(st.text(2)).value_or(ScanTrigger::api)});
+  // Each kind through its own index (scans_unpublished, scans_unfinished): one statement
+  // with an OR of both could walk the whole table in id order when neither matches.
+  const auto take = [&](std::string_view which, std::string_view order, const auto& bound) {
+    if (out.size() >= limit) return;
+    auto st = conn->prepare(fmt::format(
+        "SELECT s.id, d.name, s.triggered_by FROM scans s JOIN domains d ON d.id = s.domain_id "
+        "WHERE {} AND (s.swept_at IS NULL OR s.swept_at <= ?2) ORDER BY {} LIMIT ?3",
+        which, order));
+    st.bind_all(bound, to_ms(now - min_age), static_cast<std::int64_t>(limit - out.size()));
+    while (st.step()) {
+      out.push_back({st.int64(0), st.text(1), scan_trigger_from(st.text(2)).value_or(ScanTrigger::api)});
+    }
+  };
+  take("s.status = 'queued' AND s.published_at IS NULL AND s.queued_at <= ?1", "s.queued_at",
+       to_rfc3339(now - min_age));
+  take("s.status = 'running' AND s.claimed_until < ?1", "s.status, s.id", to_ms(now));
+  std::sort(out.begin(), out.end(), [](const ScanRef& a, const ScanRef& b) { return a.scan_id < b.scan_id; });
+  for (const auto& scan : out) {
+    conn->prepare("UPDATE scans SET swept_at = ? WHERE id = ?").bind_all(to_ms(now), scan.scan_id).run();
+  }
+  tx.commit();
   return out;
 }
 

@@ -1,0 +1,127 @@
+#pragma once
+// Runs a blocking call (a database write) in batches on the blocking pool: while one batch
+// runs, the calls that arrive meanwhile wait and go together in the next. Nothing is delayed
+// to make a batch: a lone call runs at once, and under load the batches grow by themselves.
+// Each caller gets its own answer. A batch that fails for another reason than the database
+// being unavailable (UnavailableError) is run again one call at a time, so that a request
+// the database refuses fails alone and the others go through.
+#include "core/blocking_pool.hpp"
+#include "core/errors.hpp"
+#include "core/one_shot_event.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace domainscan {
+
+template <typename Request, typename Answer>
+class BatchedCalls {
+ public:
+  // Both run on a pool thread. `many` answers each request of a batch, in order, in one
+  // transaction; `one` answers a single request (the fall-back when a batch is refused).
+  using Many = std::function<std::vector<Answer>(const std::vector<Request>&)>;
+  using One = std::function<Answer(const Request&)>;
+
+  BatchedCalls(boost::asio::any_io_executor executor, BlockingPool& pool, Many many, One one, std::size_t max_batch)
+      : strand_(boost::asio::make_strand(executor)),
+        pool_(pool),
+        many_(std::move(many)),
+        one_(std::move(one)),
+        max_batch_(std::max<std::size_t>(1, max_batch)) {}
+
+  // What `one` would answer for this request; throws what it would throw.
+  boost::asio::awaitable<Answer> call(Request request) {
+    auto pending = std::make_shared<Pending>(std::move(request), strand_);
+    co_await boost::asio::co_spawn(strand_, enqueue_and_wait(pending), boost::asio::use_awaitable);
+    if (pending->error) std::rethrow_exception(pending->error);
+    co_return std::move(pending->answer);
+  }
+
+  // Batches run, and requests answered in them (for /metrics and tests).
+  std::size_t batches() const { return batches_; }
+  std::size_t answered() const { return answered_; }
+
+ private:
+  struct Pending {
+    Pending(Request r, const boost::asio::strand<boost::asio::any_io_executor>& strand)
+        : request(std::move(r)), done(strand) {}
+    Request request;
+    Answer answer{};
+    std::exception_ptr error;
+    OneShotEvent done;
+  };
+
+  boost::asio::awaitable<void> enqueue_and_wait(std::shared_ptr<Pending> pending) {
+    queue_.push_back(pending);
+    if (!running_) {
+      running_ = true;
+      boost::asio::co_spawn(strand_, run_batches(), boost::asio::detached);
+    }
+    co_await pending->done.wait();
+  }
+
+  boost::asio::awaitable<void> run_batches() {
+    while (!queue_.empty()) {
+      std::vector<std::shared_ptr<Pending>> batch;
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      std::vector<Request> requests;
+      requests.reserve(batch.size());
+      for (auto& p : batch) requests.push_back(std::move(p->request));
+
+      // (co_await is not allowed in a catch block: the failure is kept and handled after.)
+      std::exception_ptr failure;
+      bool unavailable = false;
+      try {
+        auto answers = co_await pool_.run([&] { return many_(requests); });
+        for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->answer = std::move(answers.at(i));
+        ++batches_;
+        answered_ += batch.size();
+      } catch (const UnavailableError&) {
+        failure = std::current_exception();
+        unavailable = true;
+      } catch (const std::exception&) {
+        failure = std::current_exception();
+      }
+      if (failure && (unavailable || batch.size() == 1)) {
+        for (auto& p : batch) p->error = failure;
+      } else if (failure) {
+        // Something in the batch was refused: each on its own, so that only it fails.
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          try {
+            batch[i]->answer = co_await pool_.run([&] { return one_(requests[i]); });
+            ++batches_;
+            ++answered_;
+          } catch (const std::exception&) {
+            batch[i]->error = std::current_exception();
+          }
+        }
+      }
+      for (auto& p : batch) p->done.set();
+    }
+    running_ = false;
+  }
+
+  boost::asio::strand<boost::asio::any_io_executor> strand_;  // the queue and the flag live on it
+  BlockingPool& pool_;
+  Many many_;
+  One one_;
+  std::size_t max_batch_;
+  std::deque<std::shared_ptr<Pending>> queue_;
+  bool running_ = false;
+  std::size_t batches_ = 0;
+  std::size_t answered_ = 0;
+};
+
+}  // namespace domainscan
