@@ -253,7 +253,7 @@ TEST_P(StoreTest, UnfinishedScansAreFoundForRecovery) {
   EXPECT_EQ(unfinished[0].scan_id, a.scan_id);
   EXPECT_EQ(unfinished[0].domain, "u1.com");
   EXPECT_EQ(unfinished[1].scan_id, b.scan_id);
-  // A running scan can be claimed again after a crash.
+  // A running scan can be claimed again after a crash by its owner (serve restarting).
   EXPECT_TRUE(store_->claim_scan(b.scan_id));
 }
 
