@@ -95,17 +95,47 @@ peak_memory() {  # $1 mode
   done
 }
 
+# CPU ticks used so far, a line per kind of process: ours (by command), PostgreSQL's server
+# processes, RabbitMQ's Erlang VM, unbound. (Processes that ended meanwhile are not counted.)
+cpu_ticks() {
+  local p
+  {
+    for p in "${pids[@]}"; do
+      echo "$(tr '\0' ' ' <"/proc/$p/cmdline" | awk '{print $2}') $(awk '{print $14 + $15}' "/proc/$p/stat")"
+    done
+    for p in $(pgrep -x postgres); do echo "postgresql $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)"; done
+    for p in $(pgrep -f beam.smp); do echo "rabbitmq $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)"; done
+    for p in $(pgrep -x unbound); do echo "unbound $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)"; done
+  } | awk '{t[$1] += $2} END {for (k in t) print k, t[k]}' | sort
+}
+
+# Where the CPU went between two cpu_ticks snapshots: seconds a kind, and per 1,000 scans.
+cpu_report() {  # $1 mode, $2 before file, $3 after file, $4 scans
+  local hz
+  hz=$(getconf CLK_TCK)
+  join -a2 -e0 -o '0,1.2,2.2' "$2" "$3" | awk -v hz="$hz" -v n="$4" -v mode="$1" '
+    {s = ($3 - $2) / hz; total += s; line[$1] = s}
+    END {
+      out = ""
+      for (k in line) out = out sprintf("%s %.1f s, ", k, line[k])
+      printf "%s: CPU while scanning: %stotal %.1f s (%.2f ms a scan)\n", mode, out, total, total * 1000 / n
+    }'
+}
+
 measure() {  # $1 mode, $2 api port, $3 the count command for stored scans
   local mode=$1 api=$2 count=$3
   local start accepted_s done_s
   # PERF=DIR: a system-wide profile of the first 20 s of each mode, to DIR/MODE.perf.
   if [[ -n ${PERF:-} ]]; then perf record -a -g -F 499 -o "$PERF/$mode.perf" -- sleep 20 >/dev/null 2>&1 & fi
+  cpu_ticks >"$run_dir/cpu.before"
   start=$(now)
   "$bin" import "$run_dir/names.txt" --api-url "http://127.0.0.1:$api" --batch 10000 >/dev/null
   accepted_s=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$start" "$(now)")
   done_s=$(wait_for "$names" "$start" "$count")
   echo "$mode: $names names: accepted in $accepted_s s ($(python3 -c "print(round($names / $accepted_s))")/s)," \
        "all scanned and stored in $done_s s ($(python3 -c "print(round($names / $done_s))") scans/s)"
+  cpu_ticks >"$run_dir/cpu.after"
+  cpu_report "$mode" "$run_dir/cpu.before" "$run_dir/cpu.after" "$names"
   peak_memory "$mode"
   wrk -t2 -c16 -d10s -s "$run_dir/post.lua" "http://127.0.0.1:$api" | grep -E "Requests/sec|accepted|Non-2xx" |
     sed "s/^/$mode single POSTs, 16 clients: /"
