@@ -160,6 +160,11 @@ if [[ -n ${PG_STATS:-} ]]; then  # PG_STATS=1 (with POSTGRES_EXTRA_OPTIONS="-c s
   "$psql_bin" -At "$pg_url" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
   "$psql_bin" "$pg_url" -c "SELECT calls, round(total_exec_time) AS ms, round(mean_exec_time::numeric, 3) AS mean_ms,
     left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25"
+  # With "-c log_lock_waits=on -c deadlock_timeout=5ms" in POSTGRES_EXTRA_OPTIONS: who waited on whom.
+  if grep -q "still waiting" "$run_dir/pg/server.log" 2>/dev/null; then
+    echo "lock waits over deadlock_timeout: $(grep -c "still waiting" "$run_dir/pg/server.log")"
+    grep -A3 "still waiting" "$run_dir/pg/server.log" | grep -E "still waiting|STATEMENT|DETAIL" | cut -c1-220 | head -12
+  fi
 fi
 for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 wait 2>/dev/null || true

@@ -49,7 +49,7 @@ struct ClaimLease {
 };
 struct Claim {
   Scan scan;
-  Domain domain;
+  Domain domain;  // as stored; its schedule and newest scan (this one) may be left out
   // What the finished scan will be compared with (watch/scan_events.hpp): the domain's
   // newest completed scan before this one, with its result, and the expiry alerts sent.
   std::optional<Scan> previous;

@@ -287,38 +287,38 @@ std::vector<Store::ClaimAnswer> PostgresStore::claim_scans(const std::vector<std
     // One statement takes the scans and returns them: the update locks each row, so two
     // workers claiming the same scan take turns, and the second sees the first's lease.
     std::map<std::int64_t, Claim> claimed;  // by scan id
-    std::map<std::int64_t, std::vector<std::int64_t>> scans_of_domain;
+    // The domains are joined after the update (a join inside it makes the planner read
+    // every domain to match a few scans), and read without their schedule and newest scan,
+    // which a worker does not need (the newest scan is the one being claimed).
     for (const auto& row : exec_prepared_sql(
              tx,
-             fmt::format("UPDATE scans s SET status = 'running', started_at = now(), claimed_by = $2, "
-                         "claimed_until = now() + $3 * interval '1 millisecond' FROM domains d "
-                         "WHERE s.id = ANY($1::bigint[]) AND d.id = s.domain_id AND (s.status = 'queued' "
-                         "OR (s.status = 'running' AND (s.claimed_until IS NULL OR s.claimed_until < now() "
-                         "OR s.claimed_by = $2))) RETURNING {}, NULL, s.domain_id",
-                         kScanColumns),
+             fmt::format("WITH c AS (UPDATE scans SET status = 'running', started_at = now(), claimed_by = $2, "
+                         "claimed_until = now() + $3 * interval '1 millisecond' WHERE id = ANY($1::bigint[]) "
+                         "AND (status = 'queued' OR (status = 'running' AND (claimed_until IS NULL "
+                         "OR claimed_until < now() OR claimed_by = $2))) RETURNING *) "
+                         "SELECT {}, NULL, d.id, d.status, d.bad_reason, {}, d.consecutive_failures "
+                         "FROM c s JOIN domains d ON d.id = s.domain_id",
+                         kScanColumns, ms("d.created_at")),
              bigint_array(ids), lease.owner, static_cast<std::int64_t>(lease.length.count()))) {
-      auto scan = read_scan(row, false);
-      const auto domain_id = row[kScanColumnCount + 1].as<std::int64_t>();
-      scans_of_domain[domain_id].push_back(scan.id);
-      claimed[scan.id].scan = std::move(scan);
+      Claim claim;
+      claim.scan = read_scan(row, false);
+      auto& d = claim.domain;
+      d.id = row[kScanColumnCount + 1].as<std::int64_t>();
+      d.name = claim.scan.domain;
+      d.status = domain_status_from(row[kScanColumnCount + 2].c_str()).value_or(DomainStatus::pending);
+      d.bad_reason = optional_text(row[kScanColumnCount + 3]);
+      d.created_at = time_of(row[kScanColumnCount + 4]);
+      d.consecutive_failures = row[kScanColumnCount + 5].as<int>();
+      const auto id = claim.scan.id;
+      claimed.emplace(id, std::move(claim));
     }
-    std::vector<std::int64_t> domain_ids, claimed_ids, their_domains;
-    for (const auto& [domain_id, scan_ids] : scans_of_domain) {
-      domain_ids.push_back(domain_id);
-      for (const auto id : scan_ids) {
-        claimed_ids.push_back(id);
-        their_domains.push_back(domain_id);
-      }
+    // Each scan's newest completed predecessor (with its result) and its domain's sent alerts.
+    std::vector<std::int64_t> claimed_ids, their_domains;
+    for (const auto& [id, claim] : claimed) {
+      claimed_ids.push_back(id);
+      their_domains.push_back(claim.domain.id);
     }
     if (!claimed.empty()) {
-      std::map<std::int64_t, Domain> domains;
-      for (const auto& row : exec_prepared_sql(
-               tx, fmt::format("SELECT {}{} WHERE d.id = ANY($1::bigint[])", kDomainColumns, kDomainFrom),
-               bigint_array(domain_ids))) {
-        auto domain = read_domain(row);
-        domains.emplace(domain.id, std::move(domain));
-      }
-      // Each scan's newest completed predecessor, with its result.
       for (const auto& row : exec_prepared_sql(
                tx,
                fmt::format("SELECT c.scan_id, p.* FROM unnest($1::bigint[], $2::bigint[]) AS c(scan_id, domain_id) "
@@ -332,16 +332,11 @@ std::vector<Store::ClaimAnswer> PostgresStore::claim_scans(const std::vector<std
       std::map<std::int64_t, std::vector<ExpiryAlert>> alerts;
       for (const auto& row : exec_prepared_sql(
                tx, "SELECT domain_id, kind, subject, threshold FROM expiry_alerts WHERE domain_id = ANY($1::bigint[])",
-               bigint_array(domain_ids))) {
+               bigint_array(their_domains))) {
         alerts[row[0].as<std::int64_t>()].push_back(
             ExpiryAlert{row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<int>()});
       }
-      for (const auto& [domain_id, scan_ids] : scans_of_domain) {
-        for (const auto id : scan_ids) {
-          claimed[id].domain = domains.at(domain_id);
-          claimed[id].sent_alerts = alerts[domain_id];
-        }
-      }
+      for (auto& [id, claim] : claimed) claim.sent_alerts = alerts[claim.domain.id];
     }
     // What was not claimed is either held by another worker's lease or finished (or gone).
     std::vector<std::int64_t> others;
