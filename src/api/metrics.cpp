@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+#include <string_view>
+
 namespace domainscan::api {
 
 namespace {
@@ -21,9 +25,22 @@ std::string escape_label(const std::string& v) {
 
 }  // namespace
 
+std::string method_label(std::string_view method) {
+  // The methods HTTP defines (RFC 9110) and PATCH; anything else a client makes up is one
+  // label, or a client sending random tokens would grow the counters and /metrics for ever.
+  static constexpr std::array<std::string_view, 9> kKnown = {"GET",     "HEAD",  "POST",  "PUT", "DELETE",
+                                                             "CONNECT", "OPTIONS", "TRACE", "PATCH"};
+  if (method == "-") return "-";
+  return std::find(kKnown.begin(), kKnown.end(), method) != kKnown.end() ? std::string(method) : "other";
+}
+
 void Metrics::count_request(const std::string& route, const std::string& method, int status) {
+  // Routes are the router's patterns and statuses three digits: with methods bounded too,
+  // so is the number of counters.
+  if (status < 100 || status > 599) status = 0;
+  auto key = std::make_tuple(route, method_label(method), status);
   std::lock_guard lock(mutex_);
-  ++requests_[{route, method, status}];
+  ++requests_[std::move(key)];
 }
 
 std::string Metrics::render_requests() const {

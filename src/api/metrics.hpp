@@ -3,6 +3,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <tuple>
 
 namespace domainscan::api {
@@ -17,6 +18,9 @@ class Metrics {
   mutable std::mutex mutex_;
   std::map<std::tuple<std::string, std::string, int>, long> requests_;
 };
+
+// The method as a label: itself if HTTP defines it, else "other".
+std::string method_label(std::string_view method);
 
 // One sample line: name{label="value",...} value
 std::string prometheus_line(const std::string& name, const std::map<std::string, std::string>& labels, double value);
