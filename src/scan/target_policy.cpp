@@ -38,6 +38,10 @@ constexpr std::array kSpecial6 = {
     SpecialRange{"2001:db8::", 32, "documentation"}, SpecialRange{"fc00::", 7, "private"},
     SpecialRange{"fe80::", 10, "link-local"},      SpecialRange{"fec0::", 10, "reserved"},
     SpecialRange{"ff00::", 8, "multicast"},        SpecialRange{"3fff::", 20, "documentation"},
+    // Local-use NAT64 (RFC 8215): which IPv4 address it stands for is the local network's
+    // choice (any RFC 6052 layout), so it is never taken for a public host.
+    SpecialRange{"64:ff9b:1::", 48, "NAT64 (local use)"},
+    SpecialRange{"5f00::", 16, "SRv6 (reserved)"},  // segment identifiers (RFC 9602)
 };
 
 bool in(const ip::address_v4& a, const ip::address_v4& network, unsigned short prefix) {
@@ -76,7 +80,7 @@ std::optional<ip::address_v4> embedded_v4(const ip::address_v6& a) {
   const bool zero96 = std::all_of(b.begin(), b.begin() + 12, [](unsigned char c) { return c == 0; });
   if (zero96 && !a.is_unspecified() && !a.is_loopback()) return tail(12);  // ::a.b.c.d (deprecated)
   if (in(a, ip::network_v6(ip::make_address_v6("64:ff9b::"), 96))) return tail(12);    // NAT64
-  if (in(a, ip::network_v6(ip::make_address_v6("64:ff9b:1::"), 48))) return tail(12);  // local NAT64
+  if (in(a, ip::network_v6(ip::make_address_v6("::ffff:0:0:0"), 96))) return tail(12);  // SIIT (RFC 2765)
   if (in(a, ip::network_v6(ip::make_address_v6("2002::"), 16))) return tail(2);         // 6to4
   return std::nullopt;
 }

@@ -19,7 +19,9 @@ TEST(TargetPolicy, RefusesEverySpecialPurposeRangeByDefault) {
                         "::", "::1", "fe80::1", "fc00::1", "fd12:3456::1", "ff02::1", "2001:db8::1", "100::1",
                         // IPv4 inside IPv6: mapped, compatible, NAT64, 6to4
                         "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "::127.0.0.1",
-                        "64:ff9b::10.0.0.1", "2002:c0a8:0101::1"}) {
+                        "64:ff9b::10.0.0.1", "2002:c0a8:0101::1", "::ffff:0:10.0.0.1", "::ffff:0:127.0.0.1",
+                        // Local-use NAT64 (whatever it embeds), SRv6 segment identifiers
+                        "64:ff9b:1::808:808", "64:ff9b:1:ffff::1", "5f00::1", "5f00:1234::5"}) {
     EXPECT_TRUE(refused(policy, a)) << a;
   }
 }
