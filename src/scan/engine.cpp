@@ -56,6 +56,20 @@ asio::awaitable<CheckResult> bounded(Check& check, const ScanContext& context, s
   co_return std::get<0>(std::move(outcome));
 }
 
+// The DNS phase bounded as a whole (each lookup has its own timeout, but the phase makes
+// two waves of them and then follows a CNAME chain one hop at a time, up to eight).
+asio::awaitable<CheckResult> bounded_dns(asio::awaitable<CheckResult> phase, std::chrono::milliseconds deadline) {
+  using namespace asio::experimental::awaitable_operators;
+  asio::steady_timer timer(co_await asio::this_coro::executor, deadline);
+  auto outcome = co_await (std::move(phase) || timer.async_wait(asio::use_awaitable));
+  if (outcome.index() == 1) {
+    auto r = check_error(fmt::format("the DNS lookups did not finish within {} ms", deadline.count()), true);
+    r.json["error_kind"] = "timeout";
+    co_return r;
+  }
+  co_return std::get<0>(std::move(outcome));
+}
+
 }  // namespace
 
 std::string ScanReport::result_json() const {
@@ -132,10 +146,13 @@ asio::awaitable<ScanReport> ScanEngine::scan(const std::string& domain) {
   const bool full_dns = selected("dns") || selected("email");
   // (Not a conditional expression around the two co_awaits: GCC 12 miscompiles that.)
   CheckResult dns;
+  // Time for both waves of lookups, a few hops of a chain, and the question that tells a
+  // refusing resolver from a failing one.
+  const auto dns_deadline = check_timeout_ * 4;
   if (full_dns) {
-    dns = co_await run_dns_check(resolver_, domain, check_timeout_);
+    dns = co_await bounded_dns(run_dns_check(resolver_, domain, check_timeout_), dns_deadline);
   } else {
-    dns = co_await run_address_lookup(resolver_, domain, check_timeout_);
+    dns = co_await bounded_dns(run_address_lookup(resolver_, domain, check_timeout_), dns_deadline);
   }
   const auto not_selected = check_skipped("not selected (--checks)").json;
   // What the DNS found is reported when it was asked for, or when it explains the rest (the

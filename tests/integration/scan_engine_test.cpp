@@ -194,6 +194,27 @@ TEST(ScanEngine, ADomainWithDeadNameServersGetsNoGradeAndCountsAsUnreachable) {
   EXPECT_FALSE(r.not_registered);
 }
 
+TEST(ScanEngine, TheDnsPhaseEndsWithinItsDeadlineHoweverLongTheChain) {
+  // Through a resolver that answers every question after 200 ms, each lookup is within its
+  // timeout, but two waves and seven hops one after another are not within four of them.
+  Settings settings;
+  settings.checks = {"dns"};
+  settings.dns_servers = {parse_host_port(testing::test_slow_dns_server(), 53)};
+  settings.allow_suffixes = {"test"};
+  settings.trust_anchor_file = std::nullopt;
+  settings.check_timeout = 350ms;
+  asio::io_context io;
+  ScanEngine engine(io.get_executor(), settings);
+  const auto r = testing::run_to_completion(io, engine.scan("long1.web.test"), 60s);
+  ASSERT_TRUE(r);
+  const auto& dns = r->checks.at("dns");
+  EXPECT_EQ(dns.at("status"), "error") << json::serialize(dns);
+  EXPECT_EQ(dns.at("error_kind"), "timeout");
+  // Cut at its deadline: without it, the chain is followed to its end (about 1.8 s) and the
+  // check succeeds.
+  EXPECT_NE(json::serialize(dns).find("did not finish within 1400 ms"), std::string::npos) << json::serialize(dns);
+}
+
 TEST(ScanEngine, AResolverThatRefusesTheScannerSaysNothingAboutTheDomain) {
   // Pointed at knot, which answers for its own zones only: example.org is refused.
   const auto r = scan("example.org", std::nullopt, std::nullopt, testing::test_auth_dns_server());
