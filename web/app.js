@@ -15,13 +15,23 @@ import { apiKey } from './api.js';
 const main = document.getElementById('main');
 let leave = null;  // the current page's cleanup (stops its polling)
 
+// A hash typed or pasted by hand may hold a malformed %-escape, on which
+// decodeURIComponent throws: the text is then taken as it is.
+function decoded(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function route() {
   if (leave) leave();
   leave = null;
   const hash = location.hash || '#/';
   let m;
   if ((m = hash.match(/^#\/domains\/([^/?]+)$/))) {
-    leave = renderDomain(main, decodeURIComponent(m[1]));
+    leave = renderDomain(main, decoded(m[1]));
   } else if ((m = hash.match(/^#\/scans\/(\d+)$/))) {
     leave = renderScan(main, m[1]);
   } else if (hash.match(/^#\/events(\?|$)/)) {

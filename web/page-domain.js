@@ -14,7 +14,13 @@ export function renderDomain(main, name) {
   const poll = poller(async () => load(), 1500);
   const notice = h('div', { 'aria-live': 'polite' });
   const body = h('div');
-  replace(main, h('p', {}, h('a', { href: '#/' }, '← All domains')), h('h1', {}, name), notice, body);
+  // The schedule form is drawn once and updated in place: the page redraws the rest on every
+  // poll, which would wipe what someone is typing into it.
+  const schedule = scheduleForm();
+  const scheduleBox = h('div');
+  const historyBox = h('div');
+  replace(main, h('p', {}, h('a', { href: '#/' }, '← All domains')), h('h1', {}, name), notice, body, scheduleBox,
+    historyBox);
 
   async function rescan() {
     replace(notice);
@@ -28,17 +34,23 @@ export function renderDomain(main, name) {
     }
   }
 
-  function scheduleForm(schedule) {
-    const cron = h('input', { id: 'schedule-cron', value: schedule ? schedule.cron : '', required: true,
-      autocomplete: 'off', placeholder: '0 3 * * *' });
-    const zone = h('input', { id: 'schedule-timezone', value: schedule ? schedule.timezone : 'UTC', autocomplete: 'off' });
+  function scheduleForm() {
+    const cron = h('input', { id: 'schedule-cron', value: '', required: true, autocomplete: 'off', placeholder: '0 3 * * *' });
+    const zone = h('input', { id: 'schedule-timezone', value: 'UTC', autocomplete: 'off' });
+    const status = h('p');
+    const submit = h('button', { type: 'submit' });
+    const buttons = h('div', { class: 'buttons' });
     const message = h('div');
+    // What the server said last: a field still showing it has not been edited, and follows
+    // the server; an edited one is left alone.
+    let shown = { cron: '', timezone: 'UTC' };
     const save = async (event) => {
       event.preventDefault();
       replace(message);
       try {
         await api.setSchedule(name, { cron: cron.value.trim(), timezone: zone.value.trim() || 'UTC' });
         replace(message, h('p', { class: 'ok', role: 'status' }, 'Schedule saved.'));
+        shown = { cron: cron.value, timezone: zone.value };
         await load();
         poll.start();  // the scheduler fills in the next run
       } catch (e) {
@@ -54,18 +66,28 @@ export function renderDomain(main, name) {
         replace(message, errorBox(e.message));
       }
     };
-    return h('form', { class: 'card', id: 'schedule', onsubmit: save },
-      h('h2', {}, 'Schedule'),
-      h('p', {}, schedule
-        ? ['Rescanned on ', h('code', {}, schedule.cron), ` (${schedule.timezone}); next: `,
-           h('span', { id: 'next-run' }, schedule.next_run_at ? when(schedule.next_run_at) : 'being planned…')]
-        : 'No schedule: scanned only when asked.'),
+    const removeButton = h('button', { type: 'button', class: 'secondary', onclick: remove }, 'Remove schedule');
+    const form = h('form', { class: 'card', id: 'schedule', onsubmit: save },
+      h('h2', {}, 'Schedule'), status,
       h('div', { class: 'field' }, h('label', { for: 'schedule-cron' }, 'Cron expression'), cron),
       h('div', { class: 'field' }, h('label', { for: 'schedule-timezone' }, 'Time zone'), zone),
-      h('div', { class: 'buttons' },
-        h('button', { type: 'submit' }, schedule ? 'Change schedule' : 'Set schedule'),
-        schedule ? h('button', { type: 'button', class: 'secondary', onclick: remove }, 'Remove schedule') : null),
-      message);
+      buttons, message);
+    function update(s) {
+      replace(status, s
+        ? ['Rescanned on ', h('code', {}, s.cron), ` (${s.timezone}); next: `,
+           h('span', { id: 'next-run' }, s.next_run_at ? when(s.next_run_at) : 'being planned…')]
+        : 'No schedule: scanned only when asked.');
+      const now = { cron: s ? s.cron : '', timezone: s ? s.timezone : 'UTC' };
+      if (cron.value === shown.cron) cron.value = now.cron;
+      if (zone.value === shown.timezone) zone.value = now.timezone;
+      shown = now;
+      submit.textContent = s ? 'Change schedule' : 'Set schedule';
+      // Buttons moved only when one comes or goes (a click in progress would be lost).
+      if (!submit.isConnected) buttons.append(submit);
+      if (s && !removeButton.isConnected) buttons.append(removeButton);
+      if (!s && removeButton.isConnected) removeButton.remove();
+    }
+    return { form, update };
   }
 
   function historySection(items) {
@@ -87,6 +109,10 @@ export function renderDomain(main, name) {
       [d, history, events] = await Promise.all([api.domain(name), api.history(name), api.domainEvents(name)]);
     } catch (e) {
       replace(body, errorBox(e.status === 404 ? `${name} is not watched. Add it on the domains page.` : e.message));
+      if (e.status === 404) {
+        replace(scheduleBox);
+        replace(historyBox);
+      }
       return e.status !== 404;
     }
     const scan = d.last_scan;
@@ -121,8 +147,10 @@ export function renderDomain(main, name) {
       if (scan && scan.status === 'failed') parts.push(errorBox(`The last scan failed: ${scan.error || 'unknown error'}`));
       parts.push(timeline);
     }
-    parts.push(scheduleForm(d.schedule), historySection(history.items));
     replace(body, parts);
+    schedule.update(d.schedule);
+    if (scheduleBox.firstChild !== schedule.form) replace(scheduleBox, schedule.form);
+    replace(historyBox, historySection(history.items));
     return moving(scan) || (d.schedule && !d.schedule.next_run_at);
   }
 

@@ -125,6 +125,35 @@ test('rescan now queues a scan and the page shows it finishing', async () => {
   assert.equal(await page.locator('#history svg.chart circle').count(), before + 1);
 });
 
+test('what is being typed into the schedule form survives the page polling', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/domains/valid.web.test`);
+  const rows = page.locator('#history tbody tr');
+  await rows.first().waitFor();
+  const before = await rows.count();
+  await page.getByRole('button', { name: 'Rescan now' }).click();
+  await page.getByText('Scan queued.').waitFor();
+  const cron = page.getByLabel('Cron expression');
+  await cron.click();
+  await page.keyboard.type('15 2 *');
+  // The page polls while the scan runs, and redraws when it finishes (a new history row):
+  // the half-typed expression is still there, and still being typed.
+  await page.waitForFunction((n) => document.querySelectorAll('#history tbody tr').length === n + 1, before);
+  await rows.first().getByText('completed').waitFor({ timeout: 30000 });
+  assert.equal(await cron.inputValue(), '15 2 *');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'schedule-cron');
+  await page.keyboard.type(' * *');
+  assert.equal(await cron.inputValue(), '15 2 * * *');
+});
+
+test('a malformed escape in the address shows the page, not a blank one', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/domains/bad%E0%A4%A`);
+  // The text taken as it is: the domain page for it, with the API's word on that name.
+  await page.getByRole('heading', { name: 'bad%E0%A4%A' }).waitFor();
+  await page.getByRole('alert').waitFor();
+});
+
 test('a bad domain shows its reason and can be re-checked', async () => {
   // missing.test does not resolve (NXDOMAIN) and the test bed's registry (rdap.web.test)
   // does not know it: not registered.
