@@ -1,14 +1,19 @@
 #include "api/server.hpp"
 
+#include "core/open_files.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <cerrno>
 
 namespace domainscan::api {
 
@@ -61,7 +66,24 @@ void HttpServer::stop() {
   });
 }
 
+namespace {
+
+// Errors that say this process (or the machine) is out of something, not that one client
+// went away: accepting again at once fails the same way, as fast as the loop can spin.
+bool out_of_resources(const boost::system::error_code& ec) {
+  if (ec.category() != boost::system::system_category()) return false;
+  const int e = ec.value();
+  return e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM;
+}
+
+}  // namespace
+
 asio::awaitable<void> HttpServer::accept_loop() {
+  // While descriptors (or memory) are out, the pending connections wait in the kernel's
+  // backlog and accepting is tried again every so often, said once in the log.
+  constexpr std::chrono::milliseconds kBackOff{100};
+  asio::steady_timer back_off(acceptor_.get_executor());
+  bool starved = false;
   while (!stopping_) {
     boost::system::error_code ec;
     // Each connection gets a strand of its own: its handlers never run concurrently.
@@ -69,8 +91,22 @@ asio::awaitable<void> HttpServer::accept_loop() {
                                                   asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted || stopping_) break;
-      spdlog::warn("api: accept failed: {}", ec.message());
+      if (!out_of_resources(ec)) {
+        spdlog::warn("api: accept failed: {}", ec.message());
+        continue;
+      }
+      if (!starved) {
+        spdlog::error("api: cannot accept connections: {} (open files limit {}); trying again every {} ms",
+                      ec.message(), open_file_limit(), kBackOff.count());
+        starved = true;
+      }
+      back_off.expires_after(kBackOff);
+      co_await back_off.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
+    }
+    if (starved) {
+      spdlog::info("api: accepting connections again");
+      starved = false;
     }
     auto executor = socket.get_executor();
     asio::co_spawn(executor, session(std::move(socket)), asio::detached);

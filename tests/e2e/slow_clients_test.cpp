@@ -3,8 +3,11 @@
 // --max-connections-per-client of them (the rest are refused at once), a client on
 // 127.0.0.2 is served meanwhile, and the slow ones are dropped after --header-timeout.
 #include "core/open_files.hpp"
+#include "support/child_process.hpp"
 #include "support/eventually.hpp"
 #include "support/serve_process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/testbed.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,8 +17,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace domainscan::testing {
@@ -113,6 +118,58 @@ TEST(SlowClients, HalfSentHeadersFromOneAddressNeitherLockOthersOutNorStay) {
   ASSERT_TRUE(after.connect_to(serve.port()));
   ASSERT_TRUE(after.send_all("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
   EXPECT_EQ(after.receive(2s, closed).rfind("HTTP/1.1 200", 0), 0u);
+}
+
+// Issue 16.5: out of file descriptors, the accept loop failed at once, logged and tried
+// again, as fast as it could, for as long as the connections were held.
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+TEST(SlowClients, OutOfDescriptorsTheServerWaitsInsteadOfSpinningAndRecovers) {
+  raise_open_file_limit();  // this test holds 300 sockets
+  TempDir dir;
+  // A hard limit the server cannot raise: 200 descriptors, its own needs and a hundred or so
+  // connections.
+  ChildProcess serve({"/usr/bin/prlimit", "--nofile=200:200", domainscan_binary(), "serve", "--listen", "127.0.0.1:0", "--db",
+                      "sqlite:" + (dir.path() / "domainscan.db").string(), "--allow-suffix", "test", "--dns-server",
+                      test_dns_server(), "--trust-anchor-file", "none", "--max-connections-per-client", "1000",
+                      "--header-timeout", "60s"},
+                     dir.path());
+  const auto line = serve.wait_for_log("listening on http://127.0.0.1:", 30s);
+  ASSERT_TRUE(line) << serve.stderr_text();
+  const auto port = static_cast<std::uint16_t>(std::stoi(line->substr(line->rfind(':') + 1)));
+
+  {
+    std::vector<RawSocket> held;
+    for (int i = 0; i < 300; ++i) {  // the kernel's backlog takes those the server cannot
+      RawSocket s;
+      ASSERT_TRUE(s.connect_to(port)) << "connection " << i << ": " << std::strerror(errno);
+      held.push_back(std::move(s));
+    }
+    ASSERT_TRUE(serve.wait_for_log("cannot accept connections", 15s)) << serve.stderr_text().substr(0, 3000);
+    // Half a second out of descriptors: said once, not once a failed accept (thousands).
+    std::this_thread::sleep_for(500ms);
+    const auto log = serve.stderr_text();
+    EXPECT_EQ(occurrences(log, "cannot accept connections"), 1u);
+    EXPECT_EQ(occurrences(log, "accept failed"), 0u) << log.substr(0, 3000);
+  }
+  // The connections gone, it serves again, the waiting ones first.
+  EXPECT_TRUE(eventually(
+      [&] {
+        RawSocket s;
+        if (!s.connect_to(port) || !s.send_all("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")) {
+          return false;
+        }
+        bool closed = false;
+        return s.receive(2s, closed).rfind("HTTP/1.1 200", 0) == 0;
+      },
+      30s));
+  EXPECT_TRUE(serve.wait_for_log("accepting connections again", 5s));
+  serve.signal(SIGTERM);
+  EXPECT_EQ(serve.wait(30s), std::optional<int>(0)) << serve.stderr_text().substr(0, 3000);
 }
 
 }  // namespace
