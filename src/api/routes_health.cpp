@@ -3,6 +3,8 @@
 #include "api/routes.hpp"
 #include "bus/topology.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace domainscan::api {
 namespace {
 
@@ -13,7 +15,10 @@ boost::asio::awaitable<Response> readyz(ApiContext& ctx) {
   try {
     co_await ctx.db.run([&] { ctx.store.ping(); });
   } catch (const std::exception& e) {
-    db_state = e.what();
+    // Anyone may ask /readyz: the database's own words (its host, user, what it refused)
+    // go to the log, not to them.
+    spdlog::warn("readyz: the database does not answer: {}", e.what());
+    db_state = "unreachable";
   }
   const std::string bus_state = ctx.bus.healthy() ? "ok" : "unreachable";
   const bool ready = db_state == "ok" && bus_state == "ok";

@@ -2,6 +2,7 @@
 
 #include "core/duration.hpp"
 #include "core/errors.hpp"
+#include "core/redact.hpp"
 #include "core/text.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -13,12 +14,29 @@
 #include <charconv>
 #include <functional>
 #include <filesystem>
+#include <fstream>
 
 namespace domainscan {
 namespace {
 
+// The message echoes the value so that a typo shows, but never a secret: not an API key,
+// nor a URL's password (the error may reach a log).
 [[noreturn]] void bad_setting(const std::string& key, const std::string& value, const std::string& why) {
-  throw ValidationError("invalid_setting", fmt::format("setting {}: '{}' {}", key, value, why));
+  if (key == "virustotal-key") throw ValidationError("invalid_setting", fmt::format("setting {}: the value {}", key, why));
+  throw ValidationError("invalid_setting", fmt::format("setting {}: '{}' {}", key, without_password(value), why));
+}
+
+// A secret kept in a file (a systemd credential, a Docker or Kubernetes secret): its first
+// line, without the line break or surrounding blanks.
+std::string secret_from_file(const std::string& key, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) bad_setting(key, path, "cannot be read");
+  std::string line;
+  std::getline(in, line);
+  const auto first = line.find_first_not_of(" \t\r");
+  const auto last = line.find_last_not_of(" \t\r");
+  if (first == std::string::npos) bad_setting(key, path, "is empty");
+  return line.substr(first, last - first + 1);
 }
 
 const std::string* single(const RawSettings& raw, const std::string& key) {
@@ -179,6 +197,10 @@ Settings settings_from_raw(const RawSettings& raw) {
   }
   for (const auto& v : list(raw, "allow-suffix")) s.allow_suffixes.push_back(parse_suffix(v));
   if (auto v = single(raw, "virustotal-key")) s.virustotal_key = *v;
+  if (auto v = single(raw, "virustotal-key-file")) {
+    if (s.virustotal_key) bad_setting("virustotal-key-file", *v, "is set as well as virustotal-key: give one");
+    s.virustotal_key = secret_from_file("virustotal-key-file", *v);
+  }
   if (auto v = single(raw, "virustotal-url")) s.virustotal_url = parse_http_url("virustotal-url", *v);
   if (auto v = single(raw, "virustotal-rate")) s.virustotal_rate = parse_int("virustotal-rate", *v, 1, 100000);
   if (auto v = single(raw, "virustotal-daily")) s.virustotal_daily = parse_int("virustotal-daily", *v, 0, 100000000);

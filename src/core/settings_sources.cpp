@@ -22,7 +22,11 @@ const std::vector<SettingDef>& setting_defs() {
        "CIDR range scans may connect to although it is private or reserved (repeatable)"},
       {"allow-suffix", "DOMAINSCAN_ALLOW_SUFFIXES", "allow_suffixes", true,
        "suffix accepted though not on the public suffix list, e.g. test (repeatable)"},
-      {"virustotal-key", "DOMAINSCAN_VIRUSTOTAL_KEY", "virustotal_key", false, "VirusTotal API key (reputation check)"},
+      {"virustotal-key", "DOMAINSCAN_VIRUSTOTAL_KEY", "virustotal_key", false,
+       "VirusTotal API key (reputation check); prefer the environment or a file to a flag, which any local user "
+       "sees in the process list"},
+      {"virustotal-key-file", "DOMAINSCAN_VIRUSTOTAL_KEY_FILE", "virustotal_key_file", false,
+       "a file whose first line is the VirusTotal API key (a systemd credential, a container secret)"},
       {"virustotal-url", "DOMAINSCAN_VIRUSTOTAL_URL", "virustotal_url", false,
        "VirusTotal API base URL (default https://www.virustotal.com)"},
       {"virustotal-rate", "DOMAINSCAN_VIRUSTOTAL_RATE", "virustotal_rate", false,

@@ -139,6 +139,14 @@ asio::awaitable<CheckResult> ReputationCheck::fetch(const ScanContext& ctx, Time
   const boost::urls::url url(*parsed);  // owns its text
   const auto address = co_await target_address(ctx, url);
   if (const auto* why = std::get_if<std::string>(&address)) co_return skipped("target", *why);
+  // The key goes in a header: over http:// only to this machine (a local proxy or test
+  // server), never in clear across a network.
+  if (url.scheme() == "http" && !std::get<asio::ip::address>(address).is_loopback()) {
+    co_return check_error(fmt::format("refusing to send the VirusTotal API key in clear to {} ({}): use an https:// "
+                                      "--virustotal-url",
+                                      std::string(url.host()), std::get<asio::ip::address>(address).to_string()),
+                          false);
+  }
 
   HttpFetchOptions fetch_options;
   fetch_options.max_body = kMaxBody;

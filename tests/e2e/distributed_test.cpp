@@ -300,6 +300,12 @@ TEST_F(DistributedFaultTest, PostgresRestartedInTheMiddleOfARunLosesNothing) {
   wait_for_completed(10);
   ASSERT_LT(counts().completed, 120) << "the run ended before the fault";
   ASSERT_EQ(std::system(fmt::format("{} pause {}", ctl, dir).c_str()), 0);
+  // Not ready, and it says which part is missing, but not the database's own words (its
+  // address, user, what it refused), which anyone may ask for.
+  const auto ready = http_request(port_, "GET", "/readyz");
+  EXPECT_EQ(ready.status, 503);
+  EXPECT_EQ(ready.json().at("database"), "unreachable") << ready.body;
+  EXPECT_EQ(ready.body.find("127.0.0.1"), std::string::npos) << ready.body;
   std::this_thread::sleep_for(2s);
   ASSERT_EQ(std::system(fmt::format("{} resume {}", ctl, dir).c_str()), 0);
   expect_each_domain_scanned_exactly_once(120);

@@ -93,6 +93,20 @@ TEST(ReputationCheck, ADomainVirusTotalNeverSawIsAnAnswerToo) {
   EXPECT_TRUE(r.findings.empty());
 }
 
+TEST(ReputationCheck, TheKeyIsNotSentInClearBeyondThisMachine) {
+  // An http:// URL to an address that is not loopback (a documentation address, allowed
+  // as a target here so that only the new rule stands in the way): refused before any
+  // connection is made.
+  auto options = test_api();
+  options.base_url = "http://192.0.2.35/";
+  const TargetPolicy allowed({parse_cidr("192.0.2.0/24")});
+  const auto r = Reputation(options).run("valid.web.test", allowed);
+  EXPECT_EQ(r.json.at("status"), "error");
+  EXPECT_NE(json::serialize(r.json).find("refusing to send the VirusTotal API key in clear to 192.0.2.35"),
+            std::string::npos)
+      << json::serialize(r.json);
+}
+
 TEST(ReputationCheck, AWrongKeyIsAnError) {
   const auto r = Reputation(test_api(600, 500, "not-the-key")).run("valid.web.test");
   ASSERT_EQ(r.json.at("status"), "error");

@@ -149,6 +149,32 @@ TEST(Settings, BadValuesAreClearErrors) {
   }
 }
 
+TEST(Settings, ErrorsNeverEchoAPassword) {
+  try {
+    parse({"--virustotal-url", "ftp://user:s3cret@vt.example/"});
+    ADD_FAILURE() << "accepted an ftp:// URL";
+  } catch (const ValidationError& e) {
+    EXPECT_EQ(std::string(e.what()).find("s3cret"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("virustotal-url"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Settings, TheVirusTotalKeyFromAFile) {
+  testing::TempDir dir;
+  const auto path = (dir.path() / "vt.key").string();
+  std::ofstream(path) << "  abc123def \nsecond line\n";
+  EXPECT_EQ(parse({"--virustotal-key-file", path}).virustotal_key, "abc123def");
+  EXPECT_EQ(parse({}, {{"DOMAINSCAN_VIRUSTOTAL_KEY_FILE", path}}).virustotal_key, "abc123def");
+  // Both: which one is meant is unclear, so neither is taken.
+  EXPECT_THROW(parse({"--virustotal-key-file", path}, {{"DOMAINSCAN_VIRUSTOTAL_KEY", "other"}}), ValidationError);
+  try {
+    parse({"--virustotal-key-file", (dir.path() / "missing").string()});
+    ADD_FAILURE() << "accepted a file that does not exist";
+  } catch (const ValidationError& e) {
+    EXPECT_NE(std::string(e.what()).find("virustotal-key-file"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Settings, TrustAnchorNoneDisablesValidation) {
   EXPECT_FALSE(parse({"--trust-anchor-file", "none"}).trust_anchor_file.has_value());
 }
