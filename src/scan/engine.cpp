@@ -1,5 +1,7 @@
 #include "scan/engine.hpp"
 
+#include "core/json_text.hpp"
+
 #include "scan/dns.hpp"
 #include "scan/email.hpp"
 #include "scan/grading.hpp"
@@ -191,6 +193,15 @@ asio::awaitable<ScanReport> ScanEngine::scan(const std::string& domain) {
     report.checks[checks_[i]->name()] = std::move(r.json);
   }
   report.every_check_unreachable = failed_any && !reached_any;
+  // Whatever bytes the network gave (a Latin-1 TXT record, a header with a NUL), what is
+  // reported, stored and graded is valid JSON text.
+  json::value checks(std::move(report.checks));
+  json::value findings(std::move(report.findings));
+  if (make_json_text_valid(checks) + make_json_text_valid(findings) > 0) {
+    spdlog::debug("scan: {}: bytes that are not UTF-8 text replaced in its report", domain);
+  }
+  report.checks = std::move(checks.as_object());
+  report.findings = std::move(findings.as_array());
   const bool every_check = selected("dns") && std::all_of(checks_.begin(), checks_.end(),
                                                          [&](const auto& c) { return selected(c->name()); });
   if (!every_check && dns.json.at("status") == "ok") {

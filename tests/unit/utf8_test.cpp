@@ -1,6 +1,8 @@
 // UTF-8 at the edge where bytes become JSON strings.
+#include "core/json_text.hpp"
 #include "core/utf8.hpp"
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 namespace domainscan {
@@ -43,6 +45,28 @@ TEST(Utf8, AnExcerptIsCutBeforeACharacterNeverInsideOne) {
   // "ü" is two bytes: a cut at byte 2 would split it.
   EXPECT_EQ(utf8_excerpt("a\xC3\xBC" "b", 2), "a\xE2\x80\xA6");
   EXPECT_TRUE(is_valid_utf8(utf8_excerpt("\xFF\xFF\xFF\xFF", 4)));
+}
+
+}  // namespace
+}  // namespace domainscan
+
+namespace domainscan {
+namespace {
+
+TEST(JsonText, EveryStringAndKeyBecomesValidTextWithoutNul) {
+  auto value = boost::json::value{
+      {"txt", boost::json::array{"caf\xE9", std::string("a\0b", 3), "fine"}},
+      {"headers", boost::json::object{{std::string("x-\xFF"), "v"}, {"ok", "\xC0\xAF"}}},
+  };
+  EXPECT_EQ(make_json_text_valid(value), 4u);
+  const auto text = boost::json::serialize(value);
+  EXPECT_TRUE(is_valid_utf8(text));
+  EXPECT_EQ(text.find("\\u0000"), std::string::npos) << text;
+  EXPECT_EQ(value.at("txt").at(0), "caf\xEF\xBF\xBD");
+  EXPECT_EQ(value.at("txt").at(1), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(value.at("txt").at(2), "fine");
+  EXPECT_TRUE(value.at("headers").as_object().contains("x-\xEF\xBF\xBD"));
+  EXPECT_EQ(make_json_text_valid(value), 0u) << "valid text is left as it is";
 }
 
 }  // namespace
