@@ -166,13 +166,38 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
   const auto grade = completion.grade;
   const bool has_events = !completion.events.empty();
   bool stored = false;
+  std::optional<std::string> refused;
   try {
     stored = co_await batcher_.complete(std::move(completion));
   } catch (const UnavailableError& e) {
     spdlog::warn("worker: scan {}: cannot store the result, will retry: {}", request.scan_id, e.what());
     unavailable = e.what();
+  } catch (const std::exception& e) {
+    refused = e.what();
   }
   if (unavailable) co_return co_await retry_later(message, request.scan_id, *unavailable);
+  if (refused) {
+    // The database refused this result (not: was away). Trying again would be refused the
+    // same way, five times, and leave the scan running for ever: it fails instead, with
+    // the reason, and the domain keeps its status.
+    spdlog::error("worker: scan {} of {}: the database refused its result: {}", request.scan_id, domain.name, *refused);
+    store::ScanCompletion failed;
+    failed.scan_id = request.scan_id;
+    failed.status = store::ScanStatus::failed;
+    failed.error = fmt::format("the result could not be stored: {}", *refused);
+    failed.domain_status = domain.status;
+    failed.bad_reason = domain.bad_reason;
+    failed.consecutive_failures = domain.consecutive_failures;
+    std::optional<std::string> also_failed;
+    try {
+      stored = co_await batcher_.complete(std::move(failed));
+    } catch (const std::exception& e) {
+      also_failed = e.what();
+    }
+    if (also_failed) co_return co_await retry_later(message, request.scan_id, *also_failed);
+    if (stored) ++counters_.failed;
+    co_return bus::Outcome::ack;
+  }
   if (!stored) {
     ++counters_.skipped;
     co_return bus::Outcome::ack;  // another delivery finished it first
