@@ -19,14 +19,35 @@ namespace json = boost::json;
 
 namespace {
 
+// Scan data is whatever the scanned servers sent: printed raw, an escape sequence in a TXT
+// record or a header would drive the reader's terminal (move the cursor, rewrite lines,
+// set the title). Control characters (C0, DEL and C1) are shown as \xNN instead.
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\x{:02x}", c);
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {  // U+0080..U+009F in UTF-8
+      out += fmt::format("\\x{:02x}", next);
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::string scalar_text(const json::value& v) {
-  if (v.is_string()) return std::string(v.as_string());
+  if (v.is_string()) return printable(v.as_string());
   if (v.is_null()) return "-";
   if (v.is_object()) {
     std::string out;
     for (const auto& [k, item] : v.as_object()) {
       if (!out.empty()) out += ' ';
-      out += fmt::format("{}={}", std::string_view(k), scalar_text(item));
+      out += fmt::format("{}={}", printable(k), scalar_text(item));
     }
     return out;
   }
@@ -52,13 +73,13 @@ std::string render_text(const json::object& result) {
   }
   for (const auto& [name, check] : result.at("checks").as_object()) {
     const auto& c = check.as_object();
-    out += fmt::format("  {}: {}", std::string_view(name), scalar_text(c.at("status")));
+    out += fmt::format("  {}: {}", printable(name), scalar_text(c.at("status")));
     if (const auto* e = c.if_contains("error")) out += fmt::format(" ({})", scalar_text(*e));
     if (const auto* r = c.if_contains("reason")) out += fmt::format(" ({})", scalar_text(*r));
     out += '\n';
     for (const auto& [key, value] : c) {
       if (key == "status" || key == "error" || key == "reason") continue;
-      out += fmt::format("    {:<8} {}\n", std::string_view(key), scalar_text(value));
+      out += fmt::format("    {:<8} {}\n", printable(key), scalar_text(value));
     }
   }
   for (const auto& f : result.at("findings").as_array()) {
