@@ -77,15 +77,26 @@ asio::awaitable<bus::Outcome> Worker::retry_later(const bus::Message& message, s
 
 namespace {
 
-// Takes a scan off the worker's in-flight set when its handler ends.
-struct InFlight {
-  std::mutex& mutex;
-  std::multiset<std::int64_t>& scans;
-  std::int64_t id;
-  ~InFlight() {
-    std::lock_guard lock(mutex);
-    scans.erase(scans.find(id));
+// A scan in the worker's in-flight set (whose leases it renews) while its handler runs,
+// whichever way the handler ends.
+class InFlight {
+ public:
+  InFlight(std::mutex& mutex, std::multiset<std::int64_t>& scans, std::int64_t id)
+      : mutex_(mutex), scans_(scans), id_(id) {
+    std::lock_guard lock(mutex_);
+    scans_.insert(id_);
   }
+  ~InFlight() {
+    std::lock_guard lock(mutex_);
+    scans_.erase(scans_.find(id_));
+  }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  std::mutex& mutex_;
+  std::multiset<std::int64_t>& scans_;
+  std::int64_t id_;
 };
 
 }  // namespace
@@ -116,12 +127,7 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
     co_return bus::Outcome::ack;
   }
   const auto& claim = answer.claim;
-  // Renewed while this handler runs (renew_leases), whichever way it ends.
-  {
-    std::lock_guard lock(in_flight_mutex_);
-    in_flight_.insert(request.scan_id);
-  }
-  const InFlight in_flight{in_flight_mutex_, in_flight_, request.scan_id};
+  const InFlight in_flight(in_flight_mutex_, in_flight_, request.scan_id);
 
   const auto& domain = claim->domain;
   spdlog::info("worker: scanning {} (scan {})", domain.name, request.scan_id);

@@ -21,14 +21,8 @@ using namespace std::chrono_literals;
 using testing::Backend;
 
 scan::ScanReport scan_dns(const std::string& domain) {
-  Settings settings;
-  settings.checks = {"dns"};
-  settings.dns_servers = {parse_host_port(testing::test_dns_server(), 53)};
-  settings.allow_suffixes = {"test"};
-  settings.trust_anchor_file = std::nullopt;
-  settings.check_timeout = 3s;
   boost::asio::io_context io;
-  scan::ScanEngine engine(io.get_executor(), settings);
+  scan::ScanEngine engine(io.get_executor(), testing::dns_only_settings(3s));
   auto report = testing::run_to_completion(io, engine.scan(domain), 30s);
   EXPECT_TRUE(report);
   return report.value_or(scan::ScanReport{});

@@ -39,13 +39,7 @@ TEST(Worker, AResultTheDatabaseRefusesFailsTheScanInsteadOfRetryingIt) {
   asio::io_context io;
   BlockingPool pool(2);
   bus::embedded::EmbeddedBus bus(io.get_executor());
-  Settings settings;
-  settings.checks = {"dns"};
-  settings.dns_servers = {parse_host_port(testing::test_dns_server(), 53)};
-  settings.allow_suffixes = {"test"};
-  settings.trust_anchor_file = std::nullopt;
-  settings.check_timeout = 3s;
-  scan::ScanEngine engine(io.get_executor(), settings);
+  scan::ScanEngine engine(io.get_executor(), testing::dns_only_settings(3s));
   Worker worker(io.get_executor(), *store, bus, pool, engine, WorkerOptions{});
 
   const bus::Message message{std::string(bus::kScanRequested),

@@ -26,6 +26,16 @@ const scan::TargetPolicy& test_bed_policy() {
   return policy;
 }
 
+Settings dns_only_settings(std::chrono::milliseconds check_timeout, const std::string& dns_server) {
+  Settings settings;
+  settings.checks = {"dns"};
+  settings.dns_servers = {parse_host_port(dns_server, 53)};
+  settings.allow_suffixes = {"test"};
+  settings.trust_anchor_file = std::nullopt;
+  settings.check_timeout = check_timeout;
+  return settings;
+}
+
 SilentDnsServer::SilentDnsServer()
     : socket_(io_, boost::asio::ip::udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)) {}
 

@@ -1,10 +1,12 @@
 #pragma once
 // The scan test bed that tests/run-all.sh starts (tests/testbed/): where its servers listen.
+#include "core/settings.hpp"
 #include "scan/target_policy.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 
@@ -33,6 +35,10 @@ std::string test_ca_file();
 // The target policy the checks' tests use: loopback (where the test bed listens) allowed,
 // as --allow-target 127.0.0.0/8 does.
 const scan::TargetPolicy& test_bed_policy();
+
+// Settings for a scan engine that runs only the DNS check through `dns_server` (the test
+// bed's resolver unless told), without DNSSEC trust anchors, for names under .test.
+Settings dns_only_settings(std::chrono::milliseconds check_timeout, const std::string& dns_server = test_dns_server());
 
 // A UDP socket on loopback that never answers: a DNS server that is down.
 class SilentDnsServer {
