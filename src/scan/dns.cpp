@@ -119,14 +119,23 @@ boost::asio::awaitable<CheckResult> unanswered(UnboundResolver& resolver, const 
                                                const DnsAnswer& soa, std::chrono::milliseconds timeout) {
   std::string kind = failure_kind(soa).value_or("SERVFAIL");
   std::string message = fmt::format("no DNS answer for {}: {}", domain, failure_of(soa).value_or(kind));
-  if (kind == "SERVFAIL" && !resolver.upstreams().empty()) {
+  if ((kind == "SERVFAIL" || kind == "timeout") && !resolver.upstreams().empty()) {
     const auto& server = resolver.upstreams().front();
     const auto executor = co_await boost::asio::this_coro::executor;
     // A refusal needs no recursion: it comes at once, or this was not one.
     const auto rcode = co_await ask_rcode(executor, server, domain, kSOA, std::min(timeout, kRefusalWait));
+    // A resolver that answers nothing, not even for localhost (which any resolver answers
+    // itself, RFC 6761, without asking anyone), is down: that says nothing about the domain.
+    // (Not a conditional expression around the co_await: GCC 12 miscompiles that.)
+    auto alive = rcode;
+    if (!alive) alive = co_await ask_rcode(executor, server, "localhost", kA, kRefusalWait);
     if (rcode == 5) {
       kind = "REFUSED";
       message = fmt::format("the resolver {} refused to answer for {} (REFUSED): is this worker allowed to use it?",
+                            server.to_string(), domain);
+    } else if (!alive) {
+      kind = "resolver_unreachable";
+      message = fmt::format("the resolver {} does not answer (not even for localhost): nothing is known of {}",
                             server.to_string(), domain);
     }
   }

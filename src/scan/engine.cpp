@@ -165,6 +165,7 @@ asio::awaitable<ScanReport> ScanEngine::scan(const std::string& domain) {
   report.dns_unanswered = !dns.nxdomain && dns.json.at("status") == "error";
   const auto* error_kind = dns.json.if_contains("error_kind");
   report.resolver_refused = error_kind && *error_kind == "REFUSED";
+  report.resolver_unreachable = error_kind && *error_kind == "resolver_unreachable";
 
   bool reached_any = dns.json.at("status") == "ok";
   bool failed_any = dns.network_failure;

@@ -36,9 +36,10 @@ struct ScanReport {
   bool dns_unanswered = false;           // the domain's DNS gave no answer (SERVFAIL, timeout, ...)
   bool every_check_unreachable = false;  // every check of the domain's own servers failed to reach them
   bool not_registered = false;           // the registry's RDAP server does not know the domain
-  // The worker's own resolver refused the lookups (REFUSED): the scan says nothing about
-  // the domain, for better or worse.
+  // The worker's own resolver refused the lookups (REFUSED), or does not answer at all:
+  // the scan says nothing about the domain, for better or worse.
   bool resolver_refused = false;
+  bool resolver_unreachable = false;
   std::string result_json() const;       // {"checks": ..., "findings": ...}
 };
 

@@ -76,6 +76,8 @@ ScanGrade grade_scan(const boost::json::object& checks, const boost::json::array
       out.reason = "the domain does not exist (NXDOMAIN)";
     } else if (kind == "REFUSED") {
       out.reason = "the scanner's DNS resolver refused to look the domain up: a problem of the scanner's setup";
+    } else if (kind == "resolver_unreachable") {
+      out.reason = "the scanner's DNS resolver does not answer: a problem of the scanner, not of the domain";
     } else {
       out.reason = fmt::format("the domain's DNS did not answer{}{}", kind.empty() ? "" : ": ", kind);
     }

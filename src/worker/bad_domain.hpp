@@ -7,8 +7,8 @@
 //     them: one more consecutive failure; at bad_after of them the domain is bad, reason
 //     "unreachable" (until then its status stays as it was). The registry and the
 //     reputation service answering do not count: they are not the domain's servers.
-//   - the worker's own resolver refused the lookups (REFUSED): nothing changes, since the
-//     scan says nothing about the domain.
+//   - the worker's own resolver refused the lookups (REFUSED) or did not answer at all
+//     (down): nothing changes, since the scan says nothing about the domain.
 //   - anything else: ok, and the failure count starts again.
 #include "store/model.hpp"
 
@@ -21,6 +21,7 @@ struct ScanEvidence {
   bool every_check_unreachable = false;
   bool not_registered = false;
   bool resolver_refused = false;
+  bool resolver_unreachable = false;
 };
 
 struct DomainVerdict {

@@ -197,14 +197,8 @@ TEST(ScanEngine, ADomainWithDeadNameServersGetsNoGradeAndCountsAsUnreachable) {
 TEST(ScanEngine, TheDnsPhaseEndsWithinItsDeadlineHoweverLongTheChain) {
   // Through a resolver that answers every question after 200 ms, each lookup is within its
   // timeout, but two waves and seven hops one after another are not within four of them.
-  Settings settings;
-  settings.checks = {"dns"};
-  settings.dns_servers = {parse_host_port(testing::test_slow_dns_server(), 53)};
-  settings.allow_suffixes = {"test"};
-  settings.trust_anchor_file = std::nullopt;
-  settings.check_timeout = 350ms;
   asio::io_context io;
-  ScanEngine engine(io.get_executor(), settings);
+  ScanEngine engine(io.get_executor(), testing::dns_only_settings(350ms, testing::test_slow_dns_server()));
   const auto r = testing::run_to_completion(io, engine.scan("long1.web.test"), 60s);
   ASSERT_TRUE(r);
   const auto& dns = r->checks.at("dns");
@@ -213,6 +207,27 @@ TEST(ScanEngine, TheDnsPhaseEndsWithinItsDeadlineHoweverLongTheChain) {
   // Cut at its deadline: without it, the chain is followed to its end (about 1.8 s) and the
   // check succeeds.
   EXPECT_NE(json::serialize(dns).find("did not finish within 1400 ms"), std::string::npos) << json::serialize(dns);
+}
+
+TEST(ScanEngine, AResolverThatIsDownSaysNothingAboutTheDomain) {
+  // The worker's resolver takes every question and answers none (down, or firewalled off):
+  // the lookups time out as they would for a domain with dead name servers, but the
+  // resolver does not answer for localhost either, so the scan is the scanner's failure.
+  testing::SilentDnsServer silent;
+  const auto r = scan("valid.web.test", std::nullopt, std::nullopt, silent.address(), {"dns"});
+  EXPECT_EQ(r.checks.at("dns").at("error_kind"), "resolver_unreachable") << json::serialize(r.checks.at("dns"));
+  EXPECT_NE(json::serialize(r.checks.at("dns")).find("does not answer"), std::string::npos);
+  EXPECT_TRUE(r.resolver_unreachable);
+  EXPECT_FALSE(r.resolver_refused);
+  ASSERT_TRUE(r.grade_reason);
+  EXPECT_NE(r.grade_reason->find("scanner's DNS resolver does not answer"), std::string::npos) << *r.grade_reason;
+}
+
+TEST(ScanEngine, DeadNameServersBehindAWorkingResolverAreTheDomainsFailure) {
+  const auto r = scan("broken-ns.test", std::nullopt, std::nullopt, testing::test_dns_server(), {"dns"});
+  EXPECT_EQ(r.checks.at("dns").at("error_kind"), "timeout") << json::serialize(r.checks.at("dns"));
+  EXPECT_FALSE(r.resolver_unreachable);
+  EXPECT_TRUE(r.dns_unanswered);
 }
 
 TEST(ScanEngine, AResolverThatRefusesTheScannerSaysNothingAboutTheDomain) {

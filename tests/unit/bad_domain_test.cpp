@@ -80,6 +80,18 @@ TEST(BadDomain, AScanTheResolverRefusedChangesNothing) {
   EXPECT_EQ(v.consecutive_failures, 2);
 }
 
+TEST(BadDomain, AScanWhileTheResolverIsDownChangesNothing) {
+  // Issue 16.4: a resolver that is down made every domain scanned meanwhile one step nearer
+  // bad ("unreachable"), though it said nothing about them.
+  auto down = unreachable();
+  down.dns_unanswered = true;
+  down.resolver_unreachable = true;
+  const auto v = judge_domain(domain(DomainStatus::ok, 2), down, 3);
+  EXPECT_EQ(v.status, DomainStatus::ok);
+  EXPECT_FALSE(v.bad_reason);
+  EXPECT_EQ(v.consecutive_failures, 2);
+}
+
 TEST(BadDomain, OneGoodScanClearsEverything) {
   auto bad = domain(DomainStatus::bad, 5);
   bad.bad_reason = "unreachable";
