@@ -15,6 +15,9 @@ struct CheckResult {
   boost::json::array findings;
   bool nxdomain = false;         // the domain does not exist
   bool network_failure = false;  // the check could not reach what it checks (timeout, SERVFAIL, refused)
+  // The scanner itself ran out of something (descriptors, memory, local ports): the check
+  // says nothing about the domain (scan/scanner_failure.hpp).
+  bool scanner_failure = false;
 
   void add_finding(const char* check, std::string id, const char* severity, std::string message) {
     findings.push_back(boost::json::object{

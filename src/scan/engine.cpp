@@ -186,6 +186,7 @@ asio::awaitable<ScanReport> ScanEngine::scan(const std::string& domain) {
       reached_any |= r.json.at("status") == "ok";
       failed_any |= r.network_failure;
     }
+    report.scanner_failure |= r.scanner_failure;
     if (checks_[i]->asks_the_registry()) {
       const auto* registered = r.json.if_contains("registered");
       report.not_registered = registered && registered->is_bool() && !registered->as_bool();
@@ -203,6 +204,13 @@ asio::awaitable<ScanReport> ScanEngine::scan(const std::string& domain) {
   }
   report.checks = std::move(checks.as_object());
   report.findings = std::move(findings.as_array());
+  if (report.scanner_failure) {
+    // A check that could not run says nothing of the domain: no grade from the others.
+    report.grade_reason =
+        "the scanner ran out of local resources (file descriptors, memory or ports) during the scan: a problem "
+        "of the scanner, not of the domain";
+    co_return report;
+  }
   const bool every_check = selected("dns") && std::all_of(checks_.begin(), checks_.end(),
                                                          [&](const auto& c) { return selected(c->name()); });
   if (!every_check && dns.json.at("status") == "ok") {

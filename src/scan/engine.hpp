@@ -40,6 +40,8 @@ struct ScanReport {
   // the scan says nothing about the domain, for better or worse.
   bool resolver_refused = false;
   bool resolver_unreachable = false;
+  // A check could not run for want of the scanner's own resources (out of descriptors...).
+  bool scanner_failure = false;
   std::string result_json() const;       // {"checks": ..., "findings": ...}
 };
 

@@ -46,6 +46,7 @@ struct Chain {
   std::string final_url;
   std::optional<std::string> error;    // why the chain ended without a final response
   bool unreachable = false;            // the first request found nobody there
+  bool scanner_failure = false;        // the first request could not be made (this process's failure)
   bool loop = false, too_many = false;
   std::optional<std::string> refused;  // a hop's address the policy refused
 };
@@ -113,6 +114,7 @@ asio::awaitable<Chain> follow(asio::any_io_executor executor, const ScanContext&
     if (res.error) {
       chain.error = fmt::format("{}: {}", here, *res.error);
       chain.unreachable = hop == 0 && res.unreachable;
+      chain.scanner_failure = hop == 0 && res.scanner_failure;
       co_return chain;
     }
     chain.hops.push_back(json::object{{"url", here}, {"status", res.status}});
@@ -166,6 +168,7 @@ asio::awaitable<CheckResult> HttpCheck::run(const ScanContext& ctx) {
     auto r = check_error(fmt::format("no HTTP answer: {}; no HTTPS answer: {}", plain.error.value_or("?"),
                                      secure.error.value_or("?")),
                          plain.unreachable && secure.unreachable);
+    r.scanner_failure = plain.scanner_failure || secure.scanner_failure;
     r.json["redirects"] = plain.hops;
     r.json["https_redirects"] = secure.hops;
     add_chain_findings(r);

@@ -1,5 +1,7 @@
 #include "scan/http_fetch.hpp"
 
+#include "scan/scanner_failure.hpp"
+
 #include "core/text.hpp"
 
 #include <boost/asio/redirect_error.hpp>
@@ -122,7 +124,8 @@ asio::awaitable<HttpFetchResult> http_fetch(asio::any_io_executor executor, boos
   co_await tcp.async_connect(tcp::endpoint(address, port), asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     out.error = fmt::format("cannot connect to {} port {}: {}", address.to_string(), port, describe(ec));
-    out.unreachable = true;
+    out.scanner_failure = is_scanner_resource_error(ec);
+    out.unreachable = !out.scanner_failure;
     co_return out;
   }
   if (!https) {

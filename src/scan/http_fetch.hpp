@@ -20,6 +20,7 @@ namespace domainscan::scan {
 struct HttpFetchResult {
   std::optional<std::string> error;  // no response: connect, TLS or protocol failure, timeout
   bool unreachable = false;          // the error is a network failure (refused, timed out)
+  bool scanner_failure = false;      // the error is this process's (out of descriptors, ...)
   // Set when a certificate that had to verify (HttpFetchOptions::verify) did not: why.
   std::optional<std::string> certificate_error;
   int status = 0;

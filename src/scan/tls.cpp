@@ -1,6 +1,7 @@
 #include "scan/tls.hpp"
 
 #include "core/time_format.hpp"
+#include "scan/scanner_failure.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -101,6 +102,7 @@ std::string fingerprint_sha256(const X509* cert) {
 struct Handshake {
   std::optional<std::string> error;  // connect or handshake failure
   bool unreachable = false;  // nothing answered (refused, timed out): a network failure
+  bool scanner_failure = false;  // this process could not connect (out of descriptors, ...)
   std::string protocol, cipher;
   int version = 0;  // TLS1_VERSION ... TLS1_3_VERSION
   X509Ptr leaf;
@@ -118,7 +120,8 @@ asio::awaitable<Handshake> handshake(asio::any_io_executor executor, ssl::contex
   co_await beast::get_lowest_layer(stream).async_connect(tcp::endpoint(address, TlsCheck::kPort),
                                                          asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
-    out.unreachable = true;
+    out.scanner_failure = is_scanner_resource_error(ec);
+    out.unreachable = !out.scanner_failure;
     out.error = fmt::format("cannot connect to {} port {}: {}", address.to_string(), TlsCheck::kPort,
                             ec == beast::error::timeout ? "timed out" : ec.message());
     co_return out;
@@ -223,7 +226,8 @@ asio::awaitable<CheckResult> TlsCheck::run(const ScanContext& context) {
   const auto main = co_await handshake(executor_, *main_, d, address, context.timeout);
   if (main.error) {
     auto r = check_error(*main.error, main.unreachable);
-    if (!main.unreachable) r.add_finding(kCheck, "tls.handshake_failed", "high", *main.error);
+    r.scanner_failure = main.scanner_failure;
+    if (!main.unreachable && !main.scanner_failure) r.add_finding(kCheck, "tls.handshake_failed", "high", *main.error);
     co_return r;
   }
   const auto versions = co_await accepted_versions(main.version, context, address);

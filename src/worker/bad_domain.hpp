@@ -8,7 +8,8 @@
 //     "unreachable" (until then its status stays as it was). The registry and the
 //     reputation service answering do not count: they are not the domain's servers.
 //   - the worker's own resolver refused the lookups (REFUSED) or did not answer at all
-//     (down): nothing changes, since the scan says nothing about the domain.
+//     (down), or the worker ran out of its own resources (descriptors, memory, ports) in a
+//     check: nothing changes, since the scan says nothing about the domain.
 //   - anything else: ok, and the failure count starts again.
 #include "store/model.hpp"
 
@@ -22,6 +23,7 @@ struct ScanEvidence {
   bool not_registered = false;
   bool resolver_refused = false;
   bool resolver_unreachable = false;
+  bool scanner_failure = false;
 };
 
 struct DomainVerdict {

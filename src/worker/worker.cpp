@@ -138,7 +138,7 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
     const auto verdict = judge_domain(
         domain,
         ScanEvidence{report.nxdomain, report.dns_unanswered, report.every_check_unreachable, report.not_registered,
-                     report.resolver_refused, report.resolver_unreachable},
+                     report.resolver_refused, report.resolver_unreachable, report.scanner_failure},
         options_.bad_after);
     completion.status = store::ScanStatus::completed;
     completion.grade = report.grade;

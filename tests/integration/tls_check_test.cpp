@@ -7,10 +7,17 @@
 #include "support/testbed.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace domainscan::scan {
 namespace {
@@ -40,6 +47,68 @@ std::vector<std::string> finding_ids(const CheckResult& r) { return testing::fin
 
 bool has(const std::vector<std::string>& ids, const std::string& id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+// While it lives, this process can open no more file descriptors: every free number below
+// the highest one in use is taken, and the soft limit is lowered to just above it.
+class DescriptorsExhausted {
+ public:
+  DescriptorsExhausted() {
+    ::getrlimit(RLIMIT_NOFILE, &saved_);
+    int highest = 0;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+      highest = std::max(highest, std::stoi(entry.path().filename().string()));
+    }
+    while (true) {
+      const int fd = ::open("/dev/null", O_RDONLY);
+      if (fd < 0) break;
+      if (fd > highest) {  // every gap is filled: this one is above the limit to come
+        ::close(fd);
+        break;
+      }
+      fillers_.push_back(fd);
+    }
+    rlimit lowered = saved_;
+    lowered.rlim_cur = static_cast<rlim_t>(highest + 1);
+    ::setrlimit(RLIMIT_NOFILE, &lowered);
+  }
+  ~DescriptorsExhausted() {
+    ::setrlimit(RLIMIT_NOFILE, &saved_);
+    for (const int fd : fillers_) ::close(fd);
+  }
+  DescriptorsExhausted(const DescriptorsExhausted&) = delete;
+  DescriptorsExhausted& operator=(const DescriptorsExhausted&) = delete;
+
+ private:
+  rlimit saved_{};
+  std::vector<int> fillers_;
+};
+
+TEST(TlsCheck, OutOfDescriptorsIsTheScannersFailureNotTheDomains) {
+  // Issue 16.4: a worker out of file descriptors reported every domain it scanned as
+  // unreachable, one step nearer bad.
+  ScanContext context{"valid.web.test", {asio::ip::make_address("127.0.0.21")}, nullptr, &kTestBedAllowed, nullptr,
+                      3s};
+  asio::io_context io;
+  TlsCheck tls(io.get_executor(), testing::test_ca_file());
+  {
+    // The io_context makes its reactor (epoll, eventfd, timerfd) on first use: before.
+    asio::steady_timer warm(io, 0ms);
+    warm.async_wait([](const boost::system::error_code&) {});
+    io.run();
+  }
+  std::optional<CheckResult> result;
+  {
+    const DescriptorsExhausted exhausted;
+    result = testing::run_to_completion(io, tls.run(context), 20s);
+  }
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->json.at("status"), "error") << json::serialize(result->json);
+  EXPECT_NE(json::serialize(result->json).find("Too many open files"), std::string::npos)
+      << json::serialize(result->json);
+  EXPECT_TRUE(result->scanner_failure);
+  EXPECT_FALSE(result->network_failure);
+  EXPECT_TRUE(result->findings.empty()) << "nothing about the server: " << json::serialize(result->findings);
 }
 
 TEST(TlsCheck, AValidCertificateFromATrustedCa) {

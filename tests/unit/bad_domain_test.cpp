@@ -92,6 +92,15 @@ TEST(BadDomain, AScanWhileTheResolverIsDownChangesNothing) {
   EXPECT_EQ(v.consecutive_failures, 2);
 }
 
+TEST(BadDomain, AScanTheScannerCouldNotMakeChangesNothing) {
+  // Out of file descriptors, the worker's connections failed: not the domain's doing.
+  auto starved = unreachable();
+  starved.scanner_failure = true;
+  const auto v = judge_domain(domain(DomainStatus::ok, 2), starved, 3);
+  EXPECT_EQ(v.status, DomainStatus::ok);
+  EXPECT_EQ(v.consecutive_failures, 2);
+}
+
 TEST(BadDomain, OneGoodScanClearsEverything) {
   auto bad = domain(DomainStatus::bad, 5);
   bad.bad_reason = "unreachable";
