@@ -205,8 +205,8 @@ asio::awaitable<CheckResult> EmailCheck::run(const ScanContext& ctx) {
     const boost::urls::url url(boost::urls::parse_uri(policy_url).value());  // owns its text
     std::optional<std::string> error;
     const auto address = co_await target_address(ctx, url);
-    if (const auto* why = std::get_if<std::string>(&address)) {
-      error = *why;
+    if (const auto* none = std::get_if<NoTarget>(&address)) {
+      error = none->why;
     } else {
       HttpFetchOptions options;
       options.max_body = kMaxPolicyBytes;

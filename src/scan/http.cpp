@@ -48,7 +48,8 @@ struct Chain {
   bool unreachable = false;            // the first request found nobody there
   bool scanner_failure = false;        // the first request could not be made (this process's failure)
   bool loop = false, too_many = false;
-  std::optional<std::string> refused;  // a hop's address the policy refused
+  std::optional<std::string> refused;     // a hop's address the policy refused
+  std::optional<std::string> unresolved;  // a redirect's URL whose host does not resolve
 };
 
 // The check's fetches by URL and address. The plain chain usually redirects to the https://
@@ -105,9 +106,15 @@ asio::awaitable<Chain> follow(asio::any_io_executor executor, const ScanContext&
     const std::string here(url.buffer());
     seen.insert(here);
     const auto address = co_await target_address(ctx, url);
-    if (const auto* why = std::get_if<std::string>(&address)) {
-      chain.refused = *why;
-      chain.error = fmt::format("not following {}: {}", here, *why);
+    if (const auto* none = std::get_if<NoTarget>(&address)) {
+      chain.error = fmt::format("not following {}: {}", here, none->why);
+      // A redirect to a name that does not resolve is a broken redirect; one the target
+      // policy refuses is a policy matter. (The first request is the domain's own name.)
+      if (hop > 0 && none->unresolved) {
+        chain.unresolved = here;
+      } else if (!none->unresolved) {
+        chain.refused = none->why;
+      }
       co_return chain;
     }
     auto res = co_await fetches.fetch(executor, url, std::get<asio::ip::address>(address), ctx.timeout);
@@ -162,6 +169,11 @@ asio::awaitable<CheckResult> HttpCheck::run(const ScanContext& ctx) {
       if (chain->loop) r.add_finding(kCheck, "http.redirect_loop", "medium", *chain->error);
       if (chain->too_many) r.add_finding(kCheck, "http.too_many_redirects", "medium", *chain->error);
       if (chain->refused) r.add_finding(kCheck, "http.redirect_refused", "medium", *chain->error);
+      if (chain->unresolved) {
+        r.add_finding(kCheck, "http.redirect_unresolvable", "medium",
+                      fmt::format("a redirect leads to {}, whose host does not resolve: visitors get an error",
+                                  *chain->unresolved));
+      }
     }
   };
   if (!plain.last && !secure.last) {

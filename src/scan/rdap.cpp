@@ -33,7 +33,7 @@ asio::awaitable<CheckResult> RdapCheck::run(const ScanContext& ctx) {
   if (!parsed) co_return check_error(fmt::format("bad RDAP URL {}", text), false);
   const boost::urls::url url(*parsed);  // owns its text
   const auto address = co_await target_address(ctx, url);
-  if (const auto* why = std::get_if<std::string>(&address)) co_return check_skipped(*why);
+  if (const auto* none = std::get_if<NoTarget>(&address)) co_return check_skipped(none->why);
   const auto res = co_await http_fetch(executor_, url, std::get<asio::ip::address>(address), ctx.timeout, kMaxBody);
   if (res.error) co_return check_error(fmt::format("RDAP {}: {}", text, *res.error), res.unreachable);
 

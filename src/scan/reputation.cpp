@@ -138,7 +138,7 @@ asio::awaitable<CheckResult> ReputationCheck::fetch(const ScanContext& ctx, Time
   if (!parsed) co_return check_error(fmt::format("bad VirusTotal URL {}", text), false);
   const boost::urls::url url(*parsed);  // owns its text
   const auto address = co_await target_address(ctx, url);
-  if (const auto* why = std::get_if<std::string>(&address)) co_return skipped("target", *why);
+  if (const auto* none = std::get_if<NoTarget>(&address)) co_return skipped("target", none->why);
   // The key goes in a header: over http:// only to this machine (a local proxy or test
   // server), never in clear across a network.
   if (url.scheme() == "http" && !std::get<asio::ip::address>(address).is_loopback()) {

@@ -12,14 +12,13 @@ namespace domainscan::scan {
 namespace asio = boost::asio;
 namespace urls = boost::urls;
 
-asio::awaitable<std::variant<asio::ip::address, std::string>> target_address(const ScanContext& ctx,
-                                                                             urls::url_view url) {
+asio::awaitable<std::variant<asio::ip::address, NoTarget>> target_address(const ScanContext& ctx, urls::url_view url) {
   std::vector<asio::ip::address> candidates;
   const std::string host(url.encoded_host());
   if (url.host_type() == urls::host_type::ipv4 || url.host_type() == urls::host_type::ipv6) {
     boost::system::error_code ec;
     const auto literal = asio::ip::make_address(std::string(url.encoded_host_address()), ec);
-    if (ec) co_return std::string("bad address in URL");
+    if (ec) co_return NoTarget{"bad address in URL"};
     candidates.push_back(literal);
   } else if (iequals(host, ctx.domain)) {
     candidates = ctx.addresses;
@@ -36,9 +35,9 @@ asio::awaitable<std::variant<asio::ip::address, std::string>> target_address(con
       if (!candidates.empty()) break;
     }
   }
-  if (candidates.empty()) co_return fmt::format("{} has no address", host);
+  if (candidates.empty()) co_return NoTarget{fmt::format("{} has no address", host), true};
   if (ctx.policy) {
-    if (auto refusal = ctx.policy->refusal(candidates.front())) co_return *refusal;
+    if (auto refusal = ctx.policy->refusal(candidates.front())) co_return NoTarget{*refusal};
   }
   co_return candidates.front();
 }

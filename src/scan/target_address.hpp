@@ -11,8 +11,16 @@
 
 namespace domainscan::scan {
 
+// Why there is no address to connect to.
+struct NoTarget {
+  std::string why;
+  // The host has no address (it does not resolve), as opposed to an address the target
+  // policy refuses: a broken link, not a policy matter.
+  bool unresolved = false;
+};
+
 // The address, or why there is none to connect to.
-boost::asio::awaitable<std::variant<boost::asio::ip::address, std::string>> target_address(
-    const ScanContext& context, boost::urls::url_view url);
+boost::asio::awaitable<std::variant<boost::asio::ip::address, NoTarget>> target_address(const ScanContext& context,
+                                                                                        boost::urls::url_view url);
 
 }  // namespace domainscan::scan

@@ -33,8 +33,8 @@ asio::awaitable<PostOutcome> post_delivery(asio::any_io_executor executor, const
   net.resolver = context.resolver;
   net.timeout = context.timeout;
   const auto target = co_await scan::target_address(net, url);
-  if (const auto* why = std::get_if<std::string>(&target)) {
-    out.error = "not sent: " + *why;
+  if (const auto* none = std::get_if<scan::NoTarget>(&target)) {
+    out.error = "not sent: " + none->why;
     co_return out;
   }
 

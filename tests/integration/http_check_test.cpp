@@ -101,6 +101,16 @@ TEST(HttpCheck, ARedirectToAPrivateAddressIsNotFollowed) {
   EXPECT_NE(text.find("private address 10.0.0.1"), std::string::npos) << text;
 }
 
+TEST(HttpCheck, ARedirectToANameThatDoesNotResolveIsBrokenNotRefused) {
+  // Issue 16.10: it was reported as "redirect refused", a policy finding.
+  const auto run = check("moved.web.test", "127.0.0.40");
+  ASSERT_TRUE(run.finished);
+  EXPECT_TRUE(has(run.result, "http.redirect_unresolvable")) << json::serialize(run.result.json);
+  EXPECT_FALSE(has(run.result, "http.redirect_refused")) << json::serialize(run.result.json);
+  const auto text = json::serialize(run.result.findings);
+  EXPECT_NE(text.find("http://nowhere.web.test/"), std::string::npos) << text;
+}
+
 TEST(HttpCheck, ALargeBodyIsReadOnlyUpToTheBound) {
   const auto run = check("big.web.test", "127.0.0.31");
   ASSERT_TRUE(run.finished);

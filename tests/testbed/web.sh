@@ -24,6 +24,7 @@
 #     127.0.0.37  *.bench.test          certificate for *.bench.test; HTTP redirects to HTTPS (bench/)
 #     127.0.0.38  legacy.web.test       TLS 1.0 to 1.2, no 1.3
 #     127.0.0.39  tls11.web.test        TLS 1.1 and 1.2 (the legacy certificate, so the name does not match)
+#     127.0.0.40  (any name)            HTTP, redirects to nowhere.web.test, which does not resolve
 # web.sh start DIR  -> prints DOMAINSCAN_TEST_CA_FILE=... (the test CA, for --ca-file)
 # web.sh stop DIR
 set -euo pipefail
@@ -177,6 +178,7 @@ case $action in
       echo "  server { listen 127.0.0.29:80; return 302 http://10.0.0.1/; }"
       echo "  server { listen 127.0.0.31:80; root $dir/www; location / { try_files /big.bin =404; } }"
       echo "  server { listen 127.0.0.32:80; location = / { return 302 /c; } location ~ ^/(c+)\$ { return 302 /\$1c; } }"
+      echo "  server { listen 127.0.0.40:80; return 302 http://nowhere.web.test/; }"
       tls_server 127.0.0.37 '*.bench.test' bench '
     add_header Strict-Transport-Security "max-age=31536000" always;'
       echo "  server { listen 127.0.0.37:80; return 301 https://\$host\$request_uri; }"
