@@ -109,7 +109,9 @@ test('a schedule is set, shown with its next run, changed and removed', async ()
   await page.getByText('No schedule: scanned only when asked.').waitFor();
 });
 
-test('rescan now queues a scan and the page shows it finishing', async () => {
+// Opens valid.web.test's page and clicks "Rescan now": the page, its history rows, and how
+// many there were before.
+async function startRescan() {
   const page = await newPage();
   await page.goto(`${base}/#/domains/valid.web.test`);
   const rows = page.locator('#history tbody tr');
@@ -117,6 +119,11 @@ test('rescan now queues a scan and the page shows it finishing', async () => {
   const before = await rows.count();
   await page.getByRole('button', { name: 'Rescan now' }).click();
   await page.getByText('Scan queued.').waitFor();
+  return { page, rows, before };
+}
+
+test('rescan now queues a scan and the page shows it finishing', async () => {
+  const { page, before } = await startRescan();
   await page.waitForFunction((n) => document.querySelectorAll('#history tbody tr').length === n + 1, before);
   // It finishes without a reload: the newest row completes, and the button comes back.
   await page.locator('#history tbody tr').first().getByText('completed').waitFor({ timeout: 30000 });
@@ -126,13 +133,7 @@ test('rescan now queues a scan and the page shows it finishing', async () => {
 });
 
 test('what is being typed into the schedule form survives the page polling', async () => {
-  const page = await newPage();
-  await page.goto(`${base}/#/domains/valid.web.test`);
-  const rows = page.locator('#history tbody tr');
-  await rows.first().waitFor();
-  const before = await rows.count();
-  await page.getByRole('button', { name: 'Rescan now' }).click();
-  await page.getByText('Scan queued.').waitFor();
+  const { page, rows, before } = await startRescan();
   const cron = page.getByLabel('Cron expression');
   await cron.click();
   await page.keyboard.type('15 2 *');
