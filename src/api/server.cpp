@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <cerrno>
 
 namespace domainscan::api {
@@ -24,6 +25,9 @@ using asio::ip::tcp;
 namespace {
 
 constexpr const char* kServerName = "domainscan";
+// How long, and how much, a refused request's body is read and dropped before the close.
+constexpr std::chrono::seconds kLinger{2};
+constexpr std::size_t kLingerBytes = 16 * 1024 * 1024;
 
 Response closing(Response res) {
   res.keep_alive(false);
@@ -172,6 +176,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
   const auto executor = stream.get_executor();
 
   bool first = true;
+  bool unread_body = false;  // refused before reading all the client sends: linger (below)
   while (true) {
     if (!first && buffer.size() == 0) {
       // Idle between requests: wait for the next one's first bytes.
@@ -207,6 +212,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
       metrics_.count_request("rejected", "-", 413);
       Response too_large = body_too_large(largest_body);
       co_await send(std::move(too_large));
+      unread_body = true;
       break;
     }
     if (ec) {
@@ -217,6 +223,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
                                    "the request header is too large")
                   : error_response(http::status::bad_request, "bad_request", "malformed HTTP request: " + ec.message()));
       co_await send(std::move(rejection));
+      unread_body = true;
       break;
     }
     // The body: no larger than its route takes (checked before any of it is read, when its
@@ -230,6 +237,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
       metrics_.count_request("rejected", "-", 413);
       Response too_large = body_too_large(body_limit);
       co_await send(std::move(too_large));
+      unread_body = true;
       break;
     }
     parser.body_limit(body_limit);
@@ -244,6 +252,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
       metrics_.count_request("rejected", "-", 413);
       Response too_large = body_too_large(body_limit);
       co_await send(std::move(too_large));
+      unread_body = true;
       break;
     }
     if (ec) break;
@@ -259,6 +268,20 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
     if (!keep_going) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (unread_body) {
+    // The client may still be sending the body of the request refused: a close with unread
+    // bytes sends a reset, which can destroy the answer on its way to the client before it
+    // reads it (RFC 9112 9.6). What comes is read and dropped for a moment first, as
+    // nginx's lingering close does, within a bound of time and bytes.
+    std::array<char, 16 * 1024> sink;
+    std::size_t dropped = 0;
+    stream.expires_after(kLinger);
+    while (dropped < kLingerBytes) {
+      const auto n = co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+      dropped += n;
+    }
+  }
 }
 
 }  // namespace domainscan::api
