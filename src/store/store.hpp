@@ -41,8 +41,8 @@ struct QueueScanResult {
 // owner's, and a request for it delivered to anyone else (a duplicate publish, a
 // redelivery) is not scanned. The owner renews it while it scans (renew_claims); once it
 // has run out (the worker died, or hangs), anyone may claim the scan, and the outbox
-// sweeper publishes it again. The owner may claim it again at
-// any time (`domainscan serve` restarting under the same name picks up its own scans).
+// sweeper publishes it again. The owner may claim it again at any time (`domainscan
+// serve` restarting under the same name picks up its own scans).
 struct ClaimLease {
   std::string owner;
   std::chrono::milliseconds length{std::chrono::seconds(30)};
