@@ -224,9 +224,13 @@ TEST(ScanEngine, AResolverThatIsDownSaysNothingAboutTheDomain) {
 }
 
 TEST(ScanEngine, DeadNameServersBehindAWorkingResolverAreTheDomainsFailure) {
+  // A timeout, or SERVFAIL once the resolver has learnt that the servers are dead (an earlier
+  // test asked it): either way the domain's, not the scanner's.
   const auto r = scan("broken-ns.test", std::nullopt, std::nullopt, testing::test_dns_server(), {"dns"});
-  EXPECT_EQ(r.checks.at("dns").at("error_kind"), "timeout") << json::serialize(r.checks.at("dns"));
+  const auto kind = std::string(r.checks.at("dns").at("error_kind").as_string());
+  EXPECT_TRUE(kind == "timeout" || kind == "SERVFAIL") << json::serialize(r.checks.at("dns"));
   EXPECT_FALSE(r.resolver_unreachable);
+  EXPECT_FALSE(r.resolver_refused);
   EXPECT_TRUE(r.dns_unanswered);
 }
 
