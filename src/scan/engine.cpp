@@ -87,7 +87,7 @@ ScanEngine::ScanEngine(asio::any_io_executor executor, const Settings& settings,
   checks_.push_back(std::make_unique<TlsCheck>(executor, settings.ca_file));
   checks_.push_back(std::make_unique<HttpCheck>(executor));
   checks_.push_back(std::make_unique<EmailCheck>(executor, settings.ca_file));
-  checks_.push_back(std::make_unique<RdapCheck>(executor, settings.rdap_url));
+  checks_.push_back(std::make_unique<RdapCheck>(executor, settings.rdap_url, settings.ca_file));
   if (!ledger) {
     own_ledger_ = std::make_unique<MemoryReputationLedger>();
     ledger = own_ledger_.get();

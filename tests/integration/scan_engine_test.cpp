@@ -140,6 +140,34 @@ TEST(ScanEngine, RdapRegistrationData) {
   EXPECT_EQ(scan("selfsigned.web.test").checks.at("rdap").at("registered"), false);
 }
 
+// The answer says whether a domain is registered: it must come from the server asked (its
+// certificate verifies), or from where that server sends the client (RFC 7480 5.2).
+TEST(ScanEngine, RdapOverVerifiedHttpsAndThroughRedirects) {
+  const auto rdap = [](const std::string& server) {
+    return scan("valid.web.test", server, std::nullopt, testing::test_dns_server(), {"rdap"}).checks.at("rdap").as_object();
+  };
+  const auto https = rdap("https://rdap.web.test/");
+  ASSERT_EQ(https.at("status"), "ok") << json::serialize(https);
+  EXPECT_EQ(https.at("registrar"), "Test Registrar Inc.");
+  EXPECT_EQ(https.at("url"), "https://rdap.web.test/domain/valid.web.test");
+
+  const auto moved = rdap("http://rdap.web.test/moved/");
+  ASSERT_EQ(moved.at("status"), "ok") << json::serialize(moved);
+  EXPECT_EQ(moved.at("registered"), true);
+  EXPECT_EQ(moved.at("server"), "http://rdap.web.test/moved/");
+  EXPECT_EQ(moved.at("url"), "https://rdap.web.test/domain/valid.web.test");
+
+  const auto loop = rdap("http://rdap.web.test/loop/");
+  EXPECT_EQ(loop.at("status"), "error");
+  EXPECT_NE(loop.at("error").as_string().find("redirects"), std::string::npos) << json::serialize(loop);
+
+  for (const char* forged : {"https://selfsigned.web.test/", "https://wronghost.web.test/"}) {
+    const auto r = rdap(forged);
+    EXPECT_EQ(r.at("status"), "error") << forged;
+    EXPECT_NE(json::serialize(r).find("certificate does not verify"), std::string::npos) << json::serialize(r);
+  }
+}
+
 TEST(ScanEngine, RdapServerFromTheBootstrapDataOrNone) {
   // No --rdap-url, and .test is in no bootstrap entry: nothing to ask.
   EXPECT_EQ(scan("valid.web.test", std::nullopt).checks.at("rdap").at("status"), "skipped");

@@ -16,7 +16,9 @@
 #     127.0.0.32  chain.web.test        HTTP redirects without end, each to a new URL
 #     127.0.0.33  mta-sts.good.mail.test  HTTPS, the MTA-STS policy of good.mail.test
 #     127.0.0.34  rdap.web.test         an RDAP server (RFC 9083 JSON): valid, soon and expired.web.test,
-#                                       broken-ns.test; anything else 404 (not registered)
+#                                       broken-ns.test; anything else 404 (not registered). HTTP, and
+#                                       HTTPS with a certificate from the test CA; /moved/X redirects
+#                                       to https://rdap.web.test/X, /loop/X to itself
 #     127.0.0.35  vt.web.test           a VirusTotal-shaped API (v3 domain objects; key vt-test-key):
 #                                       valid clean, expired malicious, plain suspicious, broken-ns
 #                                       clean, loop 429, anything else 404
@@ -73,6 +75,7 @@ CNF
   leaf expired expired.web.test rsa:2048 20240101000000Z 20240201000000Z
   leaf wronghost other.web.test rsa:2048 "$now_minus_1d" "$in_30d"
   leaf mtasts mta-sts.good.mail.test rsa:2048 "$now_minus_1d" "$in_30d"
+  leaf rdap rdap.web.test rsa:2048 "$now_minus_1d" "$in_30d"
   leaf bench '*.bench.test' ec:<(openssl ecparam -name prime256v1) "$now_minus_1d" "$in_30d"
   leaf soon soon.web.test ec:<(openssl ecparam -name prime256v1) "$now_minus_1d" "$in_10d"
   leaf legacy legacy.web.test ec:<(openssl ecparam -name prime256v1) "$now_minus_1d" "$in_30d"
@@ -189,7 +192,19 @@ case $action in
       # OpenSSL 3 speaks TLS 1.0/1.1 only at security level 0.
       tls_server 127.0.0.38 legacy.web.test legacy "ssl_protocols TLSv1 TLSv1.1 TLSv1.2; ssl_ciphers DEFAULT:@SECLEVEL=0;"
       tls_server 127.0.0.39 tls11.web.test legacy "ssl_protocols TLSv1.1 TLSv1.2; ssl_ciphers DEFAULT:@SECLEVEL=0;"
-      echo "  server { listen 127.0.0.34:80; root $dir/www/rdap; default_type application/rdap+json; }"
+      cat <<CONF
+  server {
+    listen 127.0.0.34:80;
+    listen 127.0.0.34:443 ssl;
+    server_name rdap.web.test;
+    ssl_certificate $dir/tls/rdap.pem;
+    ssl_certificate_key $dir/tls/rdap.key;
+    root $dir/www/rdap;
+    default_type application/rdap+json;
+    location ~ ^/moved/(.*)\$ { return 301 https://rdap.web.test/\$1; }
+    location ~ ^/loop/(.*)\$ { return 302 /loop/\$1; }
+  }
+CONF
       cat <<CONF
   server {
     listen 127.0.0.35:80;
