@@ -34,7 +34,7 @@ until curl -sf "http://127.0.0.1:$api/healthz" >/dev/null; do sleep 0.2; done
 
 # A domain with a full scan (the test bed's mail domain: DNS, e-mail records and policies),
 # and 200 more so that a page of the list is full.
-curl -sf -X POST "http://127.0.0.1:$api/api/v1/domains" -d '{"domain":"good.mail.test"}' >/dev/null
+curl -sf --json '{"domain":"good.mail.test"}' "http://127.0.0.1:$api/api/v1/domains" >/dev/null
 seq 0 199 | sed 's/$/.list.nx.test/' | "$bin" import - --api-url "http://127.0.0.1:$api" >/dev/null
 until curl -sf "http://127.0.0.1:$api/api/v1/domains/good.mail.test" | grep -q '"status":"completed"'; do sleep 0.2; done
 scan_id=$(curl -sf "http://127.0.0.1:$api/api/v1/domains/good.mail.test" | python3 -c 'import json,sys; print(json.load(sys.stdin)["last_scan"]["id"])')

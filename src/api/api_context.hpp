@@ -3,6 +3,7 @@
 // domain-name rules and the metrics. Services only ever see the Store and Bus interfaces.
 #include "api/metrics.hpp"
 #include "api/read_cache.hpp"
+#include "api/store_stats_cache.hpp"
 #include "bus/bus.hpp"
 #include "core/blocking_pool.hpp"
 #include "core/domain_name.hpp"
@@ -11,6 +12,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 
 namespace domainscan::api {
 
@@ -28,6 +30,10 @@ struct ApiContext {
   std::chrono::milliseconds rescan_cooldown{0};
   // Most names one bulk submission may hold.
   std::size_t bulk_max = 10'000;
+  // GET /domain?domain= adds unknown domains and queues scans (--seed-compat).
+  bool seed_compat = false;
+  // The database's counts for /metrics, recounted every few seconds at most.
+  std::shared_ptr<StoreStatsCache> stats = std::make_shared<StoreStatsCache>();
   // Rendered answers of the read routes; null: every read goes to the database.
   ReadCache* reads = nullptr;
 };

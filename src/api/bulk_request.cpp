@@ -48,16 +48,17 @@ class Collector {
   std::size_t entries_ = 0;
 };
 
-bool is_json(const Request& request) {
-  const auto type = to_lower(trim(request[http::field::content_type]));
-  if (type.starts_with("application/json") || (type.starts_with("application/") && type.find("+json") != std::string::npos)) {
-    return true;
-  }
-  if (type.starts_with("text/")) return false;
-  // No type, or curl's default for --data (application/x-www-form-urlencoded): what the body
-  // looks like decides. A name cannot start with '[' or '{'.
-  const auto body = trim(request.body());
-  return !body.empty() && (body.front() == '[' || body.front() == '{');
+enum class BodyKind { json, lines };
+
+// JSON only as JSON, names a line only as text: a form's body is neither, and guessing from
+// the bytes would let a page of another site send either as a form.
+BodyKind body_kind(const Request& request) {
+  const auto type = request[http::field::content_type];
+  if (is_json_media_type(type)) return BodyKind::json;
+  if (to_lower(trim(type.substr(0, type.find(';')))).starts_with("text/")) return BodyKind::lines;
+  throw HttpError(http::status::unsupported_media_type, "unsupported_media_type",
+                  "send the names a line each as Content-Type: text/plain (curl -H 'content-type: text/plain' "
+                  "--data-binary @FILE), or JSON as application/json (curl --json @FILE)");
 }
 
 void parse_json(const Request& request, BulkRequest& out, Collector& collect) {
@@ -108,9 +109,10 @@ BulkRequest parse_bulk_request(const Request& request, const DomainNameRules& ru
   if (trim(request.body()).empty()) {
     throw HttpError(http::status::bad_request, "invalid_body", "the body is empty: send domain names, a line each, or JSON");
   }
+  const auto kind = body_kind(request);
   BulkRequest out;
   Collector collect(out, rules, max_entries);
-  if (is_json(request)) {
+  if (kind == BodyKind::json) {
     parse_json(request, out, collect);
   } else {
     out.lines = true;

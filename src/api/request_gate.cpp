@@ -24,11 +24,15 @@ Response too_many(const char* name, const RateLimit& limit, const RateLimiter::D
 
 }  // namespace
 
-RequestGate::RequestGate(Authenticator& auth, RateLimit requests, RateLimit scans)
-    : auth_(auth), requests_(requests), scans_(scans) {}
+RequestGate::RequestGate(Authenticator& auth, RateLimit requests, RateLimit scans, OriginGuard origins)
+    : auth_(auth), origins_(std::move(origins)), requests_(requests), scans_(scans) {}
 
 boost::asio::awaitable<GateDecision> RequestGate::check(const Request& request, const GateContext& context) {
   GateDecision decision;
+  if (auto refused = origins_.refuse(request, context.access)) {
+    decision.denied = std::move(refused);
+    co_return decision;
+  }
   // Health probes and the dashboard's files are never limited: a load balancer's probe must
   // not be refused because a client on the same address is busy.
   if (context.access == Access::open) co_return decision;

@@ -3,6 +3,7 @@
 #include "bus/messages.hpp"
 #include "bus/topology.hpp"
 #include "core/errors.hpp"
+#include "core/text.hpp"
 #include "outbox/outbox.hpp"
 #include "scheduler/schedule_validation.hpp"
 
@@ -16,9 +17,20 @@ namespace domainscan::api {
 
 namespace json = boost::json;
 
+bool is_json_media_type(std::string_view content_type) {
+  const auto type = to_lower(trim(content_type.substr(0, content_type.find(';'))));
+  return type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"));
+}
+
 json::object json_body(const RouteRequest& req) {
   const auto& body = req.request.body();
   if (body.empty()) throw HttpError(http::status::bad_request, "invalid_json", "the request body is empty; JSON expected");
+  // A page of another site can send a form or text/plain without asking first, but not
+  // application/json: requiring it keeps such pages out even where Origin is not sent.
+  if (!is_json_media_type(req.request[http::field::content_type])) {
+    throw HttpError(http::status::unsupported_media_type, "unsupported_media_type",
+                    "the body must be JSON sent as Content-Type: application/json (curl --json '{...}')");
+  }
   boost::system::error_code ec;
   auto value = json::parse(body, ec);
   if (ec) throw HttpError(http::status::bad_request, "invalid_json", "the request body is not valid JSON: " + ec.message());

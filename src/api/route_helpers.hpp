@@ -8,7 +8,10 @@
 
 namespace domainscan::api {
 
-// The body as a JSON object; HttpError 400 if it is empty, not JSON, or not an object.
+// application/json, or an application/...+json type (parameters such as charset aside).
+bool is_json_media_type(std::string_view content_type);
+// The body as a JSON object; HttpError 415 unless it is sent as JSON (is_json_media_type),
+// 400 if it is empty, not JSON, or not an object.
 boost::json::object json_body(const RouteRequest& req);
 // An optional schedule object {"cron", "timezone"} as validated store::Schedule.
 std::optional<store::Schedule> schedule_from(const boost::json::value* value);

@@ -1,6 +1,8 @@
 // The seed system's routes, kept for compatibility:
 //   GET  /domain?domain=X             the results if scanned, else queue a scan and 202
 //   POST /domain?domain=X&interval=N  add with N scans a day
+// The GET adds and queues only with --seed-compat on: any web page can make a browser send
+// a GET (an <img> will do), and without it such pages could fill the database.
 #include "api/route_helpers.hpp"
 #include "api/routes.hpp"
 #include "api/views.hpp"
@@ -30,6 +32,11 @@ Response check_back_later(const std::string& name, std::int64_t scan_id) {
 boost::asio::awaitable<Response> get_domain(ApiContext& ctx, const RouteRequest& req) {
   const auto name = domain_query(req, ctx);
   auto domain = co_await ctx.db.run([&] { return ctx.store.find_domain(name); });
+  if (!domain && !ctx.seed_compat) {
+    throw HttpError(http::status::not_found, "not_found",
+                    "no domain " + name + "; add it with POST /api/v1/domains (a GET adds domains only when the "
+                    "server runs with --seed-compat on)");
+  }
   if (!domain) {
     const auto added = co_await ctx.db.run([&] { return ctx.store.add_domain(name, std::nullopt, ScanTrigger::api); });
     if (added.created) co_await publish_scan_request(ctx, added.scan_id, name, ScanTrigger::api);
@@ -47,6 +54,7 @@ boost::asio::awaitable<Response> get_domain(ApiContext& ctx, const RouteRequest&
     co_return json_response(http::status::ok, domain_view(*domain, full));
   }
   if (last) co_return check_back_later(name, last->id);  // queued or running already
+  if (!ctx.seed_compat) co_return json_response(http::status::ok, domain_view(*domain));
   const auto queued = co_await ctx.db.run([&] { return ctx.store.queue_scan(name, ScanTrigger::api); });
   if (!queued) throw HttpError(http::status::not_found, "not_found", "no domain " + name);
   if (queued->created) co_await publish_scan_request(ctx, queued->scan_id, name, ScanTrigger::api);

@@ -12,6 +12,7 @@
 #include "scan/engine.hpp"
 #include "scan/reputation.hpp"
 #include "store/store.hpp"
+#include "scheduler/scan_pruner.hpp"
 #include "scheduler/scheduler.hpp"
 #include "worker/store_reputation_ledger.hpp"
 #include "watch/webhook_deliverer.hpp"
@@ -86,6 +87,12 @@ std::string deliverer_metrics(const watch::WebhookDeliverer& d) {
   return out;
 }
 
+std::string pruner_metrics(const scheduler::ScanPruner& p) {
+  return "# HELP domainscan_scans_pruned_total Scans this process deleted beyond --keep-scans.\n"
+         "# TYPE domainscan_scans_pruned_total counter\n" +
+         api::prometheus_line("domainscan_scans_pruned_total", {}, static_cast<double>(p.pruned()));
+}
+
 std::string scheduler_metrics(const scheduler::Scheduler& sch) {
   const auto& c = sch.counters();
   std::string out = "# HELP domainscan_scheduler_runs_total Due schedule runs this process handled, by outcome.\n"
@@ -145,6 +152,7 @@ int run_services(const Settings& settings, ServiceSet services) {
   std::unique_ptr<watch::WebhookDeliverer> deliverer;
   std::unique_ptr<worker::Worker> worker;
   std::unique_ptr<scheduler::Scheduler> scheduler;
+  std::unique_ptr<scheduler::ScanPruner> pruner;
   api::Metrics metrics;
   api::Router router;
   std::unique_ptr<api::ReadCache> read_cache;
@@ -174,18 +182,23 @@ int run_services(const Settings& settings, ServiceSet services) {
     if (services.scheduler) {
       scheduler = std::make_unique<scheduler::Scheduler>(io.get_executor(), *store, *bus, db);
       scheduler->start();
+      scheduler::PrunerOptions prune;
+      prune.retention = store::ScanRetention{settings.keep_scans_age, settings.keep_scans_count, kKeepScansAlways};
+      pruner = std::make_unique<scheduler::ScanPruner>(io.get_executor(), *store, db, prune);
+      pruner->start();
     }
     if (services.api) {
       // /metrics shows the counters of the services in this process.
-      auto extra_metrics = [w = worker.get(), sch = scheduler.get(), d = deliverer.get()] {
+      auto extra_metrics = [w = worker.get(), sch = scheduler.get(), d = deliverer.get(), p = pruner.get()] {
         return (w ? worker_metrics(*w) : std::string()) + (d ? deliverer_metrics(*d) : std::string()) +
-               (sch ? scheduler_metrics(*sch) : std::string());
+               (sch ? scheduler_metrics(*sch) : std::string()) + (p ? pruner_metrics(*p) : std::string());
       };
       api_context = std::make_unique<api::ApiContext>(
           api::ApiContext{*store, *bus, db, metrics, DomainNameRules{settings.allow_suffixes}, settings.allow_targets,
                           extra_metrics, settings.rescan_cooldown, static_cast<std::size_t>(settings.bulk_max)});
       read_cache = std::make_unique<api::ReadCache>(store->change_counter());
       api_context->reads = read_cache.get();
+      api_context->seed_compat = settings.seed_compat;
       api::add_domain_routes(router, *api_context);
       api::add_bulk_routes(router, *api_context);
       api::add_scan_routes(router, *api_context);
@@ -196,7 +209,8 @@ int run_services(const Settings& settings, ServiceSet services) {
       api::add_web_routes(router);
       authenticator = std::make_unique<api::Authenticator>(*store, db, auth);
       gate = std::make_unique<api::RequestGate>(*authenticator, api::RateLimit{settings.rate_limit, settings.rate_burst},
-                                                api::RateLimit{settings.scan_rate_limit, settings.scan_rate_burst});
+                                                api::RateLimit{settings.scan_rate_limit, settings.scan_rate_burst},
+                                                api::OriginGuard(api::OriginRules::from(settings.listen.host, settings.public_urls)));
       router.set_gate([g = gate.get()](const api::Request& r, const api::GateContext& c) { return g->check(r, c); });
       if (auth.keys_required) spdlog::info("api: API keys required (--auth {})", settings.auth);
       api::ServerLimits limits;
@@ -227,6 +241,7 @@ int run_services(const Settings& settings, ServiceSet services) {
         asio::steady_timer timer(io);
         if (sweeper) sweeper->stop();
         if (scheduler) scheduler->stop();
+        if (pruner) pruner->stop();
         if (deliverer) deliverer->stop();
         if (server) {
           server->stop();

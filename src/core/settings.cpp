@@ -115,6 +115,39 @@ std::string parse_suffix(const std::string& value) {
   return to_lower(s);
 }
 
+bool parse_switch(const std::string& key, const std::string& value) {
+  const auto v = to_lower(trim(value));
+  if (v == "on" || v == "true" || v == "yes" || v == "1") return true;
+  if (v == "off" || v == "false" || v == "no" || v == "0") return false;
+  bad_setting(key, value, "must be on or off");
+}
+
+// "90d", "100", "90d,100" or "all".
+void parse_keep_scans(const std::string& value, Settings& s) {
+  s.keep_scans_age.reset();
+  s.keep_scans_count.reset();
+  if (to_lower(trim(value)) == "all") return;
+  std::string_view rest = value;
+  while (true) {
+    const auto comma = rest.find(',');
+    const auto part = std::string(trim(rest.substr(0, comma)));
+    if (!part.empty() && part.find_first_not_of("0123456789") == std::string::npos) {
+      if (s.keep_scans_count) bad_setting("keep-scans", value, "gives two counts");
+      s.keep_scans_count = parse_int("keep-scans", part, 1, 1'000'000);
+    } else {
+      if (s.keep_scans_age) bad_setting("keep-scans", value, "gives two ages");
+      try {
+        s.keep_scans_age = parse_duration(part);
+      } catch (const ValidationError&) {
+        bad_setting("keep-scans", value, "must be an age (90d), a count (100), both (90d,100) or all");
+      }
+      if (*s.keep_scans_age < std::chrono::hours(1)) bad_setting("keep-scans", value, "keeps scans less than an hour");
+    }
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+}
+
 }  // namespace
 
 std::string HostPort::to_string() const {
@@ -300,6 +333,9 @@ Settings settings_from_raw(const RawSettings& raw) {
   if (auto v = single(raw, "max-connections-per-client")) {
     s.max_connections_per_client = parse_int("max-connections-per-client", *v, 1, 100000);
   }
+  for (const auto& v : list(raw, "public-url")) s.public_urls.push_back(parse_http_url("public-url", v));
+  if (auto v = single(raw, "seed-compat")) s.seed_compat = parse_switch("seed-compat", *v);
+  if (auto v = single(raw, "keep-scans")) parse_keep_scans(*v, s);
   for (const auto& [key, field] : {std::pair{"auth", &s.auth}, std::pair{"metrics-auth", &s.metrics_auth}}) {
     if (auto v = single(raw, key)) {
       if (*v != "auto" && *v != "required" && *v != "off") bad_setting(key, *v, "must be auto, required or off");

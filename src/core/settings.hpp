@@ -62,12 +62,26 @@ struct Settings {
   double scan_rate_limit = 5, scan_rate_burst = 10'000;
   // A rescan of a domain scanned this recently answers with that scan instead.
   std::chrono::milliseconds rescan_cooldown{60'000};
+  // The URLs browsers reach the API at besides its listen address (a reverse proxy's, a
+  // name on the network): their hosts and origins pass api/origin_guard.hpp's checks.
+  std::vector<std::string> public_urls;
+  // The seed system's GET /domain?domain= adds an unknown domain and queues its scan only
+  // when this is on: a GET that changes something is reachable from any web page.
+  bool seed_compat = false;
+  // Scan history kept per domain (the scheduler prunes the rest in small batches): scans
+  // younger than keep_scans_age, and at most keep_scans_count scans; the newest
+  // kKeepScansAlways of each domain are kept whatever their age. Unset: no limit of that kind.
+  std::optional<std::chrono::milliseconds> keep_scans_age = std::chrono::hours(24 * 90);
+  std::optional<int> keep_scans_count;
   // API keys: auto (required unless the listen address is loopback), required, off.
   std::string auth = "auto";
   std::string metrics_auth = "auto";  // the same, for /metrics
   std::string log_level = "info";
   std::string log_format = "text";
 };
+
+// However old, a domain's newest scans are kept (--keep-scans by age).
+inline constexpr int kKeepScansAlways = 10;
 
 // Where the packaged DNS root trust anchor lives (Debian's dns-root-data).
 inline constexpr const char* kDefaultTrustAnchorFile = "/usr/share/dns/root.key";

@@ -67,6 +67,14 @@ const std::vector<SettingDef>& setting_defs() {
        "scans queued per client (a bulk submission: one per new domain): RATE/s[:BURST] or off (default 5/s:10000)"},
       {"rescan-cooldown", "DOMAINSCAN_RESCAN_COOLDOWN", "rescan_cooldown", false,
        "a rescan this soon after the last scan answers with that scan (default 60s; 0s: off)"},
+      {"public-url", "DOMAINSCAN_PUBLIC_URLS", "public_urls", true,
+       "a URL browsers reach the API at besides the listen address, e.g. a reverse proxy's https://scanner.example.net "
+       "(repeatable): requests naming other hosts, and changes sent by pages of other origins, are refused"},
+      {"seed-compat", "DOMAINSCAN_SEED_COMPAT", "seed_compat", false,
+       "on: GET /domain?domain= adds an unknown domain and queues a scan, as the seed system did (default off: 404)"},
+      {"keep-scans", "DOMAINSCAN_KEEP_SCANS", "keep_scans", false,
+       "scan history kept per domain: an age (90d, the default), a count (100), both (90d,100) or all; the newest 10 "
+       "are kept whatever their age"},
       {"auth", "DOMAINSCAN_AUTH", "auth", false,
        "API keys: auto (required unless listening on loopback; the default), required, off"},
       {"metrics-auth", "DOMAINSCAN_METRICS_AUTH", "metrics_auth", false,
@@ -133,7 +141,8 @@ namespace {
 std::string toml_scalar(const toml::node& node, const std::string& key) {
   if (auto s = node.value<std::string>()) return *s;
   if (node.is_integer()) return std::to_string(*node.value<std::int64_t>());
-  throw ValidationError("invalid_setting", fmt::format("config key '{}' must be a string or an integer", key));
+  if (node.is_boolean()) return *node.value<bool>() ? "on" : "off";
+  throw ValidationError("invalid_setting", fmt::format("config key '{}' must be a string, an integer or a boolean", key));
 }
 
 }  // namespace

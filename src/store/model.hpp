@@ -144,9 +144,28 @@ struct FiringReport {
   std::size_t taken = 0;        // due schedules handled (fired or skipped)
 };
 
+// The scan history kept per domain (--keep-scans). A finished scan goes when it is older
+// than max_age and not among the domain's newest always_keep, or when it is beyond the
+// newest max_count. Queued and running scans always stay.
+struct ScanRetention {
+  std::optional<std::chrono::milliseconds> max_age;
+  std::optional<int> max_count;
+  int always_keep = 10;
+  bool keeps_everything() const { return !max_age && !max_count; }
+};
+
+// One step of a pruning pass over the domains in id order.
+struct PruneStep {
+  std::size_t deleted = 0;
+  // The last domain id this step looked at, where the next step starts; nullopt: none was
+  // left, the pass is over.
+  std::optional<std::int64_t> next_after;
+};
+
 struct StoreStats {
   std::int64_t domains_pending = 0, domains_ok = 0, domains_bad = 0;
-  std::int64_t scans_queued = 0, scans_running = 0, scans_completed = 0, scans_failed = 0;
+  // Only the unfinished: counting finished scans would read the whole history.
+  std::int64_t scans_queued = 0, scans_running = 0;
 
   // Adds one row of a "SELECT status, count(*) ... GROUP BY status" query.
   void add_domains(std::string_view status, std::int64_t n);

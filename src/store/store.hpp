@@ -138,6 +138,12 @@ class Store {
   virtual void mark_published(const std::vector<std::int64_t>& scan_ids) = 0;
   virtual std::vector<ScanRef> take_unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) = 0;
 
+  // Retention: deletes the scans `retention` does not keep of the next `domains` domains
+  // (in id order) after after_domain_id. The scheduler walks every domain this way, a
+  // small batch at a time, so no statement holds many rows or runs long.
+  virtual PruneStep prune_scans(const ScanRetention& retention, std::int64_t after_domain_id, std::size_t domains,
+                                TimePoint now) = 0;
+
   // The scheduler's side. The API stores a new or changed schedule without next_run_at; the
   // scheduler computes it (scheduler/cron.hpp) through `next_run`, which says when the
   // schedule fires next after a given instant (nullopt: never).

@@ -28,7 +28,7 @@ class ServeProcess {
       : process_({domainscan_binary(), "serve", "--listen", "127.0.0.1:0", "--db",
                   "sqlite:" + (data_dir / "domainscan.db").string(), "--allow-suffix", "test", "--dns-server", dns,
                   "--trust-anchor-file", "none", "--check-timeout", check_timeout, "--rate-limit", "off",
-                  "--scan-rate-limit", "off", "--rescan-cooldown", "0s"},
+                  "--scan-rate-limit", "off", "--rescan-cooldown", "0s", "--seed-compat", "on"},
                  logs_.path()) {
     const auto line = process_.wait_for_log("listening on http://127.0.0.1:", 30s);
     if (!line) throw std::runtime_error("serve did not start:\n" + process_.stderr_text());

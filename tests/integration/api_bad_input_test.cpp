@@ -27,6 +27,10 @@ class ApiBadInput : public ::testing::Test {
     EXPECT_TRUE(api.store().list_domains({}).items.empty()) << "bad input must store nothing";
     EXPECT_EQ(api.bus().depth(bus::kScanQueue), 0) << "bad input must publish nothing";
   }
+  void expect_error_status(const HttpResponse& res, int status) {
+    EXPECT_EQ(res.status, status) << res.body;
+    EXPECT_TRUE(res.json().at("error").is_object()) << res.body;
+  }
   HttpResponse post_domains(const std::string& body) { return http_request(api.port(), "POST", "/api/v1/domains", body); }
 
   ApiHarness api;
@@ -39,6 +43,51 @@ TEST_F(ApiBadInput, MissingDomain) { expect_error(post_domains("{}"), 400, "inva
 TEST_F(ApiBadInput, NonStringDomain) { expect_error(post_domains(R"({"domain": 42})"), 400, "invalid_domain"); }
 TEST_F(ApiBadInput, IpLiteral) { expect_error(post_domains(R"({"domain": "192.0.2.7"})"), 400, "invalid_domain"); }
 TEST_F(ApiBadInput, Localhost) { expect_error(post_domains(R"({"domain": "localhost"})"), 400, "invalid_domain"); }
+
+// A page of another site may send text/plain or a form without asking first, never
+// application/json: JSON bodies must say they are JSON.
+TEST_F(ApiBadInput, JsonSentAsAnotherTypeIsRefused) {
+  for (const std::string type : {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"}) {
+    expect_error(http_request(api.port(), "POST", "/api/v1/domains", R"({"domain": "example.com"})", type), 415,
+                 "unsupported_media_type");
+  }
+  ASSERT_EQ(http_request(api.port(), "POST", "/api/v1/domains", R"({"domain": "example.com"})",
+                         "application/json; charset=utf-8")
+                .status,
+            202);
+  expect_error_status(http_request(api.port(), "PUT", "/api/v1/domains/example.com/schedule", R"({"cron": "@daily"})",
+                                   "text/plain"),
+                      415);
+  expect_error_status(http_request(api.port(), "POST", "/api/v1/webhooks", R"({"url": "http://127.0.0.1:1/"})",
+                                   "text/plain"),
+                      415);
+  EXPECT_FALSE(api.store().find_domain("example.com")->schedule);
+}
+
+TEST_F(ApiBadInput, ChangesFromAnotherSitesPageAreRefused) {
+  ASSERT_EQ(post_domains(R"({"domain": "example.com"})").status, 202);
+  const auto depth = api.bus().depth(bus::kScanQueue);
+  // No body, no preflight: a form on any page could send this.
+  const auto forged = http_request(api.port(), "POST", "/api/v1/domains/example.com/scans", "", "application/json",
+                                   {{"Origin", "http://attacker.example"}});
+  EXPECT_EQ(forged.status, 403) << forged.body;
+  EXPECT_EQ(forged.json().at("error").at("code"), "cross_origin");
+  EXPECT_EQ(http_request(api.port(), "DELETE", "/api/v1/domains/example.com", "", "application/json",
+                         {{"Sec-Fetch-Site", "cross-site"}})
+                .status,
+            403);
+  EXPECT_TRUE(api.store().find_domain("example.com"));
+  EXPECT_EQ(api.bus().depth(bus::kScanQueue), depth);
+  // A name re-pointed at this server (DNS rebinding) is not this server's name.
+  const auto rebound = http_request(api.port(), "GET", "/api/v1/domains", "", "application/json",
+                                    {{"Host", "attacker.example:8080"}});
+  EXPECT_EQ(rebound.status, 421) << rebound.body;
+  EXPECT_EQ(rebound.json().at("error").at("code"), "misdirected_request");
+  // The dashboard's own requests pass (the client names the server as 127.0.0.1).
+  const auto own = http_request(api.port(), "DELETE", "/api/v1/domains/example.com", "", "application/json",
+                                {{"Origin", "http://127.0.0.1"}, {"Sec-Fetch-Site", "same-origin"}});
+  EXPECT_EQ(own.status, 204) << own.body;
+}
 
 TEST_F(ApiBadInput, BytesThatAreNotUtf8AreEchoedAsReplacementCharacters) {
   // Found by the api_requests fuzz target: the error message echoed the raw byte, and the

@@ -142,6 +142,7 @@ TEST_F(ApiDomains, SchedulesAreSetShownAndRemoved) {
 }
 
 TEST_F(ApiDomains, SeedGetQueuesUnknownAndAnswersScanned) {
+  api.context().seed_compat = true;  // --seed-compat on
   const auto unknown = call("GET", "/domain?domain=Seed.COM");
   ASSERT_EQ(unknown.status, 202) << unknown.body;
   EXPECT_NE(unknown.json().at("message").as_string().find("check back later"), std::string::npos);
@@ -160,6 +161,22 @@ TEST_F(ApiDomains, SeedGetQueuesUnknownAndAnswersScanned) {
   const auto scanned = call("GET", "/domain?domain=seed.com");
   ASSERT_EQ(scanned.status, 200) << scanned.body;
   EXPECT_EQ(scanned.json().at("last_scan").at("checks").at("dns").at("status").as_string(), "ok");
+}
+
+// Any web page can make a browser send a GET (an <img> will do): without --seed-compat the
+// seed's GET adds nothing and queues nothing.
+TEST_F(ApiDomains, SeedGetAddsNothingWithoutSeedCompat) {
+  const auto unknown = call("GET", "/domain?domain=seed.com");
+  ASSERT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_NE(unknown.json().at("error").at("message").as_string().find("--seed-compat"), std::string::npos);
+  EXPECT_FALSE(api.store().find_domain("seed.com"));
+  EXPECT_EQ(api.bus().depth(bus::kScanQueue), 0);
+
+  // A known domain is answered as it is, its queued scan not doubled.
+  ASSERT_EQ(call("POST", "/api/v1/domains", R"({"domain": "known.com"})").status, 202);
+  const auto known = call("GET", "/domain?domain=known.com");
+  EXPECT_EQ(known.status, 202) << known.body;
+  EXPECT_EQ(api.bus().depth(bus::kScanQueue), 1);
 }
 
 TEST_F(ApiDomains, SeedGetDoesNotRequeueABadDomain) {

@@ -47,6 +47,33 @@ TEST(Settings, DefaultsMatchTheArchitecture) {
   EXPECT_EQ(s.max_connections_per_client, 64);
   EXPECT_EQ(s.auth, "auto");
   EXPECT_EQ(s.metrics_auth, "auto");
+  EXPECT_TRUE(s.public_urls.empty());
+  EXPECT_FALSE(s.seed_compat);
+  EXPECT_EQ(s.keep_scans_age, std::optional<std::chrono::milliseconds>(90 * 24h));
+  EXPECT_FALSE(s.keep_scans_count);
+}
+
+TEST(Settings, PublicUrlsAndSeedCompat) {
+  const auto s = parse({"--public-url", "https://scanner.example.net/", "--seed-compat", "on"},
+                       {{"DOMAINSCAN_PUBLIC_URLS", "http://ignored.example"}});
+  EXPECT_EQ(s.public_urls, (std::vector<std::string>{"https://scanner.example.net"}));
+  EXPECT_TRUE(s.seed_compat);
+  const auto e = parse({}, {{"DOMAINSCAN_PUBLIC_URLS", "https://a.example,http://b.example:8080"},
+                            {"DOMAINSCAN_SEED_COMPAT", "off"}});
+  EXPECT_EQ(e.public_urls.size(), 2u);
+  EXPECT_FALSE(e.seed_compat);
+}
+
+TEST(Settings, KeepScansByAgeCountBothOrAll) {
+  const auto count = parse({"--keep-scans", "100"});
+  EXPECT_FALSE(count.keep_scans_age);
+  EXPECT_EQ(count.keep_scans_count, std::optional<int>(100));
+  const auto both = parse({"--keep-scans", "30d,50"});
+  EXPECT_EQ(both.keep_scans_age, std::optional<std::chrono::milliseconds>(30 * 24h));
+  EXPECT_EQ(both.keep_scans_count, std::optional<int>(50));
+  const auto all = parse({"--keep-scans", "all"});
+  EXPECT_FALSE(all.keep_scans_age);
+  EXPECT_FALSE(all.keep_scans_count);
 }
 
 TEST(Settings, ExposureSettings) {
@@ -137,6 +164,9 @@ TEST(Settings, BadValuesAreClearErrors) {
       {"--auth", "sometimes"},            {"--metrics-auth", "yes"},        {"--header-timeout", "0s"},
       {"--max-connections-per-client", "0"},
       {"--webhook-timeout", "0s"},        {"--webhook-timeout", "1h"},      {"--webhook-concurrency", "0"},
+      {"--public-url", "scanner.example.net"}, {"--public-url", "ftp://x"}, {"--seed-compat", "maybe"},
+      {"--keep-scans", "forever"},        {"--keep-scans", "0"},            {"--keep-scans", "10m"},
+      {"--keep-scans", "5,6"},
   };
   for (const auto& args : bad) {
     try {

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -492,6 +493,39 @@ std::vector<ScanRef> PostgresStore::take_unpublished_scans(std::chrono::millisec
   });
 }
 
+PruneStep PostgresStore::prune_scans(const ScanRetention& retention, std::int64_t after_domain_id, std::size_t domains,
+                                     TimePoint now) {
+  PruneStep step;
+  if (retention.keeps_everything()) return step;
+  return in_transaction([&](pqxx::work& tx) {
+    const auto last = exec_prepared_sql(tx, "SELECT max(id) FROM (SELECT id FROM domains WHERE id > $1 ORDER BY id LIMIT $2) d",
+                                        after_domain_id, static_cast<std::int64_t>(domains));
+    if (last.empty() || last[0][0].is_null()) return step;
+    step.next_after = last[0][0].as<std::int64_t>();
+    std::optional<std::int64_t> cutoff_ms;
+    if (retention.max_age) cutoff_ms = to_ms(now - *retention.max_age);
+    // Ranked newest first within each domain, through scans_domain_newest; deleted only when
+    // some are due: every DELETE statement notifies the api processes (migration 008), whose
+    // read caches then start over.
+    std::vector<std::int64_t> doomed;
+    for (const auto& row : exec_prepared_sql(
+             tx,
+             "SELECT id FROM (SELECT id, status, COALESCE(finished_at, queued_at) AS at, "
+             "row_number() OVER (PARTITION BY domain_id ORDER BY id DESC) AS rank "
+             "FROM scans WHERE domain_id > $1 AND domain_id <= $2) r "
+             "WHERE status IN ('completed', 'failed') AND (rank > $3 OR "
+             "(at < to_timestamp($4::bigint / 1000.0) AND rank > $5))",
+             after_domain_id, *step.next_after,
+             static_cast<std::int64_t>(retention.max_count.value_or(std::numeric_limits<int>::max())), cutoff_ms,
+             static_cast<std::int64_t>(retention.always_keep))) {
+      doomed.push_back(row[0].as<std::int64_t>());
+    }
+    if (!doomed.empty()) exec_prepared_sql(tx, "DELETE FROM scans WHERE id = ANY($1::bigint[])", bigint_array(doomed));
+    step.deleted = doomed.size();
+    return step;
+  });
+}
+
 std::vector<ScanRef> PostgresStore::unfinished_scans() {
   return in_transaction([](pqxx::work& tx) {
     std::vector<ScanRef> out;
@@ -658,7 +692,7 @@ StoreStats PostgresStore::stats() {
     for (const auto& row : tx.exec("SELECT status, count(*) FROM domains GROUP BY status")) {
       s.add_domains(row[0].c_str(), row[1].as<std::int64_t>());
     }
-    for (const auto& row : tx.exec("SELECT status, count(*) FROM scans GROUP BY status")) {
+    for (const auto& row : tx.exec("SELECT status, count(*) FROM scans WHERE status IN ('queued', 'running') GROUP BY status")) {
       s.add_scans(row[0].c_str(), row[1].as<std::int64_t>());
     }
     return s;

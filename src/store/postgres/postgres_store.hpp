@@ -35,6 +35,8 @@ class PostgresStore final : public Store {
   std::vector<ScanRef> unfinished_scans() override;
   void mark_published(const std::vector<std::int64_t>& scan_ids) override;
   std::vector<ScanRef> take_unpublished_scans(std::chrono::milliseconds min_age, std::size_t limit) override;
+  PruneStep prune_scans(const ScanRetention& retention, std::int64_t after_domain_id, std::size_t domains,
+                        TimePoint now) override;
   std::size_t plan_schedules(TimePoint now, std::size_t limit, const NextRun& next_run) override;
   FiringReport fire_due_schedules(TimePoint now, std::size_t limit, const NextRun& next_run) override;
   ApiCallDecision reserve_api_call(const std::string& api, TimePoint now, const ApiBudgetPolicy& policy) override;

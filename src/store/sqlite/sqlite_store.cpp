@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 namespace domainscan::store::sqlite {
@@ -442,6 +443,40 @@ std::vector<ScanRef> SqliteStore::take_unpublished_scans(std::chrono::millisecon
   return out;
 }
 
+PruneStep SqliteStore::prune_scans(const ScanRetention& retention, std::int64_t after_domain_id, std::size_t domains,
+                                   TimePoint now) {
+  PruneStep step;
+  if (retention.keeps_everything()) return step;
+  auto conn = pool_.acquire();
+  Transaction tx(*conn);
+  {
+    auto last = conn->prepare("SELECT max(id) FROM (SELECT id FROM domains WHERE id > ? ORDER BY id LIMIT ?)");
+    last.bind_all(after_domain_id, static_cast<std::int64_t>(domains));
+    if (!last.step() || last.is_null(0)) return step;
+    step.next_after = last.int64(0);
+  }
+  std::optional<std::string> cutoff;
+  if (retention.max_age) cutoff = to_rfc3339(now - *retention.max_age);
+  std::vector<std::int64_t> doomed;
+  {
+    // Ranked newest first within each domain, through scans_domain_newest.
+    auto st = conn->prepare(
+        "SELECT id FROM (SELECT id, status, COALESCE(finished_at, queued_at) AS at, "
+        "row_number() OVER (PARTITION BY domain_id ORDER BY id DESC) AS rank "
+        "FROM scans WHERE domain_id > ?1 AND domain_id <= ?2) "
+        "WHERE status IN ('completed', 'failed') AND (rank > ?3 OR (at < ?4 AND rank > ?5))");
+    st.bind_all(after_domain_id, *step.next_after,
+                static_cast<std::int64_t>(retention.max_count.value_or(std::numeric_limits<int>::max())), cutoff,
+                retention.always_keep);
+    while (st.step()) doomed.push_back(st.int64(0));
+  }
+  auto remove = conn->prepare("DELETE FROM scans WHERE id = ?");
+  for (const auto id : doomed) remove.reset().bind_all(id).run();
+  tx.commit();
+  step.deleted = doomed.size();
+  return step;
+}
+
 std::vector<ScanRef> SqliteStore::unfinished_scans() {
   auto conn = pool_.acquire();
   auto st = conn->prepare(
@@ -606,7 +641,7 @@ StoreStats SqliteStore::stats() {
   StoreStats s;
   auto domains = conn->prepare("SELECT status, count(*) FROM domains GROUP BY status");
   while (domains.step()) s.add_domains(domains.text(0), domains.int64(1));
-  auto scans = conn->prepare("SELECT status, count(*) FROM scans GROUP BY status");
+  auto scans = conn->prepare("SELECT status, count(*) FROM scans WHERE status IN ('queued', 'running') GROUP BY status");
   while (scans.step()) s.add_scans(scans.text(0), scans.int64(1));
   return s;
 }
