@@ -50,15 +50,23 @@ class Collector {
 
 enum class BodyKind { json, lines };
 
-// JSON only as JSON, names a line only as text: a form's body is neither, and guessing from
-// the bytes would let a page of another site send either as a form.
+// JSON only as JSON (a page of another site can send a form or text without asking the
+// server first, never application/json); names a line as text, or with no type or a form's
+// (curl --data-binary's default: cross-site forms are refused by their Origin).
 BodyKind body_kind(const Request& request) {
   const auto type = request[http::field::content_type];
   if (is_json_media_type(type)) return BodyKind::json;
-  if (to_lower(trim(type.substr(0, type.find(';')))).starts_with("text/")) return BodyKind::lines;
-  throw HttpError(http::status::unsupported_media_type, "unsupported_media_type",
-                  "send the names a line each as Content-Type: text/plain (curl -H 'content-type: text/plain' "
-                  "--data-binary @FILE), or JSON as application/json (curl --json @FILE)");
+  const auto media = to_lower(trim(type.substr(0, type.find(';'))));
+  const bool text = media.empty() || media.starts_with("text/") || media == "application/x-www-form-urlencoded";
+  // A name cannot start with '[' or '{'.
+  const auto body = trim(request.body());
+  const bool looks_like_json = !body.empty() && (body.front() == '[' || body.front() == '{');
+  if (!text || looks_like_json) {
+    throw HttpError(http::status::unsupported_media_type, "unsupported_media_type",
+                    "send JSON as Content-Type: application/json (curl --json @FILE), or the names a line each as "
+                    "text (curl --data-binary @FILE)");
+  }
+  return BodyKind::lines;
 }
 
 void parse_json(const Request& request, BulkRequest& out, Collector& collect) {

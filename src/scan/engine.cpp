@@ -1,6 +1,7 @@
 #include "scan/engine.hpp"
 
 #include "core/json_text.hpp"
+#include "core/one_shot_event.hpp"
 
 #include "scan/dns.hpp"
 #include "scan/email.hpp"
@@ -13,7 +14,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -46,30 +46,34 @@ std::vector<asio::ip::address> addresses_of(const json::object& dns) {
   return out;
 }
 
-// A check bounded by a deadline of its own, on top of its per-operation timeouts: however
-// it misbehaves, it ends.
-asio::awaitable<CheckResult> bounded(Check& check, const ScanContext& context, std::chrono::milliseconds deadline) {
+// Work bounded by a deadline of its own, on top of its per-operation timeouts: however it
+// misbehaves, it ends. nullopt: the deadline came first.
+asio::awaitable<std::optional<CheckResult>> within(asio::awaitable<CheckResult> work, std::chrono::milliseconds deadline) {
   using namespace asio::experimental::awaitable_operators;
   asio::steady_timer timer(co_await asio::this_coro::executor, deadline);
-  auto outcome = co_await (check.run(context) || timer.async_wait(asio::use_awaitable));
-  if (outcome.index() == 1) {
+  auto outcome = co_await (std::move(work) || timer.async_wait(asio::use_awaitable));
+  if (outcome.index() == 1) co_return std::nullopt;
+  co_return std::get<0>(std::move(outcome));
+}
+
+asio::awaitable<CheckResult> bounded(Check& check, const ScanContext& context, std::chrono::milliseconds deadline) {
+  auto result = co_await within(check.run(context), deadline);
+  if (!result) {
     co_return check_error(fmt::format("the {} check did not finish within {} ms", check.name(), deadline.count()), true);
   }
-  co_return std::get<0>(std::move(outcome));
+  co_return std::move(*result);
 }
 
 // The DNS phase bounded as a whole (each lookup has its own timeout, but the phase makes
 // two waves of them and then follows a CNAME chain one hop at a time, up to eight).
 asio::awaitable<CheckResult> bounded_dns(asio::awaitable<CheckResult> phase, std::chrono::milliseconds deadline) {
-  using namespace asio::experimental::awaitable_operators;
-  asio::steady_timer timer(co_await asio::this_coro::executor, deadline);
-  auto outcome = co_await (std::move(phase) || timer.async_wait(asio::use_awaitable));
-  if (outcome.index() == 1) {
+  auto result = co_await within(std::move(phase), deadline);
+  if (!result) {
     auto r = check_error(fmt::format("the DNS lookups did not finish within {} ms", deadline.count()), true);
     r.json["error_kind"] = "timeout";
     co_return r;
   }
-  co_return std::get<0>(std::move(outcome));
+  co_return std::move(*result);
 }
 
 }  // namespace
@@ -117,7 +121,7 @@ asio::awaitable<std::vector<std::optional<CheckResult>>> ScanEngine::collect_che
   std::vector<std::optional<CheckResult>> results(checks_.size());
   std::size_t remaining = 0;
   for (const auto& check : checks_) remaining += runs(*check) ? 1 : 0;
-  asio::steady_timer all_done(strand, asio::steady_timer::time_point::max());
+  OneShotEvent all_done(strand);
   const auto deadline = check_timeout_ * 2 + std::chrono::seconds(5);
   for (std::size_t i = 0; i < checks_.size(); ++i) {
     if (!runs(*checks_[i])) continue;
@@ -132,13 +136,10 @@ asio::awaitable<std::vector<std::optional<CheckResult>>> ScanEngine::collect_che
                        }
                      }
                      results[i] = std::move(result);
-                     if (--remaining == 0) all_done.cancel();
+                     if (--remaining == 0) all_done.set();
                    });
   }
-  if (remaining > 0) {
-    boost::system::error_code ec;
-    co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  }
+  if (remaining > 0) co_await all_done.wait();
   co_return results;
 }
 

@@ -1,12 +1,11 @@
 #include "scan/http.hpp"
 
+#include "core/one_shot_event.hpp"
 #include "core/text.hpp"
 #include "scan/http_fetch.hpp"
 #include "scan/target_address.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
@@ -63,10 +62,7 @@ class FetchOnce {
     const auto key = fmt::format("{} {}", url.buffer(), address.to_string());
     if (auto it = entries_.find(key); it != entries_.end()) {
       const auto entry = it->second;
-      while (!entry->result) {
-        boost::system::error_code ignored;  // cancelled when the answer is in
-        co_await entry->done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-      }
+      co_await entry->done.wait();
       co_return *entry->result;
     }
     const auto strand = co_await asio::this_coro::executor;
@@ -76,18 +72,18 @@ class FetchOnce {
       entry->result = co_await http_fetch(executor, url, address, timeout, HttpCheck::kMaxBody);
     } catch (const std::exception& e) {
       entry->result.emplace().error = e.what();  // a waiter must not wait for ever
-      entry->done.cancel();
+      entry->done.set();
       throw;
     }
-    entry->done.cancel();
+    entry->done.set();
     co_return *entry->result;
   }
 
  private:
   struct Entry {
-    explicit Entry(const asio::any_io_executor& ex) : done(ex, asio::steady_timer::time_point::max()) {}
+    explicit Entry(const asio::any_io_executor& ex) : done(ex) {}
     std::optional<HttpFetchResult> result;
-    asio::steady_timer done;
+    OneShotEvent done;  // set when result is in
   };
   std::map<std::string, std::shared_ptr<Entry>> entries_;
 };

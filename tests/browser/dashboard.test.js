@@ -36,7 +36,8 @@ async function screenshot(page, name) {
 
 // The API's own error message for a request, to compare with what the page shows.
 async function apiError(path, body) {
-  const res = await fetch(base + path, { method: 'POST', body: JSON.stringify(body) });
+  const res = await fetch(base + path,
+    { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   return (await res.json()).error.message;
 }
 

@@ -5,6 +5,7 @@
 #include "core/open_files.hpp"
 #include "support/child_process.hpp"
 #include "support/eventually.hpp"
+#include "support/sanitizers.hpp"
 #include "support/serve_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/testbed.hpp"
@@ -150,11 +151,7 @@ std::size_t occurrences(const std::string& text, const std::string& needle) {
 }
 
 TEST(SlowClients, OutOfDescriptorsTheServerWaitsInsteadOfSpinningAndRecovers) {
-#if defined(__SANITIZE_ADDRESS__)
-  // UndefinedBehaviorSanitizer's checks open a pipe of their own to read memory safely; with
-  // no descriptor left they report objects that are fine as broken.
-  GTEST_SKIP() << "not under the sanitizers: their runtime needs file descriptors too";
-#endif
+  DOMAINSCAN_SKIP_WITHOUT_DESCRIPTORS_UNDER_SANITIZERS();
   raise_open_file_limit();  // this test holds 300 sockets
   TempDir dir;
   // A hard limit the server cannot raise: 200 descriptors, its own needs and a hundred or so

@@ -58,7 +58,8 @@ TEST_P(ApiBulk, AJsonArrayAddsTheValidNamesAndListsTheInvalidOnes) {
 
 TEST_P(ApiBulk, TextIsANameALineWithBlankLinesAndCommentsSkipped) {
   const std::string text = "# exported 2026-11-29\r\nalpha.test\r\n\n   beta.test  \nfoo..test\nhttps://gamma.test/\n";
-  for (const std::string type : {"text/plain", "text/plain; charset=utf-8"}) {
+  // curl --data-binary sends application/x-www-form-urlencoded unless told: text too.
+  for (const std::string type : {"text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded"}) {
     const auto res = bulk(text, type);
     ASSERT_TRUE(res.status == 202 || res.status == 200) << res.body;
     const auto body = res.json();
@@ -71,18 +72,19 @@ TEST_P(ApiBulk, TextIsANameALineWithBlankLinesAndCommentsSkipped) {
   EXPECT_TRUE(api.store().find_domain("gamma.test"));
 }
 
-// A form's body (curl --data-binary's default type too) is neither a list nor JSON: a page of
-// another site can send one without asking, so it is refused, not guessed at.
-TEST_P(ApiBulk, AFormOrUntypedBodyIsRefusedAsAnUnsupportedType) {
-  for (const std::string type : {"application/x-www-form-urlencoded", "multipart/form-data; boundary=x"}) {
-    for (const std::string body : {"alpha.test\nbeta.test\n", R"(["alpha.test"])"}) {
+// JSON must say it is JSON (a page of another site can send text or a form without asking
+// first, never application/json), and a multipart upload is no list.
+TEST_P(ApiBulk, JsonOfAnotherTypeAndMultipartAreRefused) {
+  for (const std::string type : {"text/plain", "application/x-www-form-urlencoded"}) {
+    for (const std::string body : {R"(["alpha.test"])", R"({"domains": ["alpha.test"]})"}) {
       const auto res = bulk(body, type);
       EXPECT_EQ(res.status, 415) << type << ": " << res.body;
       EXPECT_EQ(res.json().at("error").at("code"), "unsupported_media_type");
     }
   }
+  EXPECT_EQ(bulk("alpha.test\n", "multipart/form-data; boundary=x").status, 415);
   const auto untyped = raw_exchange(api.port(), "POST /api/v1/domains/bulk HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                                "Content-Length: 11\r\nConnection: close\r\n\r\nalpha.test\n");
+                                                "Content-Length: 15\r\nConnection: close\r\n\r\n[\"alpha.test\"]\n");
   EXPECT_EQ(untyped.rfind("HTTP/1.1 415", 0), 0u) << untyped;
   EXPECT_EQ(stored(), 0u);
   EXPECT_EQ(api.bus().depth(bus::kScanQueue), 0);

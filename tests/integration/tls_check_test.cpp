@@ -4,6 +4,7 @@
 #include "scan/tls.hpp"
 #include "support/findings.hpp"
 #include "support/run_to_completion.hpp"
+#include "support/sanitizers.hpp"
 #include "support/testbed.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -87,11 +88,7 @@ class DescriptorsExhausted {
 TEST(TlsCheck, OutOfDescriptorsIsTheScannersFailureNotTheDomains) {
   // Issue 16.4: a worker out of file descriptors reported every domain it scanned as
   // unreachable, one step nearer bad.
-#if defined(__SANITIZE_ADDRESS__)
-  // UndefinedBehaviorSanitizer's checks open a pipe of their own to read memory safely; with
-  // no descriptor left they report objects that are fine as broken.
-  GTEST_SKIP() << "not under the sanitizers: their runtime needs file descriptors too";
-#endif
+  DOMAINSCAN_SKIP_WITHOUT_DESCRIPTORS_UNDER_SANITIZERS();
   ScanContext context{"valid.web.test", {asio::ip::make_address("127.0.0.21")}, nullptr, &kTestBedAllowed, nullptr,
                       3s};
   asio::io_context io;
