@@ -8,7 +8,7 @@ CMAKE_FLAGS ?=
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build run test test-sanitize fuzz fuzz-build deps bench-deps clean
+.PHONY: all build run test test-sanitize fuzz fuzz-build deps bench-deps clean deb
 
 all: build
 
@@ -29,9 +29,14 @@ build: deps $(BUILD_DIR)/build.ninja
 run: build
 	./$(BUILD_DIR)/domainscan serve
 
-test: build fuzz-build
+test: build fuzz-build deb
 	bash tests/run-all.sh $(BUILD_DIR)
+	bash tests/package/test-deb.sh $(BUILD_DIR)
 	bash fuzz/run.sh build-fuzz 3
+
+# The Debian package: $(BUILD_DIR)/domainscan_VERSION_ARCH.deb (cmake/Packaging.cmake).
+deb: build
+	cd $(BUILD_DIR) && cpack -G DEB
 
 # The libFuzzer targets (fuzz/), built with clang-16 under ASan and UBSan.
 fuzz-build: deps

@@ -12,11 +12,13 @@ BUILD_PACKAGES=(
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
 )
-# Servers and tools the tests start on loopback (the test bed and the real backends), and
-# clang with libFuzzer for the fuzz targets (fuzz/).
+# Servers and tools the tests start on loopback (the test bed and the real backends), what
+# the package test uses (systemd-analyze, useradd, setpriv, dpkg-shlibdeps), and clang with
+# libFuzzer for the fuzz targets (fuzz/).
 TEST_PACKAGES=(
   postgresql rabbitmq-server knot knot-dnsutils unbound nginx-light openssl curl ca-certificates
   procps iproute2 python3 chromium firefox-esr
+  systemd passwd util-linux dpkg-dev
   clang-16 libclang-rt-16-dev
 )
 

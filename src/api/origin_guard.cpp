@@ -59,8 +59,10 @@ Response cross_origin(std::string_view from) {
 
 }  // namespace
 
-OriginRules OriginRules::from(const std::string& listen_host, const std::vector<std::string>& public_urls) {
+OriginRules OriginRules::from(const std::string& listen_host, const std::vector<std::string>& public_urls,
+                              const std::string& machine_name) {
   OriginRules rules;
+  if (const auto name = host_of(machine_name); !name.empty()) rules.host_names.push_back(name);
   const auto listen = host_of(listen_host.find(':') != std::string::npos ? "[" + listen_host + "]" : listen_host);
   if (!listen.empty() && !is_ip_literal(listen)) rules.host_names.push_back(listen);
   for (const auto& text : public_urls) {

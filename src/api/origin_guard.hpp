@@ -4,7 +4,8 @@
 //
 // - Host: a page whose name an attacker re-points at 127.0.0.1 (DNS rebinding) reaches the
 //   server as the same origin, but its requests name the attacker's host. Requests must name
-//   an IP literal, localhost, the listen address's name or a --public-url's host. Health
+//   an IP literal, localhost, the machine's name, the listen address's name or a
+//   --public-url's host. Health
 //   probes and /metrics are exempt: they carry no data of the domains, and load balancers
 //   and Prometheus ask for them by whatever name they know the service by.
 // - Origin: a form or fetch() from another site may POST without any preflight when its body
@@ -21,16 +22,18 @@
 namespace domainscan::api {
 
 struct OriginRules {
-  // Host names (lower case, no port) besides IP literals and localhost: the listen
-  // address's when it is a name, and the --public-url hosts.
+  // Host names (lower case, no port) besides IP literals and localhost: the machine's, the
+  // listen address's when it is a name, and the --public-url hosts.
   std::vector<std::string> host_names;
   // The --public-url origins ("https://scanner.example.net", "http://host:8080"), which a
   // browser behind a reverse proxy names although the Host it forwards differs.
   std::vector<std::string> origins;
 
-  // The rules for a server listening on `listen_host` and reached at `public_urls`
-  // (validated URLs: http or https with a host).
-  static OriginRules from(const std::string& listen_host, const std::vector<std::string>& public_urls);
+  // The rules for a server on the machine `machine_name` (gethostname: no one else can
+  // point a browser's name for it here), listening on `listen_host` and reached at
+  // `public_urls` (validated URLs: http or https with a host).
+  static OriginRules from(const std::string& listen_host, const std::vector<std::string>& public_urls,
+                          const std::string& machine_name = {});
 };
 
 class OriginGuard {

@@ -210,7 +210,8 @@ int run_services(const Settings& settings, ServiceSet services) {
       authenticator = std::make_unique<api::Authenticator>(*store, db, auth);
       gate = std::make_unique<api::RequestGate>(*authenticator, api::RateLimit{settings.rate_limit, settings.rate_burst},
                                                 api::RateLimit{settings.scan_rate_limit, settings.scan_rate_burst},
-                                                api::OriginGuard(api::OriginRules::from(settings.listen.host, settings.public_urls)));
+                                                api::OriginGuard(api::OriginRules::from(settings.listen.host, settings.public_urls,
+                                                                                        asio::ip::host_name())));
       router.set_gate([g = gate.get()](const api::Request& r, const api::GateContext& c) { return g->check(r, c); });
       if (auth.keys_required) spdlog::info("api: API keys required (--auth {})", settings.auth);
       api::ServerLimits limits;

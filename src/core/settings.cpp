@@ -62,8 +62,8 @@ int parse_int(const std::string& key, const std::string& value, int min, int max
 std::chrono::milliseconds duration_setting(const std::string& key, const std::string& value) {
   try {
     return parse_duration(value);
-  } catch (const ValidationError& e) {
-    bad_setting(key, value, e.what());
+  } catch (const ValidationError&) {
+    bad_setting(key, value, "is not a duration; write e.g. 10s, 500ms, 2m, 1h30m, 7d");
   }
 }
 

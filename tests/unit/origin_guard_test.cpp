@@ -45,8 +45,10 @@ TEST(OriginGuard, OtherHostNamesAreMisdirected) {
   EXPECT_EQ(verdict(guard, http::verb::get, {{"Host", "api:8080"}}, Access::metrics), 0);
 }
 
-TEST(OriginGuard, TheListenNameAndPublicUrlsAreKnown) {
-  const OriginGuard guard(OriginRules::from("scanner.lan", {"https://Scanner.Example.NET", "http://10.0.0.5:8080"}));
+TEST(OriginGuard, TheMachinesNameTheListenNameAndPublicUrlsAreKnown) {
+  const OriginGuard guard(
+      OriginRules::from("scanner.lan", {"https://Scanner.Example.NET", "http://10.0.0.5:8080"}, "Workstation"));
+  EXPECT_EQ(verdict(guard, http::verb::get, {{"Host", "workstation:8080"}}, Access::read), 0);
   EXPECT_EQ(verdict(guard, http::verb::get, {{"Host", "scanner.lan:8080"}}, Access::read), 0);
   EXPECT_EQ(verdict(guard, http::verb::get, {{"Host", "scanner.example.net"}}, Access::read), 0);
   EXPECT_EQ(verdict(guard, http::verb::get, {{"Host", "other.example.net"}}, Access::read), 421);

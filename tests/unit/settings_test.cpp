@@ -205,6 +205,35 @@ TEST(Settings, TheVirusTotalKeyFromAFile) {
   }
 }
 
+// The settings file the package installs (/etc/domainscan/domainscan.toml) changes nothing
+// as shipped, names every setting, and each example is a value the setting takes.
+TEST(Settings, ThePackagedSettingsFileNamesEverySettingWithAValidExample) {
+  std::ifstream in(std::string(DOMAINSCAN_SOURCE_DIR) + "/deploy/domainscan.toml");
+  ASSERT_TRUE(in) << "deploy/domainscan.toml";
+  std::map<std::string, std::string> examples;  // TOML key -> the commented line
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    ASSERT_EQ(line.front(), '#') << "the shipped file sets something: " << line;
+    const auto eq = line.find(" = ");
+    if (eq == std::string::npos || line.find(' ', 2) != eq) continue;  // prose, not "# key = value"
+    examples[line.substr(2, eq - 2)] = line.substr(2);
+  }
+  testing::TempDir dir;
+  const auto path = (dir.path() / "one.toml").string();
+  for (const auto& def : setting_defs()) {
+    const auto it = examples.find(def.toml);
+    ASSERT_NE(it, examples.end()) << def.toml << " is not in deploy/domainscan.toml";
+    // Its example names a file that exists only where an operator put it.
+    if (std::string(def.toml) == "virustotal_key_file") continue;
+    std::ofstream(path) << it->second << "\n";
+    try {
+      settings_from_raw(settings_from_toml_file(path));
+    } catch (const ValidationError& e) {
+      ADD_FAILURE() << it->second << ": " << e.what();
+    }
+  }
+}
+
 TEST(Settings, TrustAnchorNoneDisablesValidation) {
   EXPECT_FALSE(parse({"--trust-anchor-file", "none"}).trust_anchor_file.has_value());
 }
