@@ -32,6 +32,7 @@ run: build
 test: build fuzz-build deb
 	bash tests/run-all.sh $(BUILD_DIR)
 	bash tests/package/test-deb.sh $(BUILD_DIR)
+	bash tests/package/test-compose.sh
 	bash fuzz/run.sh build-fuzz 3
 
 # The Debian package: $(BUILD_DIR)/domainscan_VERSION_ARCH.deb (cmake/Packaging.cmake).

@@ -13,12 +13,13 @@ BUILD_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Servers and tools the tests start on loopback (the test bed and the real backends), what
-# the package test uses (systemd-analyze, useradd, setpriv, dpkg-shlibdeps), and clang with
+# the package tests use (systemd-analyze, useradd, setpriv, dpkg-shlibdeps, docker-compose
+# to validate deploy/compose.yaml), and clang with
 # libFuzzer for the fuzz targets (fuzz/).
 TEST_PACKAGES=(
   postgresql rabbitmq-server knot knot-dnsutils unbound nginx-light openssl curl ca-certificates
   procps iproute2 python3 chromium firefox-esr
-  systemd passwd util-linux dpkg-dev
+  systemd passwd util-linux dpkg-dev docker-compose
   clang-16 libclang-rt-16-dev
 )
 
