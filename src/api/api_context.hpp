@@ -32,6 +32,8 @@ struct ApiContext {
   std::size_t bulk_max = 10'000;
   // GET /domain?domain= adds unknown domains and queues scans (--seed-compat).
   bool seed_compat = false;
+  // --virustotal-daily: the day's call budget /metrics shows beside the calls made.
+  int virustotal_daily = 0;
   // The database's counts for /metrics, recounted every few seconds at most.
   std::shared_ptr<StoreStatsCache> stats = std::make_shared<StoreStatsCache>();
   // Rendered answers of the read routes; null: every read goes to the database.

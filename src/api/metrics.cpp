@@ -34,13 +34,15 @@ std::string method_label(std::string_view method) {
   return std::find(kKnown.begin(), kKnown.end(), method) != kKnown.end() ? std::string(method) : "other";
 }
 
-void Metrics::count_request(const std::string& route, const std::string& method, int status) {
+void Metrics::count_request(const std::string& route, const std::string& method, int status,
+                            std::chrono::steady_clock::duration took) {
   // Routes are the router's patterns and statuses three digits: with methods bounded too,
   // so is the number of counters.
   if (status < 100 || status > 599) status = 0;
   auto key = std::make_tuple(route, method_label(method), status);
   std::lock_guard lock(mutex_);
   ++requests_[std::move(key)];
+  durations_[route].observe(took);
 }
 
 std::string Metrics::render_requests() const {
@@ -54,6 +56,29 @@ std::string Metrics::render_requests() const {
                            {{"route", route}, {"method", method}, {"status", std::to_string(status)}},
                            static_cast<double>(count));
   }
+  bool first = true;
+  for (const auto& [route, histogram] : durations_) {
+    out += render_histogram("domainscan_http_request_duration_seconds",
+                            first ? "Time from a request's header read to its answer made, by route." : "",
+                            {{"route", route}}, histogram);
+    first = false;
+  }
+  return out;
+}
+
+std::string render_histogram(const std::string& name, const std::string& help,
+                             const std::map<std::string, std::string>& labels, const DurationHistogram& h) {
+  std::string out;
+  if (!help.empty()) out += fmt::format("# HELP {} {}\n# TYPE {} histogram\n", name, help, name);
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i <= DurationHistogram::kBounds.size(); ++i) {
+    cumulative += h.bucket(i);
+    auto with_le = labels;
+    with_le["le"] = i < DurationHistogram::kBounds.size() ? fmt::format("{}", DurationHistogram::kBounds[i]) : "+Inf";
+    out += prometheus_line(name + "_bucket", with_le, static_cast<double>(cumulative));
+  }
+  out += prometheus_line(name + "_sum", labels, h.sum_seconds());
+  out += prometheus_line(name + "_count", labels, static_cast<double>(cumulative));
   return out;
 }
 

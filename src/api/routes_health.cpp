@@ -48,6 +48,19 @@ boost::asio::awaitable<Response> metrics(ApiContext& ctx) {
          {std::pair{"pending", s->domains_pending}, {"ok", s->domains_ok}, {"bad", s->domains_bad}}) {
       out += prometheus_line("domainscan_domains", {{"status", status}}, static_cast<double>(n));
     }
+    // The shared call budget of rate-limited APIs (VirusTotal): what today took of it.
+    const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()).time_since_epoch().count();
+    out += "# HELP domainscan_api_calls_today Calls every worker together made today (UTC) to a rate-limited API.\n"
+           "# TYPE domainscan_api_calls_today gauge\n";
+    for (const auto& [api, day_count] : s->api_calls_by_day) {
+      out += prometheus_line("domainscan_api_calls_today", {{"api", api}},
+                             static_cast<double>(day_count.first == today ? day_count.second : 0));
+    }
+    if (ctx.virustotal_daily > 0) {
+      out += "# HELP domainscan_api_daily_limit The day's call budget of a rate-limited API (--virustotal-daily).\n"
+             "# TYPE domainscan_api_daily_limit gauge\n";
+      out += prometheus_line("domainscan_api_daily_limit", {{"api", "virustotal"}}, ctx.virustotal_daily);
+    }
   } catch (const std::exception&) {
     // The database is down: report what we know; /readyz says why.
   }

@@ -58,7 +58,7 @@ void HttpServer::start(const HostPort& listen) {
   if (ec) throw std::system_error(ec, fmt::format("cannot listen on {}", listen.to_string()));
   acceptor_.listen(asio::socket_base::max_listen_connections);
   port_ = acceptor_.local_endpoint().port();
-  spdlog::info("api: listening on http://{}", HostPort{listen.host, port_}.to_string());
+  spdlog::info("http: listening on http://{}", HostPort{listen.host, port_}.to_string());
   asio::co_spawn(executor_, accept_loop(), asio::detached);
 }
 
@@ -260,9 +260,11 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
     auto request = parser.release();
     ++in_flight_;
     std::string route;
+    const auto started = std::chrono::steady_clock::now();
     Response res = co_await router_.dispatch(request, route, client);
     --in_flight_;
-    metrics_.count_request(route, std::string(request.method_string()), static_cast<int>(res.result_int()));
+    metrics_.count_request(route, std::string(request.method_string()), static_cast<int>(res.result_int()),
+                           std::chrono::steady_clock::now() - started);
     res.keep_alive(request.keep_alive() && !stopping_);
     const bool keep_going = co_await send(std::move(res));
     if (!keep_going) break;

@@ -5,6 +5,7 @@
 #include "api/request_gate.hpp"
 #include "api/routes.hpp"
 #include "api/server.hpp"
+#include "app/service_metrics.hpp"
 #include "app/signals.hpp"
 #include "core/redact.hpp"
 #include "bus/messages.hpp"
@@ -66,45 +67,6 @@ store::Store::ClaimLease claim_lease(const Settings& settings) {
                                   settings.scan_lease};
 }
 
-std::string worker_metrics(const worker::Worker& w) {
-  const auto& c = w.counters();
-  std::string out = "# HELP domainscan_worker_scans_total Scans this process finished, by result.\n"
-                    "# TYPE domainscan_worker_scans_total counter\n";
-  out += api::prometheus_line("domainscan_worker_scans_total", {{"result", "completed"}}, static_cast<double>(c.completed));
-  out += api::prometheus_line("domainscan_worker_scans_total", {{"result", "failed"}}, static_cast<double>(c.failed));
-  out += api::prometheus_line("domainscan_worker_scans_total", {{"result", "duplicate"}}, static_cast<double>(c.skipped));
-  return out;
-}
-
-std::string deliverer_metrics(const watch::WebhookDeliverer& d) {
-  const auto& c = d.counters();
-  std::string out = "# HELP domainscan_webhook_attempts_total Webhook delivery attempts this process made, by outcome.\n"
-                    "# TYPE domainscan_webhook_attempts_total counter\n";
-  out += api::prometheus_line("domainscan_webhook_attempts_total", {{"outcome", "delivered"}},
-                              static_cast<double>(c.delivered));
-  out += api::prometheus_line("domainscan_webhook_attempts_total", {{"outcome", "retry"}}, static_cast<double>(c.retried));
-  out += api::prometheus_line("domainscan_webhook_attempts_total", {{"outcome", "failed"}}, static_cast<double>(c.failed));
-  return out;
-}
-
-std::string pruner_metrics(const scheduler::ScanPruner& p) {
-  return "# HELP domainscan_scans_pruned_total Scans this process deleted beyond --keep-scans.\n"
-         "# TYPE domainscan_scans_pruned_total counter\n" +
-         api::prometheus_line("domainscan_scans_pruned_total", {}, static_cast<double>(p.pruned()));
-}
-
-std::string scheduler_metrics(const scheduler::Scheduler& sch) {
-  const auto& c = sch.counters();
-  std::string out = "# HELP domainscan_scheduler_runs_total Due schedule runs this process handled, by outcome.\n"
-                    "# TYPE domainscan_scheduler_runs_total counter\n";
-  out += api::prometheus_line("domainscan_scheduler_runs_total", {{"outcome", "fired"}}, static_cast<double>(c.fired));
-  out += api::prometheus_line("domainscan_scheduler_runs_total", {{"outcome", "skipped_bad"}},
-                              static_cast<double>(c.skipped_bad));
-  out += api::prometheus_line("domainscan_scheduler_runs_total", {{"outcome", "skipped_queued"}},
-                              static_cast<double>(c.skipped_queued));
-  return out;
-}
-
 }  // namespace
 
 int run_services(const Settings& settings, ServiceSet services) {
@@ -123,7 +85,17 @@ int run_services(const Settings& settings, ServiceSet services) {
   }
   // With keys required, an api that no key can use is a mistake: say how to make one.
   const auto auth = api::auth_policy(settings);
-  if (services.api && (auth.keys_required || auth.metrics_key_required)) {
+  // A stand-alone worker's or scheduler's /metrics (--metrics-listen) follows --metrics-auth
+  // for its own address.
+  const bool metrics_server_wanted = !services.api && settings.metrics_listen.has_value();
+  api::AuthPolicy metrics_auth;
+  if (metrics_server_wanted) {
+    Settings at = settings;
+    at.listen = *settings.metrics_listen;
+    metrics_auth = api::auth_policy(at);
+  }
+  if ((services.api && (auth.keys_required || auth.metrics_key_required)) ||
+      (metrics_server_wanted && metrics_auth.metrics_key_required)) {
     std::size_t keys = 0;
     try {
       keys = store->list_api_keys().size();
@@ -133,10 +105,12 @@ int run_services(const Settings& settings, ServiceSet services) {
     }
     if (keys == 0) {
       spdlog::error(
-          "the API listens on {} and requires API keys (--auth {}), but none exists: create one with "
-          "'domainscan keys create --name NAME --scope admin' (same --db), or listen on 127.0.0.1; "
-          "--auth off turns keys off (not advised off loopback)",
-          settings.listen.to_string(), settings.auth);
+          "{} listens on {} and requires API keys (--auth {}, --metrics-auth {}), but none exists: create one "
+          "with 'domainscan keys create --name NAME --scope admin' (same --db), or listen on 127.0.0.1; "
+          "--auth off and --metrics-auth off turn keys off (not advised off loopback)",
+          services.api ? "the API" : "/metrics",
+          (services.api ? settings.listen : *settings.metrics_listen).to_string(), settings.auth,
+          settings.metrics_auth);
       return 2;
     }
   }
@@ -161,6 +135,11 @@ int run_services(const Settings& settings, ServiceSet services) {
   std::unique_ptr<api::RequestGate> gate;
   std::unique_ptr<api::HttpServer> server;
   std::unique_ptr<outbox::OutboxSweeper> sweeper;
+  // --metrics-listen of a stand-alone worker or scheduler.
+  api::Router metrics_router;
+  std::unique_ptr<api::Authenticator> metrics_authenticator;
+  std::unique_ptr<api::RequestGate> metrics_gate;
+  std::unique_ptr<api::HttpServer> metrics_server;
   try {
     bus = bus::open_bus(settings.broker, io.get_executor());
     if (services.worker) {
@@ -189,9 +168,8 @@ int run_services(const Settings& settings, ServiceSet services) {
     }
     if (services.api) {
       // /metrics shows the counters of the services in this process.
-      auto extra_metrics = [w = worker.get(), sch = scheduler.get(), d = deliverer.get(), p = pruner.get()] {
-        return (w ? worker_metrics(*w) : std::string()) + (d ? deliverer_metrics(*d) : std::string()) +
-               (sch ? scheduler_metrics(*sch) : std::string()) + (p ? pruner_metrics(*p) : std::string());
+      auto extra_metrics = [counters = ServiceCounters{worker.get(), deliverer.get(), scheduler.get(), pruner.get()}] {
+        return render_service_metrics(counters);
       };
       api_context = std::make_unique<api::ApiContext>(
           api::ApiContext{*store, *bus, db, metrics, DomainNameRules{settings.allow_suffixes}, settings.allow_targets,
@@ -199,6 +177,7 @@ int run_services(const Settings& settings, ServiceSet services) {
       read_cache = std::make_unique<api::ReadCache>(store->change_counter());
       api_context->reads = read_cache.get();
       api_context->seed_compat = settings.seed_compat;
+      api_context->virustotal_daily = settings.virustotal_daily;
       api::add_domain_routes(router, *api_context);
       api::add_bulk_routes(router, *api_context);
       api::add_scan_routes(router, *api_context);
@@ -220,6 +199,20 @@ int run_services(const Settings& settings, ServiceSet services) {
       limits.max_connections_per_client = static_cast<std::size_t>(settings.max_connections_per_client);
       server = std::make_unique<api::HttpServer>(io.get_executor(), router, metrics, limits);
       server->start(settings.listen);
+    }
+    if (metrics_server_wanted) {
+      add_service_metrics_routes(metrics_router,
+                                 ServiceCounters{worker.get(), deliverer.get(), scheduler.get(), pruner.get()}, *bus,
+                                 metrics);
+      metrics_authenticator = std::make_unique<api::Authenticator>(*store, db, metrics_auth);
+      metrics_gate = std::make_unique<api::RequestGate>(
+          *metrics_authenticator, api::RateLimit{settings.rate_limit, settings.rate_burst}, api::RateLimit{},
+          api::OriginGuard(api::OriginRules::from(settings.metrics_listen->host, settings.public_urls,
+                                                  asio::ip::host_name())));
+      metrics_router.set_gate(
+          [g = metrics_gate.get()](const api::Request& r, const api::GateContext& c) { return g->check(r, c); });
+      metrics_server = std::make_unique<api::HttpServer>(io.get_executor(), metrics_router, metrics);
+      metrics_server->start(*settings.metrics_listen);
     }
     // The outbox sweeper runs where scans are created: the API's and the scheduler's.
     if (services.api || services.scheduler) {
@@ -244,6 +237,7 @@ int run_services(const Settings& settings, ServiceSet services) {
         if (scheduler) scheduler->stop();
         if (pruner) pruner->stop();
         if (deliverer) deliverer->stop();
+        if (metrics_server) metrics_server->stop();
         if (server) {
           server->stop();
           const auto deadline = std::chrono::steady_clock::now() + kRequestGrace;

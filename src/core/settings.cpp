@@ -201,6 +201,13 @@ Settings settings_from_raw(const RawSettings& raw) {
   } catch (const ValidationError& e) {
     bad_setting("listen", *single(raw, "listen"), e.what());
   }
+  if (auto v = single(raw, "metrics-listen")) {
+    try {
+      s.metrics_listen = parse_host_port(*v, 0);
+    } catch (const ValidationError& e) {
+      bad_setting("metrics-listen", *v, e.what());
+    }
+  }
   if (auto v = single(raw, "db")) s.db = parse_db(*v);
   if (auto v = single(raw, "broker")) s.broker = parse_broker(*v);
   for (const auto& v : list(raw, "dns-server")) {

@@ -26,6 +26,9 @@ using Cidr = std::variant<boost::asio::ip::network_v4, boost::asio::ip::network_
 
 struct Settings {
   HostPort listen{"127.0.0.1", 8080};
+  // A stand-alone worker's or scheduler's /metrics and /healthz (the api serves its own on
+  // --listen); unset: none.
+  std::optional<HostPort> metrics_listen;
   std::string db = "sqlite:domainscan.db";
   std::string broker = "embedded";
   std::vector<HostPort> dns_servers;          // empty: the system resolvers

@@ -10,6 +10,8 @@ namespace domainscan {
 const std::vector<SettingDef>& setting_defs() {
   static const std::vector<SettingDef> defs = {
       {"listen", "DOMAINSCAN_LISTEN", "listen", false, "HTTP listen address HOST:PORT (default 127.0.0.1:8080)"},
+      {"metrics-listen", "DOMAINSCAN_METRICS_LISTEN", "metrics_listen", false,
+       "HOST:PORT where a stand-alone worker or scheduler serves /metrics and /healthz (default none)"},
       {"db", "DOMAINSCAN_DB", "db", false,
        "database: sqlite:PATH or postgresql://user:pass@host:port/db (default sqlite:domainscan.db)"},
       {"broker", "DOMAINSCAN_BROKER", "broker", false, "message bus: embedded or amqp://user:pass@host:5672/vhost"},

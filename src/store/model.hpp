@@ -3,6 +3,7 @@
 #include "core/clock.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -166,6 +167,9 @@ struct StoreStats {
   std::int64_t domains_pending = 0, domains_ok = 0, domains_bad = 0;
   // Only the unfinished: counting finished scans would read the whole history.
   std::int64_t scans_queued = 0, scans_running = 0;
+  // Rate-limited external APIs (the reputation check's): the UTC day (days since the epoch)
+  // their call count is for, and the count, by API name.
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> api_calls_by_day;
 
   // Adds one row of a "SELECT status, count(*) ... GROUP BY status" query.
   void add_domains(std::string_view status, std::int64_t n);

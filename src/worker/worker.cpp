@@ -133,8 +133,10 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
   spdlog::info("worker: scanning {} (scan {})", domain.name, request.scan_id);
   store::ScanCompletion completion;
   completion.scan_id = request.scan_id;
+  const auto scan_started = std::chrono::steady_clock::now();
   try {
     const auto report = co_await engine_.scan(domain.name);
+    counters_.scan_duration.observe(std::chrono::steady_clock::now() - scan_started);
     const auto verdict = judge_domain(
         domain,
         ScanEvidence{report.nxdomain, report.dns_unanswered, report.every_check_unreachable, report.not_registered,

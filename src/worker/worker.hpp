@@ -12,6 +12,7 @@
 // dead-lettered; a database outage is retried.
 #include "bus/bus.hpp"
 #include "core/blocking_pool.hpp"
+#include "core/histogram.hpp"
 #include "scan/engine.hpp"
 #include "store/store.hpp"
 #include "worker/claim_batcher.hpp"
@@ -41,6 +42,7 @@ struct WorkerCounters {
   std::atomic<long> completed{0};
   std::atomic<long> failed{0};
   std::atomic<long> skipped{0};  // redelivered requests for finished scans, or scans another worker holds
+  DurationHistogram scan_duration;  // the engine's work on a scan, from claim to report
 };
 
 class Worker {

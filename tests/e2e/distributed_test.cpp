@@ -22,6 +22,8 @@
 #include <csignal>
 #include <fstream>
 #include <map>
+#include <regex>
+#include <set>
 #include <cstdlib>
 #include <thread>
 
@@ -55,6 +57,7 @@ class DistributedTest : public ::testing::Test {
   // More flags for the workers, and for the api.
   virtual std::vector<std::string> worker_args() const { return {}; }
   virtual std::vector<std::string> api_args() const { return {}; }
+  virtual std::vector<std::string> scheduler_args() const { return {}; }
 
   void SetUp() override {
     db_ = std::make_unique<FreshDatabase>(Backend::postgres);
@@ -80,7 +83,10 @@ class DistributedTest : public ::testing::Test {
       args.insert(args.end(), extra.begin(), extra.end());
       workers_.push_back(std::make_unique<Service>("worker", args));
     }
-    scheduler_ = std::make_unique<Service>("scheduler", common);
+    auto scheduler_args = common;
+    const auto scheduler_extra = this->scheduler_args();
+    scheduler_args.insert(scheduler_args.end(), scheduler_extra.begin(), scheduler_extra.end());
+    scheduler_ = std::make_unique<Service>("scheduler", scheduler_args);
     for (auto& w : workers_) {
       ASSERT_TRUE(w->process->wait_for_log("amqp: consuming domainscan.scans", 30s)) << w->process->stderr_text();
     }
@@ -361,6 +367,67 @@ TEST_F(DistributedWebhooksTest, EveryEventIsDeliveredOnceByTheWorkers) {
   pqxx::work tx(c);
   EXPECT_EQ(tx.exec1("SELECT count(*) FROM deliveries WHERE status = 'delivered' AND attempts = 1")[0].as<std::size_t>(),
             events.size());
+}
+
+// Stand-alone workers and schedulers serve /metrics on --metrics-listen, and every metric
+// deploy/grafana-dashboard.json draws is one the services export.
+class DistributedMetricsTest : public DistributedTest {
+ protected:
+  std::vector<std::string> worker_args() const override { return {"--metrics-listen", "127.0.0.1:0"}; }
+  std::vector<std::string> scheduler_args() const override { return {"--metrics-listen", "127.0.0.1:0"}; }
+
+  static std::uint16_t metrics_port(Service& s) {
+    const auto line = s.process->wait_for_log("listening on http://127.0.0.1:", 30s);
+    if (!line) throw std::runtime_error(s.name + " serves no /metrics:\n" + s.process->stderr_text());
+    return static_cast<std::uint16_t>(std::stoi(line->substr(line->rfind(':') + 1)));
+  }
+  // The value of one sample line, or -1 when absent.
+  static double sample(const std::string& text, const std::string& line_start) {
+    const auto at = text.find("\n" + line_start + " ");
+    if (at == std::string::npos) return -1;
+    return std::stod(text.substr(at + line_start.size() + 2));
+  }
+};
+
+TEST_F(DistributedMetricsTest, WorkersAndTheSchedulerServeTheirMetricsAndTheDashboardDrawsOnlyExportedNames) {
+  submit(0, 6);
+  expect_each_domain_scanned_exactly_once(6);
+
+  std::string exported = http_request(port_, "GET", "/metrics").body;
+  double completed = 0, timed = 0;
+  for (auto& w : workers_) {
+    const auto port = metrics_port(*w);
+    EXPECT_EQ(http_request(port, "GET", "/healthz").status, 200);
+    EXPECT_EQ(http_request(port, "GET", "/api/v1/domains").status, 404) << "only /metrics and /healthz";
+    const auto metrics = http_request(port, "GET", "/metrics");
+    ASSERT_EQ(metrics.status, 200) << metrics.body;
+    completed += std::max(0.0, sample(metrics.body, R"(domainscan_worker_scans_total{result="completed"})"));
+    timed += std::max(0.0, sample(metrics.body, "domainscan_scan_duration_seconds_count"));
+    EXPECT_NE(metrics.body.find(R"(domainscan_queue_depth{queue="domainscan.scans"})"), std::string::npos);
+    exported += metrics.body;
+  }
+  // Each worker counts its own: together, every scan once.
+  EXPECT_EQ(completed, 6);
+  EXPECT_EQ(timed, 6);
+  const auto scheduler = http_request(metrics_port(*scheduler_), "GET", "/metrics");
+  ASSERT_EQ(scheduler.status, 200);
+  EXPECT_NE(scheduler.body.find("domainscan_scheduler_runs_total"), std::string::npos);
+  exported += scheduler.body;
+
+  std::ifstream in(std::string(DOMAINSCAN_SOURCE_DIR) + "/deploy/grafana-dashboard.json");
+  const auto dashboard = boost::json::parse(std::string(std::istreambuf_iterator<char>(in), {}));
+  std::set<std::string> drawn;
+  const std::regex name(R"(domainscan_[a-z_]+)");
+  for (const auto& panel : dashboard.at("panels").as_array()) {
+    for (const auto& target : panel.at("targets").as_array()) {
+      const std::string expr(target.at("expr").as_string());
+      for (std::sregex_iterator it(expr.begin(), expr.end(), name), end; it != end; ++it) drawn.insert(it->str());
+    }
+  }
+  EXPECT_GE(drawn.size(), 10u);
+  for (const auto& metric : drawn) {
+    EXPECT_NE(exported.find(metric), std::string::npos) << metric << " is drawn but exported by no service";
+  }
 }
 
 }  // namespace

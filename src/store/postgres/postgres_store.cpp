@@ -695,6 +695,9 @@ StoreStats PostgresStore::stats() {
     for (const auto& row : tx.exec("SELECT status, count(*) FROM scans WHERE status IN ('queued', 'running') GROUP BY status")) {
       s.add_scans(row[0].c_str(), row[1].as<std::int64_t>());
     }
+    for (const auto& row : tx.exec("SELECT api, day, day_count FROM api_budgets")) {
+      s.api_calls_by_day[row[0].as<std::string>()] = {row[1].as<std::int64_t>(), row[2].as<std::int64_t>()};
+    }
     return s;
   });
 }

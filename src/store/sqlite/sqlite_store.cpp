@@ -643,6 +643,8 @@ StoreStats SqliteStore::stats() {
   while (domains.step()) s.add_domains(domains.text(0), domains.int64(1));
   auto scans = conn->prepare("SELECT status, count(*) FROM scans WHERE status IN ('queued', 'running') GROUP BY status");
   while (scans.step()) s.add_scans(scans.text(0), scans.int64(1));
+  auto budgets = conn->prepare("SELECT api, day, day_count FROM api_budgets");
+  while (budgets.step()) s.api_calls_by_day[budgets.text(0)] = {budgets.int64(1), budgets.int64(2)};
   return s;
 }
 
