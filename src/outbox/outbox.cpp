@@ -2,6 +2,7 @@
 
 #include "bus/messages.hpp"
 #include "bus/topology.hpp"
+#include "core/logging.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -35,6 +36,10 @@ asio::awaitable<std::size_t> publish_scans(store::Store& store, BlockingPool& db
   std::vector<std::int64_t> published;
   for (std::size_t i = 0; i < scans.size(); ++i) {
     if (taken[i]) published.push_back(scans[i].scan_id);
+    if (spdlog::should_log(spdlog::level::debug)) {
+      spdlog::debug("{}outbox: scan.requested {} (trigger {})", scan_tag(scans[i].scan_id, scans[i].domain),
+                    taken[i] ? "published" : "not taken by the bus", to_string(scans[i].trigger));
+    }
   }
   if (published.size() < scans.size()) {
     spdlog::warn("outbox: {} scan requests are stored but the bus did not take them yet ({}); the sweeper retries",

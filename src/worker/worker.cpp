@@ -3,6 +3,7 @@
 #include "bus/messages.hpp"
 #include "bus/topology.hpp"
 #include "core/errors.hpp"
+#include "core/logging.hpp"
 #include "watch/scan_events.hpp"
 #include "worker/bad_domain.hpp"
 
@@ -61,7 +62,7 @@ asio::awaitable<void> Worker::renew_leases() {
 }
 
 asio::awaitable<bus::Outcome> Worker::retry_later(const bus::Message& message, std::int64_t scan_id,
-                                                  std::string why) {
+                                                  std::string domain, std::string why) {
   if (message.attempt < bus::kMaxDeliveryAttempts) co_return bus::Outcome::retry;
   // The bus gives up after this attempt (the request goes to domainscan.dead): say so on
   // the scan, if the database lets us, so that it does not look queued forever.
@@ -69,8 +70,8 @@ asio::awaitable<bus::Outcome> Worker::retry_later(const bus::Message& message, s
   try {
     co_await db_.run([&] { return store_.fail_scan(scan_id, error); });
   } catch (const std::exception& e) {
-    spdlog::error("worker: scan {} could not be marked failed ({}); replay it from domainscan.dead", scan_id,
-                  e.what());
+    spdlog::error("{}worker: the scan could not be marked failed ({}); replay it from domainscan.dead",
+                  scan_tag(scan_id, domain), e.what());
   }
   co_return bus::Outcome::retry;
 }
@@ -116,13 +117,13 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
   try {
     answer = co_await claims_.claim(request.scan_id);
   } catch (const UnavailableError& e) {
-    spdlog::warn("worker: scan {}: database unavailable, will retry: {}", request.scan_id, e.what());
+    spdlog::warn("{}worker: database unavailable, will retry: {}", scan_tag(request.scan_id, request.domain), e.what());
     unavailable = e.what();
   }
-  if (unavailable) co_return co_await retry_later(message, request.scan_id, *unavailable);
+  if (unavailable) co_return co_await retry_later(message, request.scan_id, request.domain, *unavailable);
   if (!answer.claim) {
     ++counters_.skipped;
-    spdlog::debug("worker: scan {} {}; nothing to do", request.scan_id,
+    spdlog::debug("{}worker: the scan {}; nothing to do", scan_tag(request.scan_id, request.domain),
                   answer.held ? "is being scanned by another worker" : "is finished or gone");
     co_return bus::Outcome::ack;
   }
@@ -130,7 +131,7 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
   const InFlight in_flight(in_flight_mutex_, in_flight_, request.scan_id);
 
   const auto& domain = claim->domain;
-  spdlog::info("worker: scanning {} (scan {})", domain.name, request.scan_id);
+  spdlog::info("{}worker: scanning", scan_tag(request.scan_id, domain.name));
   store::ScanCompletion completion;
   completion.scan_id = request.scan_id;
   const auto scan_started = std::chrono::steady_clock::now();
@@ -161,7 +162,7 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
   } catch (const std::exception& e) {
     // The engine itself failed (not a check: checks report their own errors). The scan is
     // failed; the domain keeps its status.
-    spdlog::error("worker: scan {} of {} failed: {}", request.scan_id, domain.name, e.what());
+    spdlog::error("{}worker: the scan failed: {}", scan_tag(request.scan_id, domain.name), e.what());
     completion.status = store::ScanStatus::failed;
     completion.error = e.what();
     completion.domain_status = domain.status;
@@ -178,17 +179,17 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
   try {
     stored = co_await batcher_.complete(std::move(completion));
   } catch (const UnavailableError& e) {
-    spdlog::warn("worker: scan {}: cannot store the result, will retry: {}", request.scan_id, e.what());
+    spdlog::warn("{}worker: cannot store the result, will retry: {}", scan_tag(request.scan_id, domain.name), e.what());
     unavailable = e.what();
   } catch (const std::exception& e) {
     refused = e.what();
   }
-  if (unavailable) co_return co_await retry_later(message, request.scan_id, *unavailable);
+  if (unavailable) co_return co_await retry_later(message, request.scan_id, domain.name, *unavailable);
   if (refused) {
     // The database refused this result (not: was away). Trying again would be refused the
     // same way, five times, and leave the scan running for ever: it fails instead, with
     // the reason, and the domain keeps its status.
-    spdlog::error("worker: scan {} of {}: the database refused its result: {}", request.scan_id, domain.name, *refused);
+    spdlog::error("{}worker: the database refused its result: {}", scan_tag(request.scan_id, domain.name), *refused);
     store::ScanCompletion failed;
     failed.scan_id = request.scan_id;
     failed.status = store::ScanStatus::failed;
@@ -202,7 +203,7 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
     } catch (const std::exception& e) {
       also_failed = e.what();
     }
-    if (also_failed) co_return co_await retry_later(message, request.scan_id, *also_failed);
+    if (also_failed) co_return co_await retry_later(message, request.scan_id, domain.name, *also_failed);
     if (stored) ++counters_.failed;
     co_return bus::Outcome::ack;
   }
@@ -220,7 +221,7 @@ asio::awaitable<bus::Outcome> Worker::handle(const bus::Message& message) {
     co_await bus_.publish(bus::kScanCompleted, std::move(event));
   } catch (const std::exception& e) {
     // The result is stored, which is what counts; the event is best effort.
-    spdlog::warn("worker: scan {}: scan.completed not published: {}", request.scan_id, e.what());
+    spdlog::warn("{}worker: scan.completed not published: {}", scan_tag(request.scan_id, domain.name), e.what());
   }
   co_return bus::Outcome::ack;
 }

@@ -64,7 +64,8 @@ class Worker {
  private:
   boost::asio::awaitable<void> renew_leases();
   // Outcome::retry; on the last attempt the scan is first marked failed with `why`.
-  boost::asio::awaitable<bus::Outcome> retry_later(const bus::Message& message, std::int64_t scan_id, std::string why);
+  boost::asio::awaitable<bus::Outcome> retry_later(const bus::Message& message, std::int64_t scan_id, std::string domain,
+                                                   std::string why);
 
   store::Store& store_;
   bus::Bus& bus_;
