@@ -91,8 +91,8 @@ std::optional<Response> OriginGuard::refuse(const Request& request, Access acces
   if (access != Access::open && access != Access::metrics && !known_host(host)) {
     return error_response(http::status::misdirected_request, "misdirected_request",
                           fmt::format("this server does not answer for the host name '{}': reach it by its address, "
-                                      "localhost, or a name given with --public-url",
-                                      host));
+                                      "its machine's name, localhost, or a name given with --public-url",
+                                      host.substr(0, 253)));
   }
   if (!changes_state(request.method())) return std::nullopt;
 
