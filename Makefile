@@ -8,7 +8,7 @@ CMAKE_FLAGS ?=
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build run test test-sanitize fuzz fuzz-build deps bench-deps clean deb
+.PHONY: all build run test test-sanitize fuzz fuzz-build deps bench-deps clean deb coverage
 
 all: build
 
@@ -52,5 +52,16 @@ fuzz: fuzz-build
 test-sanitize:
 	$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Debug SANITIZE=ON
 
+# The suite on a gcov-instrumented build (build-coverage/), then gcovr's report of src/:
+# build-coverage/coverage/index.html and summary.txt (line and branch coverage).
+coverage:
+	$(MAKE) build BUILD_DIR=build-coverage BUILD_TYPE=Debug CMAKE_FLAGS=-DDOMAINSCAN_COVERAGE=ON
+	find build-coverage -name '*.gcda' -delete
+	bash tests/run-all.sh build-coverage
+	mkdir -p build-coverage/coverage
+	gcovr --root . --filter 'src/' --object-directory build-coverage --exclude-unreachable-branches \
+	  --exclude-throw-branches --gcov-ignore-parse-errors --html-details build-coverage/coverage/index.html \
+	  --txt build-coverage/coverage/summary.txt --print-summary
+
 clean:
-	rm -rf $(BUILD_DIR) build-asan build-fuzz
+	rm -rf $(BUILD_DIR) build-asan build-fuzz build-coverage

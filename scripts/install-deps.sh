@@ -14,12 +14,12 @@ BUILD_PACKAGES=(
 )
 # Servers and tools the tests start on loopback (the test bed and the real backends), what
 # the package tests use (systemd-analyze, useradd, setpriv, dpkg-shlibdeps, docker-compose
-# to validate deploy/compose.yaml), and clang with
+# to validate deploy/compose.yaml), gcovr for `make coverage`, and clang with
 # libFuzzer for the fuzz targets (fuzz/).
 TEST_PACKAGES=(
   postgresql rabbitmq-server knot knot-dnsutils unbound nginx-light openssl curl ca-certificates
   procps iproute2 python3 chromium firefox-esr
-  systemd passwd util-linux dpkg-dev docker-compose
+  systemd passwd util-linux dpkg-dev docker-compose gcovr
   clang-16 libclang-rt-16-dev
 )
 
