@@ -2,27 +2,18 @@
 // list_api_keys, find_api_key, touch_api_key, revoke_api_key). The API's key tests run on
 // SQLite; these keep the PostgreSQL side honest too.
 #include "store/store.hpp"
-#include "support/backends.hpp"
+#include "support/store_fixture.hpp"
 
 #include <gtest/gtest.h>
 
 namespace domainscan::store {
 namespace {
 
-using testing::Backend;
-
-class StoreApiKeysTest : public ::testing::TestWithParam<Backend> {
+class StoreApiKeysTest : public testing::StoreOnEachBackend {
  protected:
-  void SetUp() override {
-    db_ = std::make_unique<testing::FreshDatabase>(GetParam());
-    store_ = open_store(db_->url(), 2);
-  }
   static ApiKey key(const std::string& name, const std::string& scope, const std::string& hash) {
     return ApiKey{name, scope, "ds_" + name.substr(0, 6), hash, TimePoint(std::chrono::milliseconds(1'700'000'000'000)), {}};
   }
-
-  std::unique_ptr<testing::FreshDatabase> db_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_P(StoreApiKeysTest, CreatedKeysAreListedByNameAndFoundByTheirHash) {
@@ -58,8 +49,7 @@ TEST_P(StoreApiKeysTest, UseIsRecordedAndARevokedKeyIsGone) {
   EXPECT_FALSE(store_->revoke_api_key("ci"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreApiKeysTest, ::testing::Values(Backend::sqlite, Backend::postgres),
-                         [](const auto& info) { return testing::backend_name(info.param); });
+DOMAINSCAN_ON_EVERY_BACKEND(StoreApiKeysTest);
 
 }  // namespace
 }  // namespace domainscan::store

@@ -2,7 +2,7 @@
 // held, on SQLite and PostgreSQL alike (store/store.hpp: ClaimLease, claim_scans,
 // renew_claims, take_unpublished_scans).
 #include "store/store.hpp"
-#include "support/backends.hpp"
+#include "support/store_fixture.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -13,14 +13,9 @@ namespace domainscan::store {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::Backend;
 
-class StoreClaimsTest : public ::testing::TestWithParam<Backend> {
+class StoreClaimsTest : public testing::StoreOnEachBackend {
  protected:
-  void SetUp() override {
-    db_ = std::make_unique<testing::FreshDatabase>(GetParam());
-    store_ = open_store(db_->url(), 4);
-  }
   std::int64_t queued(const std::string& name) {
     return store_->add_domain(name, std::nullopt, ScanTrigger::api).scan_id;
   }
@@ -30,9 +25,6 @@ class StoreClaimsTest : public ::testing::TestWithParam<Backend> {
     std::this_thread::sleep_for(20ms);
   }
   static ClaimLease lease(const std::string& owner) { return ClaimLease{owner, 1h}; }
-
-  std::unique_ptr<testing::FreshDatabase> db_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_P(StoreClaimsTest, AScanAnotherWorkerHoldsIsNotClaimedAgain) {
@@ -163,8 +155,7 @@ TEST_P(StoreClaimsTest, ARowOneSweeperTookIsNotTakenByAnotherForMinAge) {
   EXPECT_EQ(other->take_unpublished_scans(10ms, 100).size(), 2u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreClaimsTest, ::testing::Values(Backend::sqlite, Backend::postgres),
-                         [](const auto& info) { return testing::backend_name(info.param); });
+DOMAINSCAN_ON_EVERY_BACKEND(StoreClaimsTest);
 
 }  // namespace
 }  // namespace domainscan::store

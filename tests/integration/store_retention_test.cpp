@@ -4,8 +4,8 @@
 #include "core/blocking_pool.hpp"
 #include "scheduler/scan_pruner.hpp"
 #include "store/store.hpp"
-#include "support/backends.hpp"
 #include "support/run_to_completion.hpp"
+#include "support/store_fixture.hpp"
 #include "support/store_helpers.hpp"
 
 #include <gtest/gtest.h>
@@ -14,14 +14,9 @@ namespace domainscan::store {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::Backend;
 
-class StoreRetentionTest : public ::testing::TestWithParam<Backend> {
+class StoreRetentionTest : public testing::StoreOnEachBackend {
  protected:
-  void SetUp() override {
-    db_ = std::make_unique<testing::FreshDatabase>(GetParam());
-    store_ = open_store(db_->url(), 4);
-  }
   // `n` finished scans of `name`, oldest first; returns their ids.
   std::vector<std::int64_t> finished_scans(const std::string& name, int n) {
     std::vector<std::int64_t> ids;
@@ -36,9 +31,6 @@ class StoreRetentionTest : public ::testing::TestWithParam<Backend> {
   }
   // One step over every domain at once.
   PruneStep prune(const ScanRetention& retention, TimePoint now) { return store_->prune_scans(retention, 0, 1000, now); }
-
-  std::unique_ptr<testing::FreshDatabase> db_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_P(StoreRetentionTest, OldScansGoButTheNewestTenStay) {
@@ -113,8 +105,7 @@ TEST_P(StoreRetentionTest, ThePrunerPassesOverEveryDomain) {
   for (const auto* name : {"p1.test", "p2.test", "p3.test"}) EXPECT_EQ(kept(name).size(), 2u) << name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreRetentionTest, ::testing::Values(Backend::sqlite, Backend::postgres),
-                         [](const auto& info) { return testing::backend_name(info.param); });
+DOMAINSCAN_ON_EVERY_BACKEND(StoreRetentionTest);
 
 }  // namespace
 }  // namespace domainscan::store

@@ -1,6 +1,6 @@
 // The Store contract, run against SQLite and a real PostgreSQL alike.
 #include "store/store.hpp"
-#include "support/backends.hpp"
+#include "support/store_fixture.hpp"
 #include "support/store_helpers.hpp"
 
 #include <fmt/format.h>
@@ -14,18 +14,9 @@
 namespace domainscan::store {
 namespace {
 
-using testing::Backend;
 using testing::scan_with_events;
 
-class StoreTest : public ::testing::TestWithParam<Backend> {
- protected:
-  void SetUp() override {
-    db_ = std::make_unique<testing::FreshDatabase>(GetParam());
-    store_ = open_store(db_->url(), 4);
-  }
-  std::unique_ptr<testing::FreshDatabase> db_;
-  std::unique_ptr<Store> store_;
-};
+class StoreTest : public testing::StoreOnEachBackend {};
 
 TEST_P(StoreTest, MigrateTwiceIsHarmless) {
   store_->migrate();
@@ -464,8 +455,7 @@ TEST_P(StoreTest, DeletingADomainDeletesItsEvents) {
   EXPECT_TRUE(store_->list_events(EventQuery{}).items.empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(Backend::sqlite, Backend::postgres),
-                         [](const auto& info) { return testing::backend_name(info.param); });
+DOMAINSCAN_ON_EVERY_BACKEND(StoreTest);
 
 }  // namespace
 }  // namespace domainscan::store

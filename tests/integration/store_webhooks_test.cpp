@@ -1,6 +1,6 @@
 // The Store's webhooks and delivery queue, on SQLite and a real PostgreSQL alike.
 #include "store/store.hpp"
-#include "support/backends.hpp"
+#include "support/store_fixture.hpp"
 #include "support/store_helpers.hpp"
 
 #include <fmt/format.h>
@@ -13,17 +13,12 @@ namespace domainscan::store {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::Backend;
 using testing::scan_with_events;
 
 NewEvent event(const char* type) { return NewEvent{type, std::nullopt, R"({"x":1})", std::nullopt}; }
 
-class StoreWebhooks : public ::testing::TestWithParam<Backend> {
+class StoreWebhooks : public testing::StoreOnEachBackend {
  protected:
-  void SetUp() override {
-    db_ = std::make_unique<testing::FreshDatabase>(GetParam());
-    store_ = open_store(db_->url(), 4);
-  }
   Webhook add(std::vector<std::string> events, std::vector<std::string> domains = {},
               std::string url = "https://hooks.example.net/in") {
     Webhook w;
@@ -36,8 +31,6 @@ class StoreWebhooks : public ::testing::TestWithParam<Backend> {
   std::vector<DueDelivery> take(TimePoint now, std::size_t limit = 100) {
     return store_->take_due_deliveries(now, limit, 60s);
   }
-  std::unique_ptr<testing::FreshDatabase> db_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_P(StoreWebhooks, CreatedListedFoundAndDeleted) {
@@ -196,8 +189,7 @@ TEST_P(StoreWebhooks, DeliveriesPageNewestFirstAndGoWithTheirWebhook) {
   EXPECT_TRUE(take(now_ms() + 1h).empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreWebhooks, ::testing::Values(Backend::sqlite, Backend::postgres),
-                         [](const auto& info) { return testing::backend_name(info.param); });
+DOMAINSCAN_ON_EVERY_BACKEND(StoreWebhooks);
 
 }  // namespace
 }  // namespace domainscan::store
