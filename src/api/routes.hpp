@@ -14,4 +14,10 @@ void add_seed_routes(Router& router, ApiContext& ctx);    // /domain (the seed's
 void add_health_routes(Router& router, ApiContext& ctx);  // /healthz, /readyz, /metrics
 void add_web_routes(Router& router);                      // / and /web/{file}: the dashboard
 
+// Pieces of the health routes that a worker's or scheduler's own /metrics server
+// (--metrics-listen, app/service_metrics.cpp) serves too.
+void add_liveness_route(Router& router);                  // /healthz
+std::string render_queue_depths(const bus::Bus& bus);     // domainscan_queue_depth, the queues the bus knows
+Response prometheus_response(std::string text);           // 200 in the Prometheus text format
+
 }  // namespace domainscan::api

@@ -64,11 +64,7 @@ boost::asio::awaitable<Response> metrics(ApiContext& ctx) {
   } catch (const std::exception&) {
     // The database is down: report what we know; /readyz says why.
   }
-  out += "# HELP domainscan_queue_depth Messages waiting in a bus queue.\n# TYPE domainscan_queue_depth gauge\n";
-  for (const char* q : {bus::kScanQueue, bus::kScheduleQueue, bus::kDeadQueue}) {
-    const long depth = ctx.bus.depth(q);
-    if (depth >= 0) out += prometheus_line("domainscan_queue_depth", {{"queue", q}}, static_cast<double>(depth));
-  }
+  out += render_queue_depths(ctx.bus);
   if (ctx.reads) {
     out += "# HELP domainscan_read_cache_requests_total Reads of a domain, a scan or a list page, by whether the "
            "answer was kept from before.\n# TYPE domainscan_read_cache_requests_total counter\n";
@@ -78,19 +74,36 @@ boost::asio::awaitable<Response> metrics(ApiContext& ctx) {
                            static_cast<double>(ctx.reads->misses()));
   }
   if (ctx.extra_metrics) out += ctx.extra_metrics();
-  Response res(http::status::ok, 11);
-  res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-  res.body() = std::move(out);
-  res.prepare_payload();
-  co_return res;
+  co_return prometheus_response(std::move(out));
 }
 
 }  // namespace
 
-void add_health_routes(Router& router, ApiContext& ctx) {
+std::string render_queue_depths(const bus::Bus& bus) {
+  std::string out = "# HELP domainscan_queue_depth Messages waiting in a bus queue.\n# TYPE domainscan_queue_depth gauge\n";
+  for (const char* q : {bus::kScanQueue, bus::kScheduleQueue, bus::kDeadQueue}) {
+    const long depth = bus.depth(q);
+    if (depth >= 0) out += prometheus_line("domainscan_queue_depth", {{"queue", q}}, static_cast<double>(depth));
+  }
+  return out;
+}
+
+Response prometheus_response(std::string text) {
+  Response res(http::status::ok, 11);
+  res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+  res.body() = std::move(text);
+  res.prepare_payload();
+  return res;
+}
+
+void add_liveness_route(Router& router) {
   router.add(http::verb::get, "/healthz", Access::open, [](const RouteRequest&) -> boost::asio::awaitable<Response> {
     co_return json_response(http::status::ok, json::object{{"status", "ok"}});
   });
+}
+
+void add_health_routes(Router& router, ApiContext& ctx) {
+  add_liveness_route(router);
   router.add(http::verb::get, "/readyz", Access::open, [&ctx](const RouteRequest&) { return readyz(ctx); });
   router.add(http::verb::get, "/metrics", Access::metrics, [&ctx](const RouteRequest&) { return metrics(ctx); });
 }

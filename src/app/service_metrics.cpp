@@ -1,13 +1,11 @@
 #include "app/service_metrics.hpp"
 
 #include "api/metrics.hpp"
-#include "bus/topology.hpp"
+#include "api/routes.hpp"
 #include "scheduler/scan_pruner.hpp"
 #include "scheduler/scheduler.hpp"
 #include "watch/webhook_deliverer.hpp"
 #include "worker/worker.hpp"
-
-#include <boost/json/object.hpp>
 
 namespace domainscan::app {
 namespace {
@@ -20,7 +18,7 @@ std::string worker_metrics(const worker::Worker& w) {
   out += api::prometheus_line("domainscan_worker_scans_total", {{"result", "failed"}}, static_cast<double>(c.failed));
   out += api::prometheus_line("domainscan_worker_scans_total", {{"result", "duplicate"}}, static_cast<double>(c.skipped));
   out += api::render_histogram("domainscan_scan_duration_seconds",
-                               "Time the scans of this process took, from claim to report (every check).", {},
+                               "Time the scans of this process took: every check of a domain, start to report.", {},
                                c.scan_duration);
   return out;
 }
@@ -67,24 +65,11 @@ std::string render_service_metrics(const ServiceCounters& s) {
 
 void add_service_metrics_routes(api::Router& router, ServiceCounters services, bus::Bus& bus,
                                 const api::Metrics& requests) {
-  router.add(api::http::verb::get, "/healthz", api::Access::open,
-             [](const api::RouteRequest&) -> boost::asio::awaitable<api::Response> {
-               co_return api::json_response(api::http::status::ok, boost::json::object{{"status", "ok"}});
-             });
+  api::add_liveness_route(router);
   router.add(api::http::verb::get, "/metrics", api::Access::metrics,
              [services, &bus, &requests](const api::RouteRequest&) -> boost::asio::awaitable<api::Response> {
-               std::string out = requests.render_requests() + render_service_metrics(services);
-               out += "# HELP domainscan_queue_depth Messages waiting in a bus queue.\n"
-                      "# TYPE domainscan_queue_depth gauge\n";
-               for (const char* q : {bus::kScanQueue, bus::kScheduleQueue, bus::kDeadQueue}) {
-                 const long depth = bus.depth(q);
-                 if (depth >= 0) out += api::prometheus_line("domainscan_queue_depth", {{"queue", q}}, static_cast<double>(depth));
-               }
-               api::Response res(api::http::status::ok, 11);
-               res.set(api::http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-               res.body() = std::move(out);
-               res.prepare_payload();
-               co_return res;
+               co_return api::prometheus_response(requests.render_requests() + render_service_metrics(services) +
+                                                  api::render_queue_depths(bus));
              });
 }
 

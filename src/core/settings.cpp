@@ -122,15 +122,25 @@ bool parse_switch(const std::string& key, const std::string& value) {
   bad_setting(key, value, "must be on or off");
 }
 
+// The items of a comma-separated value ("tls,http"), each trimmed; empty ones included, so
+// that a stray comma is an error of the setting.
+std::vector<std::string_view> comma_items(std::string_view value) {
+  std::vector<std::string_view> items;
+  while (true) {
+    const auto comma = value.find(',');
+    items.push_back(trim(value.substr(0, comma)));
+    if (comma == std::string_view::npos) return items;
+    value.remove_prefix(comma + 1);
+  }
+}
+
 // "90d", "100", "90d,100" or "all".
 void parse_keep_scans(const std::string& value, Settings& s) {
   s.keep_scans_age.reset();
   s.keep_scans_count.reset();
   if (to_lower(trim(value)) == "all") return;
-  std::string_view rest = value;
-  while (true) {
-    const auto comma = rest.find(',');
-    const auto part = std::string(trim(rest.substr(0, comma)));
+  for (const auto item : comma_items(value)) {
+    const std::string part(item);
     if (!part.empty() && part.find_first_not_of("0123456789") == std::string::npos) {
       if (s.keep_scans_count) bad_setting("keep-scans", value, "gives two counts");
       s.keep_scans_count = parse_int("keep-scans", part, 1, 1'000'000);
@@ -143,8 +153,6 @@ void parse_keep_scans(const std::string& value, Settings& s) {
       }
       if (*s.keep_scans_age < std::chrono::hours(1)) bad_setting("keep-scans", value, "keeps scans less than an hour");
     }
-    if (comma == std::string_view::npos) break;
-    rest.remove_prefix(comma + 1);
   }
 }
 
@@ -280,10 +288,8 @@ Settings settings_from_raw(const RawSettings& raw) {
     static const std::vector<std::string> kChecks{"dns", "email", "tls", "http", "rdap", "reputation"};
     std::vector<std::string> chosen;
     for (const auto& v : values) {
-      std::string_view rest = v;  // "tls,http" in one value too
-      while (true) {
-        const auto comma = rest.find(',');
-        const auto name = to_lower(trim(rest.substr(0, comma)));
+      for (const auto item : comma_items(v)) {  // "tls,http" in one value too
+        const auto name = to_lower(item);
         if (name == "all") {
           chosen = kChecks;
         } else if (std::find(kChecks.begin(), kChecks.end(), name) == kChecks.end()) {
@@ -291,8 +297,6 @@ Settings settings_from_raw(const RawSettings& raw) {
         } else {
           chosen.push_back(name);
         }
-        if (comma == std::string_view::npos) break;
-        rest.remove_prefix(comma + 1);
       }
     }
     // In the engine's order, each once.

@@ -123,19 +123,17 @@ asio::awaitable<Chain> follow(asio::any_io_executor executor, const ScanContext&
     chain.hops.push_back(json::object{{"url", here}, {"status", res.status}});
     const auto location = res.header("location");
     if (res.status >= 300 && res.status < 400 && location) {
-      auto ref = urls::parse_uri_reference(*location);
-      urls::url next = url;
-      if (!ref || !next.resolve(*ref) || (next.scheme() != "http" && next.scheme() != "https")) {
+      auto next = redirect_target(url, *location);
+      if (!next) {
         chain.error = fmt::format("{}: unusable redirect to '{}'", here, *location);
         co_return chain;
       }
-      next.remove_fragment();
-      if (seen.contains(std::string(next.buffer()))) {
+      if (seen.contains(std::string(next->buffer()))) {
         chain.loop = true;
-        chain.error = fmt::format("redirect loop at {}", std::string(next.buffer()));
+        chain.error = fmt::format("redirect loop at {}", std::string(next->buffer()));
         co_return chain;
       }
-      url = std::move(next);
+      url = std::move(*next);
       continue;
     }
     chain.final_url = here;

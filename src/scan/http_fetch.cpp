@@ -1,14 +1,14 @@
 #include "scan/http_fetch.hpp"
 
-#include "scan/scanner_failure.hpp"
-
 #include "core/text.hpp"
+#include "scan/scanner_failure.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -173,6 +173,16 @@ std::shared_ptr<ssl::context> make_verifying_context(const std::optional<std::st
   ctx->set_default_verify_paths();
   if (ca_file) ctx->load_verify_file(*ca_file);
   return ctx;
+}
+
+std::optional<boost::urls::url> redirect_target(boost::urls::url_view from, std::string_view location) {
+  const auto reference = boost::urls::parse_uri_reference(location);
+  boost::urls::url next(from);
+  if (!reference || !next.resolve(*reference) || (next.scheme() != "http" && next.scheme() != "https")) {
+    return std::nullopt;
+  }
+  next.remove_fragment();
+  return next;
 }
 
 }  // namespace domainscan::scan

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -48,6 +49,10 @@ struct HttpFetchOptions {
 // A client context that trusts the system's CAs and, when given, the certificates of
 // `ca_file` (--ca-file): for HttpFetchOptions::verify.
 std::shared_ptr<boost::asio::ssl::context> make_verifying_context(const std::optional<std::string>& ca_file);
+
+// Where a redirect's Location leads from `from`: resolved against it (RFC 3986), without
+// a fragment; nullopt when it is no http:// or https:// URL.
+std::optional<boost::urls::url> redirect_target(boost::urls::url_view from, std::string_view location);
 
 // (A coroutine: every argument is taken by value, so nothing it holds can dangle.)
 boost::asio::awaitable<HttpFetchResult> http_fetch(boost::asio::any_io_executor executor, boost::urls::url url,

@@ -7,7 +7,6 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
-#include <boost/url/url.hpp>
 #include <fmt/format.h>
 
 namespace domainscan::scan {
@@ -55,17 +54,15 @@ asio::awaitable<CheckResult> RdapCheck::run(const ScanContext& ctx) {
                           res.status == 308;
     if (!redirect) break;
     const auto location = res.header("location");
-    if (!location) co_return check_error(fmt::format("RDAP {} answered HTTP {} without a Location", url.buffer(), res.status), false);
+    if (!location) {
+      co_return check_error(fmt::format("RDAP {} answered HTTP {} without a Location", url.buffer(), res.status), false);
+    }
     if (redirects == kMaxRedirects) {
       co_return check_error(fmt::format("RDAP {}: more than {} redirects", text, kMaxRedirects), false);
     }
-    const auto reference = boost::urls::parse_uri_reference(*location);
-    boost::urls::url next = url;
-    if (!reference || !next.resolve(*reference) || (next.scheme() != "http" && next.scheme() != "https")) {
-      co_return check_error(fmt::format("RDAP {} redirects to an invalid URL", url.buffer()), false);
-    }
-    next.remove_fragment();
-    url = std::move(next);
+    auto next = redirect_target(url, *location);
+    if (!next) co_return check_error(fmt::format("RDAP {} redirects to an invalid URL", url.buffer()), false);
+    url = std::move(*next);
   }
 
   CheckResult r;

@@ -3,7 +3,9 @@
 namespace domainscan::worker {
 
 DomainVerdict judge_domain(const store::Domain& before, const ScanEvidence& scan, int bad_after) {
-  if (scan.resolver_refused || scan.resolver_unreachable || scan.scanner_failure) return {before.status, before.bad_reason, before.consecutive_failures};
+  if (scan.resolver_refused || scan.resolver_unreachable || scan.scanner_failure) {
+    return {before.status, before.bad_reason, before.consecutive_failures};
+  }
   const int failures = before.consecutive_failures + 1;
   if (scan.not_registered && (scan.nxdomain || scan.dns_unanswered)) {
     return {store::DomainStatus::bad, "not_registered", failures};

@@ -42,7 +42,7 @@ struct WorkerCounters {
   std::atomic<long> completed{0};
   std::atomic<long> failed{0};
   std::atomic<long> skipped{0};  // redelivered requests for finished scans, or scans another worker holds
-  DurationHistogram scan_duration;  // the engine's work on a scan, from claim to report
+  DurationHistogram scan_duration;  // the engine's scan of a domain (every check), start to report
 };
 
 class Worker {
