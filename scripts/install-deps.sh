@@ -11,15 +11,17 @@ BUILD_PACKAGES=(
   libunbound-dev libevent-dev dns-root-data libssl-dev libidn2-dev libpsl-dev publicsuffix
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
+  python3-yaml  # docs/openapi.yaml is turned into the JSON the binary serves
 )
 # Servers and tools the tests start on loopback (the test bed and the real backends), what
 # the package tests use (systemd-analyze, useradd, setpriv, dpkg-shlibdeps, docker-compose
-# to validate deploy/compose.yaml), gcovr for `make coverage`, and clang with
+# to validate deploy/compose.yaml), python3-jsonschema (the API's answers against
+# docs/openapi.yaml), gcovr for `make coverage`, and clang with
 # libFuzzer for the fuzz targets (fuzz/).
 TEST_PACKAGES=(
   postgresql rabbitmq-server knot knot-dnsutils unbound nginx-light openssl curl ca-certificates
   procps iproute2 python3 chromium firefox-esr
-  systemd passwd util-linux dpkg-dev docker-compose gcovr
+  systemd passwd util-linux dpkg-dev docker-compose gcovr python3-jsonschema
   clang-16 libclang-rt-16-dev
 )
 

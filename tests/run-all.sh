@@ -58,10 +58,27 @@ export DOMAINSCAN_TEST_AMQP_URL DOMAINSCAN_TEST_RABBITMQ_CTL DOMAINSCAN_TEST_AMQ
 export DOMAINSCAN_BINARY="$build/domainscan"
 # For the sanitizer build (make test-sanitize): known leaks inside third-party libraries.
 export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
+# Every answer the tests' HTTP client receives is kept here and checked against the API's
+# contract (docs/openapi.yaml) after the run.
+export DOMAINSCAN_TEST_RESPONSE_LOG="$run_dir/responses"
+mkdir -p "$DOMAINSCAN_TEST_RESPONSE_LOG"
 echo "== running tests"
 cd "$build"
 status=0
 ctest --output-on-failure --timeout 300 "$@" || status=$?
+
+# The API's contract: every answer above validates against it (and, in a full run, every
+# operation was asked at least once); Redocly's rules pass (npm, pinned in package-lock.json).
+echo "== checking the API's answers against docs/openapi.yaml"
+every_operation=()
+[[ $# -eq 0 ]] && every_operation=(--every-operation)
+/usr/bin/python3 "$root/tests/openapi/validate-responses.py" "$root/docs/openapi.yaml" "$DOMAINSCAN_TEST_RESPONSE_LOG" \
+  "${every_operation[@]}" || status=$?
+if [[ $# -eq 0 ]]; then
+  echo "== linting docs/openapi.yaml (Redocly)"
+  (cd "$root/tests/openapi" && npm ci --no-audit --no-fund --loglevel=error &&
+    npx --no-install redocly lint "$root/docs/openapi.yaml" --config redocly.yaml) || status=$?
+fi
 
 # The dashboard in real browsers (tests/browser/): Debian's chromium (playwright-core) and
 # firefox-esr (puppeteer-core, WebDriver BiDi); the drivers from

@@ -4,11 +4,13 @@
 //   #/scans/ID             one scan in full
 //   #/events               recent events across domains
 //   #/webhooks             webhooks and their deliveries
+//   #/api                  the API reference (the server's OpenAPI document)
 import { renderDomains } from './page-domains.js';
 import { renderDomain } from './page-domain.js';
 import { renderScan } from './page-scan.js';
 import { renderEvents } from './page-events.js';
 import { renderWebhooks } from './page-webhooks.js';
+import { renderReference } from './page-reference.js';
 import { renderKeyForm } from './key-form.js';
 import { apiKey } from './api.js';
 
@@ -38,6 +40,8 @@ function route() {
     leave = renderEvents(main, new URLSearchParams(hash.split('?')[1] || '').get('type') || '');
   } else if (hash === '#/webhooks') {
     leave = renderWebhooks(main);
+  } else if (hash === '#/api') {
+    leave = renderReference(main);
   } else {
     const status = new URLSearchParams(hash.split('?')[1] || '').get('status') || '';
     leave = renderDomains(main, status);

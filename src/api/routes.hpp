@@ -13,6 +13,11 @@ void add_webhook_routes(Router& router, ApiContext& ctx);  // /api/v1/webhooks..
 void add_seed_routes(Router& router, ApiContext& ctx);    // /domain (the seed's own routes)
 void add_health_routes(Router& router, ApiContext& ctx);  // /healthz, /readyz, /metrics
 void add_web_routes(Router& router);                      // / and /web/{file}: the dashboard
+void add_openapi_route(Router& router);                   // /api/v1/openapi.json
+
+// All of the above: the API as `serve` and `api` run it. docs/openapi.yaml documents each
+// route (tests/integration/api_openapi_test.cpp keeps the two the same).
+void add_all_routes(Router& router, ApiContext& ctx);
 
 // Pieces of the health routes that a worker's or scheduler's own /metrics server
 // (--metrics-listen, app/service_metrics.cpp) serves too.

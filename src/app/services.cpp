@@ -178,14 +178,7 @@ int run_services(const Settings& settings, ServiceSet services) {
       api_context->reads = read_cache.get();
       api_context->seed_compat = settings.seed_compat;
       api_context->virustotal_daily = settings.virustotal_daily;
-      api::add_domain_routes(router, *api_context);
-      api::add_bulk_routes(router, *api_context);
-      api::add_scan_routes(router, *api_context);
-      api::add_event_routes(router, *api_context);
-      api::add_webhook_routes(router, *api_context);
-      api::add_seed_routes(router, *api_context);
-      api::add_health_routes(router, *api_context);
-      api::add_web_routes(router);
+      api::add_all_routes(router, *api_context);
       authenticator = std::make_unique<api::Authenticator>(*store, db, auth);
       gate = std::make_unique<api::RequestGate>(*authenticator, api::RateLimit{settings.rate_limit, settings.rate_burst},
                                                 api::RateLimit{settings.scan_rate_limit, settings.scan_rate_burst},

@@ -246,3 +246,37 @@ test('phone width: one column, nothing wider than the screen; keyboard and label
   await page.keyboard.press('Enter');
   await page.locator('tr[data-domain="plain.web.test"]').waitFor();
 });
+
+test('the API reference is linked from every page and draws every operation of the document', async () => {
+  const doc = await (await fetch(`${base}/api/v1/openapi.json`)).json();
+  const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+    ['get', 'post', 'put', 'patch', 'delete'].filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${path}`));
+  assert.ok(operations.length >= 26, `only ${operations.length} operations`);
+
+  const page = await newPage();
+  await page.goto(`${base}/#/events`);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API reference' }).click();
+  await page.getByRole('heading', { name: `domainscan API ${doc.info.version}`, level: 1 }).waitFor();
+  const drawn = await page.locator('section.op').evaluateAll((els) => els.map((e) => e.dataset.operation));
+  assert.deepEqual(drawn.sort(), operations.sort());
+
+  // One operation in full: its scope, its parameters, its request example and its responses.
+  const bulk = page.locator('section.op[data-operation="POST /api/v1/domains/bulk"]');
+  assert.match(await bulk.innerText(), /A key with the write scope/);
+  assert.match(await bulk.innerText(), /text\/plain/);
+  const list = page.locator('section.op[data-operation="GET /api/v1/domains"]');
+  assert.match(await list.locator('table.schema').first().innerText(), /limit[\s\S]*integer[\s\S]*from 1, to 500, default 50/);
+  // Schemas open on demand, references resolved: the scan's checks down to the certificate.
+  const scan = page.locator('section.op[data-operation="GET /api/v1/scans/{id}"]');
+  await scan.locator('details > summary', { hasText: /^Scan$/ }).first().click();
+  await scan.locator('details > summary', { hasText: /^Checks$/ }).first().click();
+  await scan.locator('details > summary', { hasText: /^TlsCheck$/ }).first().click();
+  const tls = scan.locator('details', { has: page.locator('summary', { hasText: /^TlsCheck$/ }) }).first();
+  assert.match(await tls.innerText(), /hostname_match[\s\S]*boolean/);
+  assert.match(await tls.innerText(), /fingerprint_sha256|certificate/);
+  await screenshot(page, '8-api-reference');
+
+  // The table of contents jumps to an operation.
+  await page.getByRole('navigation', { name: 'Operations' }).getByRole('link', { name: /DELETE\s+\/api\/v1\/webhooks\/\{id\}$/ }).click();
+  await page.locator('section.op[data-operation="DELETE /api/v1/webhooks/{id}"]').waitFor();
+});

@@ -25,6 +25,7 @@ const std::map<std::pair<std::string, std::string>, Access> kDecisions = {
     {{"GET", "/"}, Access::open},
     {{"GET", "/web/{file}"}, Access::open},
     {{"GET", "/metrics"}, Access::metrics},
+    {{"GET", "/api/v1/openapi.json"}, Access::open},
     {{"GET", "/api/v1/domains"}, Access::read},
     {{"POST", "/api/v1/domains"}, Access::write},
     {{"POST", "/api/v1/domains/bulk"}, Access::write},

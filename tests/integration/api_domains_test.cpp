@@ -3,6 +3,7 @@
 #include "store/store.hpp"
 #include "support/api_harness.hpp"
 #include "support/http_client.hpp"
+#include "support/store_helpers.hpp"
 
 #include <gtest/gtest.h>
 
@@ -105,7 +106,7 @@ TEST_F(ApiDomains, ScanInFull) {
   ASSERT_TRUE(api.store().claim_scan(id));
   store::ScanCompletion done;
   done.scan_id = id;
-  done.result_json = R"({"checks":{"dns":{"status":"ok","a":["192.0.2.1"]}},"findings":[]})";
+  done.result_json = dns_only_result({"192.0.2.1"});
   ASSERT_TRUE(api.store().complete_scan(done));
 
   const auto scan = call("GET", "/api/v1/scans/" + std::to_string(id));
@@ -156,7 +157,7 @@ TEST_F(ApiDomains, SeedGetQueuesUnknownAndAnswersScanned) {
   ASSERT_TRUE(api.store().claim_scan(id));
   store::ScanCompletion done;
   done.scan_id = id;
-  done.result_json = R"({"checks":{"dns":{"status":"ok"}},"findings":[]})";
+  done.result_json = dns_only_result({});
   ASSERT_TRUE(api.store().complete_scan(done));
   const auto scanned = call("GET", "/domain?domain=seed.com");
   ASSERT_EQ(scanned.status, 200) << scanned.body;

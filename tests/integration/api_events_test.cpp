@@ -3,6 +3,7 @@
 #include "store/store.hpp"
 #include "support/api_harness.hpp"
 #include "support/http_client.hpp"
+#include "support/store_helpers.hpp"
 
 #include <gtest/gtest.h>
 
@@ -87,11 +88,11 @@ TEST_F(ApiEvents, BadFiltersAreClearErrors) {
 }
 
 TEST_F(ApiEvents, TheDiffOfAnyTwoScansOfADomain) {
-  const auto before = complete("d.com", R"({"checks":{"dns":{"status":"ok","a":["192.0.2.1"]}},"findings":[]})");
-  complete("d.com", R"({"checks":{"dns":{"status":"ok","a":["192.0.2.1"]}},"findings":[]})");
+  const auto before = complete("d.com", dns_only_result({"192.0.2.1"}));
+  complete("d.com", dns_only_result({"192.0.2.1"}));
   const auto after = complete(
       "d.com",
-      R"({"checks":{"dns":{"status":"ok","a":["192.0.2.7"]}},"findings":[{"id":"email.spf_missing","check":"email","severity":"medium","message":"m"}]})",
+      dns_only_result({"192.0.2.7"}, R"([{"id":"email.spf_missing","check":"email","severity":"medium","message":"m"}])"),
       {}, "C");
   const auto res = call("/api/v1/scans/" + std::to_string(after) + "/diff?against=" + std::to_string(before));
   ASSERT_EQ(res.status, 200) << res.body;

@@ -7,6 +7,7 @@
 #include "support/api_harness.hpp"
 #include "support/eventually.hpp"
 #include "support/http_client.hpp"
+#include "support/store_helpers.hpp"
 
 #include <gtest/gtest.h>
 
@@ -50,7 +51,7 @@ class ApiReadCache : public ::testing::TestWithParam<Backend> {
     ASSERT_TRUE(writer.claim_scan(id));
     store::ScanCompletion done;
     done.scan_id = id;
-    done.result_json = R"({"checks":{"dns":{"status":"ok","a":["192.0.2.1"]}},"findings":[]})";
+    done.result_json = dns_only_result({"192.0.2.1"});
     ASSERT_TRUE(writer.complete_scan(done));
   }
   // Adds the domain and completes its first scan through `writer`; returns the scan's id.

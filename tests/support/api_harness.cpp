@@ -12,14 +12,7 @@ ApiHarness::ApiHarness(Backend backend, api::ServerLimits limits, api::AuthPolic
       api::ApiContext{*store_, *bus_, pool_, metrics_, DomainNameRules{{"test"}}, {}, nullptr, std::chrono::milliseconds(0)});
   reads_ = std::make_unique<api::ReadCache>(store_->change_counter());
   context_->reads = reads_.get();
-  api::add_domain_routes(router_, *context_);
-  api::add_bulk_routes(router_, *context_);
-  api::add_scan_routes(router_, *context_);
-  api::add_event_routes(router_, *context_);
-  api::add_webhook_routes(router_, *context_);
-  api::add_seed_routes(router_, *context_);
-  api::add_health_routes(router_, *context_);
-  api::add_web_routes(router_);
+  api::add_all_routes(router_, *context_);
   authenticator_ = std::make_unique<api::Authenticator>(*store_, pool_, auth);
   gate_ = std::make_unique<api::RequestGate>(*authenticator_, rates.requests, rates.scans);
   router_.set_gate([g = gate_.get()](const api::Request& r, const api::GateContext& c) { return g->check(r, c); });

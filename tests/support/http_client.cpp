@@ -1,5 +1,7 @@
 #include "support/http_client.hpp"
 
+#include "support/response_log.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -49,6 +51,7 @@ HttpResponse http_request(std::uint16_t port, const std::string& method, const s
     out.headers[name] = std::string(field.value());
   }
   out.body = res.body();
+  log_response(method, target, out.status, out.headers, out.body);
   beast::error_code ec;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   return out;
