@@ -7,7 +7,8 @@ install(FILES deploy/systemd/domainscan.service deploy/systemd/domainscan-api.se
               deploy/systemd/domainscan-worker@.service deploy/systemd/domainscan-scheduler.service
         DESTINATION lib/systemd/system)
 install(FILES deploy/domainscan.toml DESTINATION /etc/domainscan)
-install(FILES README.md docs/operations.md docs/security.md DESTINATION share/doc/domainscan)
+install(FILES README.md docs/operations.md docs/security.md ${CMAKE_BINARY_DIR}/src/generated/openapi.json
+        DESTINATION share/doc/domainscan)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME domainscan)

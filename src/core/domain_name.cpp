@@ -89,7 +89,10 @@ std::string to_a_labels(const std::string& host) {
   std::unique_ptr<char, decltype(&idn2_free)> owned(out, &idn2_free);
   if (rc != IDN2_OK) {
     if (rc == IDN2_TOO_BIG_DOMAIN) reject("invalid_domain", "the name is longer than 253 octets");
-    if (rc == IDN2_TOO_BIG_LABEL) reject("invalid_domain", "a label is longer than 63 octets");
+    // A long Unicode label fails in the Punycode encoder before the label's length is checked.
+    if (rc == IDN2_TOO_BIG_LABEL || rc == IDN2_PUNYCODE_BIG_OUTPUT) {
+      reject("invalid_domain", "a label is longer than 63 octets");
+    }
     reject("invalid_domain", fmt::format("'{}' is not a valid domain name: {}", host, idn2_strerror(rc)));
   }
   return to_lower(owned.get());

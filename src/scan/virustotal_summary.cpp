@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -16,8 +18,9 @@ std::int64_t vt_count(const json::object& stats, const char* key) {
   const auto* v = stats.if_contains(key);
   if (!v) return 0;
   if (v->is_int64()) return v->as_int64();
-  if (v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
-  return 0;
+  // Past the int64 range (no real count is): the largest, not a negative number.
+  if (v->is_uint64()) return static_cast<std::int64_t>(std::min<std::uint64_t>(v->as_uint64(), INT64_MAX));
+  return 0;  // a string, a fraction, null: no count
 }
 
 json::object summarize_virustotal_domain(const json::value& answer) {

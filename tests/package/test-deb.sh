@@ -22,7 +22,8 @@ done
 contents=$(dpkg-deb --contents "$pkg" | awk '{print $6}')
 for path in ./usr/bin/domainscan ./etc/domainscan/domainscan.toml \
     ./usr/lib/systemd/system/domainscan.service ./usr/lib/systemd/system/domainscan-api.service \
-    ./usr/lib/systemd/system/domainscan-worker@.service ./usr/lib/systemd/system/domainscan-scheduler.service; do
+    ./usr/lib/systemd/system/domainscan-worker@.service ./usr/lib/systemd/system/domainscan-scheduler.service \
+    ./usr/share/doc/domainscan/openapi.json; do
   grep -qxF "$path" <<<"$contents" || fail "$path is not in the package"
 done
 control=$(mktemp -d)

@@ -84,5 +84,43 @@ TEST(DomainName, RejectsGarbage) {
   expect_rejected("../../etc/passwd");
 }
 
+// What the error says matters: the API hands it to the person who typed the name.
+void expect_rejected_saying(std::string_view input, std::string_view says, const DomainNameRules& rules = kPublicOnly) {
+  try {
+    const auto name = normalize_domain(input, rules);
+    ADD_FAILURE() << "accepted '" << input << "' as '" << name << "'";
+  } catch (const ValidationError& e) {
+    EXPECT_NE(std::string_view(e.what()).find(says), std::string_view::npos) << input << ": " << e.what();
+  }
+}
+
+TEST(DomainName, EachRejectionSaysWhy) {
+  std::string long_name;
+  while (long_name.size() < 250) long_name += "abcdefghij.";
+  expect_rejected_saying(long_name + "com", "253");
+  expect_rejected_saying(std::string(64, 'a') + ".com", "63");
+  // The same limits for a name in Unicode, judged on its A-label form by IDNA.
+  expect_rejected_saying(std::string(60, 'a') + "\u00fc\u00fc\u00fc.de", "63");
+  expect_rejected_saying("\u00fc." + long_name + "com", "253");
+  expect_rejected_saying(std::string(3000, 'a'), "far too long");
+  expect_rejected_saying(".", "empty");
+  expect_rejected_saying("https:///path", "no host name");
+  expect_rejected_saying("[2001:db8::1]", "IP addresses");
+  expect_rejected_saying("co.uk", "is a public suffix");
+  expect_rejected_saying("example.notarealtld", "not under a public suffix");
+  expect_rejected_saying("http://exa%mple.com/", "neither a domain name nor a URL");
+}
+
+TEST(DomainName, AnAllowedSuffixMatchesWholeLabelsOnly) {
+  EXPECT_EQ(normalize_domain("a.b.test", kWithTest), "a.b.test");
+  expect_rejected("example.xtest", kWithTest);  // ends with "test", but not with ".test"
+  expect_rejected(".test", kWithTest);
+}
+
+TEST(DomainName, AUrlsUserAndPortAreNotPartOfTheName) {
+  EXPECT_EQ(normalize_domain("https://user:secret@Example.com:8443/x", kPublicOnly), "example.com");
+  EXPECT_EQ(normalize_domain("example.com.", kPublicOnly), "example.com");
+}
+
 }  // namespace
 }  // namespace domainscan

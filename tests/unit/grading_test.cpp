@@ -129,5 +129,53 @@ TEST(ScanGrade, ThirdPartiesFailingChangeNothing) {
   EXPECT_TRUE(g.findings.empty());
 }
 
+TEST(Grading, EachLetterFromItsLowestScore) {
+  // 100 - 3 a low, 10 a medium, 20 a high.
+  EXPECT_EQ(grade_findings(findings({"low"})).grade, "A+");                       // 97, nothing medium
+  EXPECT_EQ(grade_findings(findings({"low", "low"})).grade, "A");                 // 94: under 95
+  EXPECT_EQ(grade_findings(findings({"medium", "low"})).grade, "B");              // 87
+  EXPECT_EQ(grade_findings(findings({"high"})).score, 80);
+  EXPECT_EQ(grade_findings(findings({"high", "low"})).grade, "C");                // 77
+  EXPECT_EQ(grade_findings(findings({"high", "medium", "low"})).grade, "D");      // 67
+  EXPECT_EQ(grade_findings(findings({"high", "high", "low"})).grade, "E");        // 57
+  EXPECT_EQ(grade_findings(findings({"high", "high", "medium", "low"})).grade, "F");  // 47
+}
+
+TEST(Grading, FindingsWithoutAKnownSeverityCostNothing) {
+  boost::json::array odd{boost::json::object{{"id", "no.severity"}}, boost::json::object{{"severity", 5}},
+                         boost::json::object{{"severity", "catastrophic"}}, boost::json::object{{"severity", "info"}}};
+  const auto g = grade_findings(odd);
+  EXPECT_EQ(g.score, 100);
+  EXPECT_EQ(g.grade, "A+");
+}
+
+TEST(ScanGrade, NoGradeSaysWhichPartOfTheDnsFailed) {
+  // No DNS check at all, and one whose error has no kind: the DNS "did not answer".
+  EXPECT_EQ(grade_scan(checks({{"tls", "ok"}}), {}).reason, "the domain's DNS did not answer");
+  EXPECT_EQ(grade_scan(checks({{"dns", "error"}}), {}).reason, "the domain's DNS did not answer");
+  auto c = checks({{"dns", "error"}});
+  c["dns"].as_object()["error_kind"] = "resolver_unreachable";
+  EXPECT_NE(grade_scan(c, {}).reason->find("a problem of the scanner, not of the domain"), std::string::npos);
+  // A check that is not an object is no check.
+  boost::json::object broken{{"dns", "ok"}};
+  EXPECT_EQ(grade_scan(broken, {}).reason, "the domain's DNS did not answer");
+}
+
+TEST(ScanGrade, NoGradeSaysWhyTheWebChecksFailed) {
+  // TLS skipped and HTTP failed: HTTP's error is the reason.
+  EXPECT_EQ(grade_scan(checks({{"dns", "ok"}, {"tls", "skipped"}, {"http", "error"}}), {}).reason,
+            "neither HTTPS nor HTTP answered: http failed");
+  // HTTP skipped and TLS failed: TLS's error.
+  EXPECT_EQ(grade_scan(checks({{"dns", "ok"}, {"tls", "error"}, {"http", "skipped"}}), {}).reason,
+            "neither HTTPS nor HTTP answered: tls failed");
+  // Neither reported (absent): nothing to quote.
+  EXPECT_EQ(grade_scan(checks({{"dns", "ok"}}), {}).reason, "neither HTTPS nor HTTP answered");
+  // An HTTP error with findings is an answer: graded.
+  const auto g = grade_scan(checks({{"dns", "ok"}, {"tls", "skipped"}, {"http", "error"}}),
+                            finding("http", "http.bad_status", "medium"));
+  EXPECT_TRUE(g.grade);
+  EXPECT_FALSE(g.reason);
+}
+
 }  // namespace
 }  // namespace domainscan::scan

@@ -47,5 +47,43 @@ TEST(RdapSummary, ReadsRegistrarEventsStatusesAndNameservers) {
   EXPECT_TRUE(empty.at("registrar").is_null());
 }
 
+// A registry's server is a third party: whatever shape its answer has, the summary keeps
+// what it can read and leaves the rest null or empty, never throws.
+TEST(RdapSummary, PartsOfAnotherShapeAreLeftOutNotFatal) {
+  const auto doc = boost::json::parse(R"({
+    "status": ["active", 7, null],
+    "events": [{"eventAction": "registration"}, {"eventAction": "expiration", "eventDate": 20270813},
+               "not an event", {"eventDate": "2020-01-01T00:00:00Z"},
+               {"eventAction": "expiration", "eventDate": "2027-08-13T04:00:00Z"}],
+    "entities": ["nobody", {"roles": "registrar", "handle": "R0"}, {"handle": "no roles"},
+                 {"roles": ["registrant"], "handle": "R1"},
+                 {"roles": ["registrar"], "handle": "R2", "vcardArray": ["vcard", [["fn", {}, "text"], ["fn", {}, "text", 5]]]}],
+    "nameservers": [{"ldhName": 5}, "ns0.example", {"unicodeName": "ns1.example"}, {"ldhName": "ns2.example"}]})");
+  const auto s = summarize_rdap_domain(doc);
+  EXPECT_EQ(s.at("registrar"), "R2") << "a jCard without a readable name: the handle";
+  EXPECT_TRUE(s.at("created").is_null());
+  EXPECT_EQ(s.at("expires"), "2027-08-13T04:00:00Z");
+  ASSERT_EQ(s.at("statuses").as_array().size(), 1u);
+  EXPECT_EQ(s.at("statuses").at(0), "active");
+  ASSERT_EQ(s.at("nameservers").as_array().size(), 1u);
+  EXPECT_EQ(s.at("nameservers").at(0), "ns2.example");
+
+  for (const char* other : {"[]", "null", "\"domain\"", R"({"entities": {}, "events": 1, "status": "x", "nameservers": null})",
+                            R"({"entities": [{"roles": ["registrar"], "vcardArray": "vcard"}]})",
+                            R"({"entities": [{"roles": ["registrar"], "vcardArray": ["vcard", "x"]}]})"}) {
+    const auto summary = summarize_rdap_domain(boost::json::parse(other));
+    EXPECT_TRUE(summary.at("registrar").is_null()) << other;
+    EXPECT_TRUE(summary.at("expires").is_null()) << other;
+    EXPECT_TRUE(summary.at("statuses").as_array().empty()) << other;
+  }
+}
+
+TEST(RdapSummary, TheFirstRegistrarEntityIsTheRegistrar) {
+  const auto doc = boost::json::parse(R"({"entities": [
+    {"roles": ["technical", "registrar"], "handle": "FIRST"},
+    {"roles": ["registrar"], "handle": "SECOND"}]})");
+  EXPECT_EQ(summarize_rdap_domain(doc).at("registrar"), "FIRST");
+}
+
 }  // namespace
 }  // namespace domainscan::scan

@@ -72,5 +72,25 @@ TEST(ReputationSummary, TwoMaliciousVerdictsAreCriticalOneIsSuspicious) {
   EXPECT_TRUE(findings_of(summarize_virustotal_domain(answer(0, 0, 10))).empty());
 }
 
+TEST(ReputationSummary, CountsOfAnotherTypeAreZeroAndHugeOnesStayPositive) {
+  const auto s = summarize_virustotal_domain(json::parse(R"({"data": {"attributes": {
+      "last_analysis_stats": {"malicious": "5", "suspicious": 2.5, "harmless": 18446744073709551615, "undetected": null},
+      "reputation": true, "categories": {"A": 7, "B": "news", "C": null},
+      "last_analysis_date": "2025-11-24"}}})"));
+  EXPECT_EQ(s.at("malicious"), 0);
+  EXPECT_EQ(s.at("suspicious"), 0);
+  EXPECT_EQ(s.at("harmless"), INT64_MAX);
+  EXPECT_EQ(s.at("undetected"), 0);
+  EXPECT_EQ(s.at("reputation"), 0);
+  EXPECT_EQ(s.at("categories"), (json::array{"news"}));
+  EXPECT_TRUE(s.at("last_analysis_date").is_null());
+  // Stats that are not an object count as none; data that is not an object is no answer.
+  EXPECT_EQ(summarize_virustotal_domain(json::parse(R"({"data": {"attributes": {"last_analysis_stats": [1]}}})"))
+                .at("malicious"),
+            0);
+  EXPECT_THROW(summarize_virustotal_domain(json::parse(R"({"data": "domain"})")), std::invalid_argument);
+  EXPECT_THROW(summarize_virustotal_domain(json::parse(R"({"data": {"attributes": []}})")), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace domainscan::scan

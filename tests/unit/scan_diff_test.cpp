@@ -100,5 +100,42 @@ TEST(ScanDiff, TheGradeAloneIsAChange) {
   EXPECT_TRUE(diff_scans(side(web_site(), {}, "A", 90), side(web_site(), {}, std::nullopt, std::nullopt)).changed);
 }
 
+// Stored results of other shapes (an older version's, a hand-written one) compare without
+// throwing: what cannot be read is absent, and absent against present is a change.
+TEST(ScanDiff, ResultsOfOtherShapesCompareAsAbsent) {
+  const ScanSide empty{std::string("B"), 80, json::object{}};
+  const ScanSide odd{std::string("B"), 80,
+                     json::object{{"checks", json::object{{"dns", "ok"}, {"tls", json::object{{"status", 1}}}}},
+                                  {"findings", json::array{"x", json::object{{"id", 5}}, json::object{{"severity", "low"}}}}}};
+  EXPECT_FALSE(diff_scans(empty, odd).changed) << json::serialize(diff_scans(empty, odd).data);
+  const ScanSide broken{std::string("B"), 80, json::object{{"checks", json::array{}}, {"findings", "none"}}};
+  EXPECT_FALSE(diff_scans(broken, empty).changed);
+
+  // A check that now reports where before there was none: its status changed from absent.
+  const auto d = diff_scans(empty, side(web_site()));
+  ASSERT_TRUE(d.changed);
+  EXPECT_EQ(d.data.at("changes").at(0).at("before"), "absent");
+  EXPECT_EQ(d.data.at("changes").at(0).at("after"), "ok");
+}
+
+TEST(ScanDiff, AFieldThatAppearsOrGoesAwayIsAChange) {
+  auto later = web_site();
+  later["tls"].as_object()["certificate"].as_object().erase("issuer");
+  later["dns"].as_object()["mx"] = "not a list";  // not a set: compared as it is
+  const auto d = diff_scans(side(web_site()), side(later));
+  std::vector<std::string> fields;
+  for (const auto& c : d.data.at("changes").as_array()) fields.push_back(std::string(c.at("field").as_string()));
+  EXPECT_EQ(fields, (std::vector<std::string>{"mx", "certificate.issuer"}));
+  EXPECT_TRUE(d.data.at("changes").at(1).at("after").is_null());
+  // A field inside a value that is not an object is absent too.
+  auto flat = web_site();
+  flat["tls"].as_object()["certificate"] = "CN=x";
+  EXPECT_TRUE(diff_scans(side(web_site()), side(flat)).changed);
+}
+
+TEST(ScanDiff, TheScoreAloneIsAChange) {
+  EXPECT_TRUE(diff_scans(side(web_site(), {}, "B", 84), side(web_site(), {}, "B", 81)).changed);
+}
+
 }  // namespace
 }  // namespace domainscan::watch

@@ -1,5 +1,6 @@
 // The events a completed scan causes (watch/scan_events.hpp, watch/expiry.hpp).
 #include "watch/scan_events.hpp"
+#include "watch/expiry.hpp"
 
 #include "core/time_format.hpp"
 
@@ -102,6 +103,33 @@ TEST(ScanEvents, AnExpiredCertificateIsToldOnceAtTheLastThreshold) {
   EXPECT_EQ(json::parse(e.events[0].data_json).at("days_left"), -10);
   EXPECT_EQ(json::parse(e.events[0].data_json).at("threshold"), 1);
   EXPECT_TRUE(events(scan_with("2026-11-20T00:00:00Z"), nullptr, e.alerts).events.empty());
+}
+
+// Only a check that completed, with a date that reads, tells an expiry: a failed check, a
+// date of another shape or a result of another shape tells nothing (and never throws).
+TEST(ScanEvents, NoExpiryFromWhatCannotBeRead) {
+  const auto none = [](const json::object& result) { return expiry_events(result, kNow, kThresholds, {}).empty(); };
+  auto failed = scan_with("2026-12-01T00:00:00Z", "2026-12-01T00:00:00Z").result;
+  failed["checks"].as_object()["tls"].as_object()["status"] = "error";
+  failed["checks"].as_object()["rdap"].as_object().erase("status");
+  EXPECT_TRUE(none(failed));
+  EXPECT_TRUE(none(scan_with("soon", "1 December 2026").result));
+  EXPECT_TRUE(none(json::object{}));
+  EXPECT_TRUE(none(json::object{{"checks", json::array{}}}));
+  EXPECT_TRUE(none(json::object{{"checks", {{"tls", "ok"}, {"rdap", {{"status", "ok"}, {"expires", 20261201}}}}}}));
+  EXPECT_TRUE(none(json::object{{"checks", {{"tls", {{"status", "ok"}, {"certificate", "CN=x"}}}}}}));
+}
+
+TEST(ScanEvents, ThresholdsInAnyOrderTellTheMostUrgent) {
+  const auto e = expiry_events(scan_with("2026-12-05T12:00:00Z").result, kNow, {1, 7, 30, 14}, {});
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(json::parse(e[0].event.data_json).at("threshold"), 7);
+  EXPECT_EQ(e[0].crossed.size(), 3u);
+  // Exactly at a threshold is within it: 7 days left crosses 7.
+  const auto at = expiry_events(scan_with("2026-12-06T12:00:00Z").result, kNow, {7}, {});
+  ASSERT_EQ(at.size(), 1u);
+  EXPECT_EQ(json::parse(at[0].event.data_json).at("days_left"), 7);
+  EXPECT_TRUE(expiry_events(scan_with("2026-12-07T12:00:00Z").result, kNow, {7}, {}).empty());
 }
 
 }  // namespace
