@@ -155,6 +155,78 @@ TEST_P(StoreClaimsTest, ARowOneSweeperTookIsNotTakenByAnotherForMinAge) {
   EXPECT_EQ(other->take_unpublished_scans(10ms, 100).size(), 2u);
 }
 
+// A batch of completions is stored as if one after the other (Store::complete_scans; the
+// PostgreSQL store writes all the scans' rows in one statement and all the domains' in
+// another): each answers for itself, a scan given twice is stored once, a domain ends as its
+// last scan leaves it, and events land on their own domain.
+TEST_P(StoreClaimsTest, ABatchOfCompletionsIsStoredAsOneAfterTheOther) {
+  const auto a = queued("batch-a.test");
+  ASSERT_TRUE(store_->claim_scan(a, lease("w")));
+  const auto b1 = queued("batch-b.test");
+  ASSERT_TRUE(store_->claim_scan(b1, lease("w")));
+  const auto b2 = store_->queue_scan("batch-b.test", ScanTrigger::rescan)->scan_id;  // b's second, while b1 runs
+  ASSERT_TRUE(store_->claim_scan(b2, lease("w")));
+  const auto idle = queued("batch-idle.test");  // never claimed: not running
+
+  ScanCompletion ca;
+  ca.scan_id = a;
+  ca.grade = "B";
+  ca.score = 80;
+  ca.result_json = R"({"checks":{},"findings":[],"quote":"a \"quoted\" \\ text, {braces}"})";
+  ca.events = {NewEvent{"certificate.expiring", std::nullopt, R"({"days_left":6})",
+                        ExpiryAlert{"certificate", "2026-12-05T12:00:00Z", 7}}};
+  ca.alerts = {ExpiryAlert{"certificate", "2026-12-05T12:00:00Z", 14}};
+  ScanCompletion cb1;
+  cb1.scan_id = b1;
+  cb1.status = ScanStatus::failed;
+  cb1.error = "timeout";
+  cb1.domain_status = DomainStatus::ok;
+  cb1.consecutive_failures = 2;
+  ScanCompletion cb2 = cb1;
+  cb2.scan_id = b2;
+  cb2.domain_status = DomainStatus::bad;
+  cb2.bad_reason = "unreachable";
+  cb2.consecutive_failures = 3;
+  ScanCompletion again = ca;  // the same scan a second time in the batch
+  again.grade = "F";
+  ScanCompletion not_running;
+  not_running.scan_id = idle;
+
+  const auto stored = store_->complete_scans({ca, cb1, again, cb2, not_running});
+  EXPECT_EQ(stored, (std::vector<bool>{true, true, false, true, false}));
+
+  const auto scan_a = store_->find_scan(a);
+  EXPECT_EQ(scan_a->status, ScanStatus::completed);
+  EXPECT_EQ(scan_a->grade, "B") << "the first of a repeated scan is the one stored";
+  EXPECT_EQ(scan_a->score, 80);
+  EXPECT_FALSE(scan_a->error);
+  EXPECT_NE(scan_a->result_json.find(R"(a \"quoted\" \\ text, {braces})"), std::string::npos) << scan_a->result_json;
+  const auto scan_b1 = store_->find_scan(b1);
+  EXPECT_EQ(scan_b1->status, ScanStatus::failed);
+  EXPECT_EQ(scan_b1->error, "timeout");
+  EXPECT_FALSE(scan_b1->grade);
+  EXPECT_FALSE(scan_b1->score);
+  EXPECT_EQ(store_->find_scan(idle)->status, ScanStatus::queued);
+
+  const auto domain_b = store_->find_domain("batch-b.test");
+  EXPECT_EQ(domain_b->status, DomainStatus::bad) << "as the batch's last scan of it left it";
+  EXPECT_EQ(domain_b->bad_reason, "unreachable");
+  EXPECT_EQ(domain_b->consecutive_failures, 3);
+  EXPECT_EQ(store_->find_domain("batch-a.test")->status, DomainStatus::ok);
+
+  const auto events = store_->list_events(EventQuery{});
+  ASSERT_EQ(events.items.size(), 1u);
+  EXPECT_EQ(events.items[0].domain, "batch-a.test");
+  EXPECT_EQ(events.items[0].scan_id, a);
+  // Both alerts recorded: the next scan of a is told nothing new for 7 or 14.
+  const auto next = store_->queue_scan("batch-a.test", ScanTrigger::rescan)->scan_id;
+  const auto claim = store_->claim_scan(next, lease("w"));
+  ASSERT_TRUE(claim);
+  EXPECT_EQ(claim->sent_alerts.size(), 2u);
+
+  EXPECT_TRUE(store_->complete_scans({}).empty());
+}
+
 DOMAINSCAN_ON_EVERY_BACKEND(StoreClaimsTest);
 
 }  // namespace

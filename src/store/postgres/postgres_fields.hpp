@@ -69,6 +69,32 @@ inline std::string text_array(const std::vector<std::string>& items) {
   }
   return out + '}';
 }
+// The same with NULL elements, for columns that may be NULL.
+inline std::string text_array(const std::vector<std::optional<std::string>>& items) {
+  std::string out = "{";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    if (!item) {
+      out += "NULL";
+      continue;
+    }
+    out += '"';
+    for (const char c : *item) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + '}';
+}
+inline std::string int_array(const std::vector<std::optional<int>>& items) {
+  std::string out = "{";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    out += item ? std::to_string(*item) : "NULL";
+  }
+  return out + '}';
+}
 inline std::string bigint_array(const std::vector<std::int64_t>& items) {
   std::string out = "{";
   for (const auto item : items) {

@@ -379,21 +379,10 @@ std::size_t PostgresStore::renew_claims(const std::vector<std::int64_t>& ids, co
 
 namespace {
 
-// One scan's completion inside the caller's transaction: false if the scan was not running.
-bool complete_in(pqxx::work& tx, const ScanCompletion& c) {
-  std::optional<std::string> result;
-  if (!c.result_json.empty()) result = c.result_json;
-  auto updated = exec_prepared_sql(
-      tx,
-      "UPDATE scans SET status = $1, finished_at = now(), grade = $2, score = $3, error = $4, result = $5::jsonb, "
-      "grade_reason = $6 WHERE id = $7 AND status = 'running' RETURNING domain_id",
-      std::string(to_string(c.status)), c.grade, c.score, c.error, result, c.grade_reason, c.scan_id);
-  if (updated.empty()) return false;
-  const auto domain_id = updated[0][0].as<std::int64_t>();
-  exec_prepared_sql(
-      tx,
-      "UPDATE domains SET status = $1, bad_reason = $2, consecutive_failures = $3, updated_at = now() WHERE id = $4",
-      std::string(to_string(c.domain_status)), c.bad_reason, c.consecutive_failures, domain_id);
+// What a stored completion caused beyond its scan and domain rows: its events (each with its
+// webhook deliveries) and its expiry alerts. Few scans cause any, so these stay a row's
+// statements each.
+void record_consequences(pqxx::work& tx, const ScanCompletion& c, std::int64_t domain_id) {
   const auto record_alert = [&](const ExpiryAlert& a) {
     return exec_prepared_sql(tx,
                              "INSERT INTO expiry_alerts (domain_id, kind, subject, threshold) VALUES ($1, $2, $3, $4) "
@@ -422,22 +411,87 @@ bool complete_in(pqxx::work& tx, const ScanCompletion& c) {
         seq, e.type, domain_id);
   }
   for (const auto& a : c.alerts) record_alert(a);
-  return true;
+}
+
+// Completions inside the caller's transaction, as if stored one after the other: for each,
+// false if its scan was not running (or came earlier in the same batch). The scans' rows
+// are written by one statement and the domains' by another, whatever the batch's size: a
+// row's statements each were most of the database's time a scan.
+std::vector<bool> complete_in(pqxx::work& tx, const std::vector<ScanCompletion>& completions) {
+  std::vector<bool> stored(completions.size(), false);
+  // Each scan once: the first of a repeated id is the one stored, as one after the other.
+  std::vector<std::size_t> firsts;
+  std::set<std::int64_t> seen;
+  for (std::size_t i = 0; i < completions.size(); ++i) {
+    if (seen.insert(completions[i].scan_id).second) firsts.push_back(i);
+  }
+  std::vector<std::int64_t> ids;
+  std::vector<std::optional<std::string>> statuses, grades, errors, results, reasons;
+  std::vector<std::optional<int>> scores;
+  for (const auto i : firsts) {
+    const auto& c = completions[i];
+    ids.push_back(c.scan_id);
+    statuses.emplace_back(std::string(to_string(c.status)));
+    grades.push_back(c.grade);
+    scores.push_back(c.score);
+    errors.push_back(c.error);
+    results.push_back(c.result_json.empty() ? std::nullopt : std::optional<std::string>(c.result_json));
+    reasons.push_back(c.grade_reason);
+  }
+  std::map<std::int64_t, std::int64_t> domain_of;  // scan id -> domain id, of the scans stored
+  for (const auto& row : exec_prepared_sql(
+           tx,
+           "UPDATE scans s SET status = v.status, finished_at = now(), grade = v.grade, score = v.score, "
+           "error = v.error, result = v.result::jsonb, grade_reason = v.grade_reason "
+           "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[]) "
+           "AS v(id, status, grade, score, error, result, grade_reason) "
+           "WHERE s.id = v.id AND s.status = 'running' RETURNING s.id, s.domain_id",
+           bigint_array(ids), text_array(statuses), text_array(grades), int_array(scores), text_array(errors),
+           text_array(results), text_array(reasons))) {
+    domain_of[row[0].as<std::int64_t>()] = row[1].as<std::int64_t>();
+  }
+  if (domain_of.empty()) return stored;
+
+  // Each domain as its last stored completion leaves it.
+  std::map<std::int64_t, std::size_t> last_of_domain;
+  for (const auto i : firsts) {
+    if (auto it = domain_of.find(completions[i].scan_id); it != domain_of.end()) {
+      stored[i] = true;
+      last_of_domain[it->second] = i;
+    }
+  }
+  std::vector<std::int64_t> domain_ids;
+  std::vector<std::optional<std::string>> domain_statuses, bad_reasons;
+  std::vector<std::optional<int>> failures;
+  for (const auto& [domain_id, i] : last_of_domain) {
+    domain_ids.push_back(domain_id);
+    domain_statuses.emplace_back(std::string(to_string(completions[i].domain_status)));
+    bad_reasons.push_back(completions[i].bad_reason);
+    failures.push_back(completions[i].consecutive_failures);
+  }
+  exec_prepared_sql(tx,
+                    "UPDATE domains d SET status = v.status, bad_reason = v.bad_reason, "
+                    "consecutive_failures = v.failures, updated_at = now() "
+                    "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[]) AS v(id, status, bad_reason, failures) "
+                    "WHERE d.id = v.id",
+                    bigint_array(domain_ids), text_array(domain_statuses), text_array(bad_reasons), int_array(failures));
+
+  for (std::size_t i = 0; i < completions.size(); ++i) {
+    if (stored[i]) record_consequences(tx, completions[i], domain_of.at(completions[i].scan_id));
+  }
+  return stored;
 }
 
 }  // namespace
 
 bool PostgresStore::complete_scan(const ScanCompletion& c) {
-  return in_transaction([&](pqxx::work& tx) { return complete_in(tx, c); });
+  // -> bool: front() of a vector<bool> is a proxy into the vector, gone with it.
+  return in_transaction([&](pqxx::work& tx) -> bool { return complete_in(tx, {c}).front(); });
 }
 
 std::vector<bool> PostgresStore::complete_scans(const std::vector<ScanCompletion>& completions) {
-  return in_transaction([&](pqxx::work& tx) {
-    std::vector<bool> stored;
-    stored.reserve(completions.size());
-    for (const auto& c : completions) stored.push_back(complete_in(tx, c));
-    return stored;
-  });
+  if (completions.empty()) return {};
+  return in_transaction([&](pqxx::work& tx) { return complete_in(tx, completions); });
 }
 
 bool PostgresStore::fail_scan(std::int64_t id, const std::string& error) {
