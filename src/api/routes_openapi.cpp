@@ -1,5 +1,5 @@
 // GET /api/v1/openapi.json: the API's contract (docs/openapi.yaml), for client generators,
-// API explorers and the dashboard's reference page (web/reference.html). Open: it describes
+// API explorers and the dashboard's reference page (#/api, web/page-reference.js). Open: it describes
 // the API, it holds no data.
 #include "api/openapi_document.hpp"
 #include "api/routes.hpp"

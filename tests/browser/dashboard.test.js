@@ -4,7 +4,7 @@
 // does what a person does: add a domain, watch its scan finish without reloading, open its
 // page, read its certificate's issuer and its grade, set a schedule, rescan, see a bad
 // domain's reason. A screenshot of every page goes to $DOMAINSCAN_TEST_ARTIFACTS.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,9 +19,11 @@ let server;
 let base;
 let browser;
 const foreignRequests = [];
+const openPages = [];
 
 async function newPage(viewport = { width: 1200, height: 900 }) {
   const page = await browser.newPage({ viewport });
+  openPages.push(page);
   page.on('pageerror', (e) => assert.fail(`page error: ${e.message}`));
   // Nothing but the project's own server: no fonts, scripts or data from other hosts.
   page.on('request', (r) => {
@@ -53,6 +55,13 @@ before(async () => {
   server = await startServe();
   base = server.base;
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+});
+
+// Each test's pages are closed after it, as a person closes tabs: pages left open keep
+// polling, and their connections count against the server's per-client limit
+// (--max-connections-per-client), which a dozen open pages reach.
+afterEach(async () => {
+  for (const page of openPages.splice(0)) await page.close();
 });
 
 after(async () => {

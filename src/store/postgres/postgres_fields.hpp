@@ -56,16 +56,19 @@ pqxx::row exec_prepared_sql1(pqxx::work& tx, const std::string& sql, Args&&... a
 
 // Array parameters in PostgreSQL's array syntax ($1::text[], $1::bigint[]): libpqxx 6
 // cannot bind a container, and one array is one round trip where a row each is many.
+inline void append_array_text(std::string& out, std::string_view item) {
+  out += '"';
+  for (const char c : item) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
 inline std::string text_array(const std::vector<std::string>& items) {
   std::string out = "{";
   for (const auto& item : items) {
     if (out.size() > 1) out += ',';
-    out += '"';
-    for (const char c : item) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
+    append_array_text(out, item);
   }
   return out + '}';
 }
@@ -74,16 +77,11 @@ inline std::string text_array(const std::vector<std::optional<std::string>>& ite
   std::string out = "{";
   for (const auto& item : items) {
     if (out.size() > 1) out += ',';
-    if (!item) {
+    if (item) {
+      append_array_text(out, *item);
+    } else {
       out += "NULL";
-      continue;
     }
-    out += '"';
-    for (const char c : *item) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
   }
   return out + '}';
 }

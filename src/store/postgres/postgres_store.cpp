@@ -49,7 +49,8 @@ constexpr int kDomainOwnColumns = 9;
 
 Scan read_scan(const pqxx::row& r, bool with_result, int first = 0);
 
-Domain read_domain(const pqxx::row& r) {
+// The domain's own columns (the first six of kDomainColumns), without schedule or scan.
+Domain read_domain_only(const pqxx::row& r) {
   Domain d;
   d.id = r[0].as<std::int64_t>();
   d.name = r[1].as<std::string>();
@@ -57,6 +58,11 @@ Domain read_domain(const pqxx::row& r) {
   d.bad_reason = optional_text(r[3]);
   d.created_at = time_of(r[4]);
   d.consecutive_failures = r[5].as<int>();
+  return d;
+}
+
+Domain read_domain(const pqxx::row& r) {
+  Domain d = read_domain_only(r);
   if (!r[6].is_null()) d.schedule = Schedule{r[6].as<std::string>(), r[7].as<std::string>(), optional_time(r[8])};
   if (!r[kDomainOwnColumns].is_null()) d.last_scan = read_scan(r, false, kDomainOwnColumns);
   return d;
@@ -300,11 +306,10 @@ std::vector<Store::ClaimAnswer> PostgresStore::claim_scans(const std::vector<std
     // One statement takes the scans and returns them: the update locks each row, so two
     // workers claiming the same scan take turns, and the second sees the first's lease.
     std::map<std::int64_t, Claim> claimed;  // by scan id
-    // The domains are read by a second statement, by their ids: joined to the update (inside
-    // it or after it, in a CTE), the planner came to read every domain to match a few scans
-    // once the prepared statement's generic plan took over (34 ms a claim at 20,000 domains).
-    // Read without their schedule and newest scan, which a worker does not need (the newest
-    // scan is the one being claimed). The name's column is filled from the domain.
+    // The domains are read by id in a second statement, each by its primary key whatever the
+    // planner's statistics say (joined to the update, its plan depended on them), and without
+    // their schedule and newest scan, which a worker does not need (the newest scan is the one
+    // being claimed). The scan's name column is filled from its domain.
     std::vector<std::int64_t> domain_ids;
     for (const auto& row : exec_prepared_sql(
              tx,
@@ -330,13 +335,7 @@ std::vector<Store::ClaimAnswer> PostgresStore::claim_scans(const std::vector<std
                            "WHERE d.id = ANY($1::bigint[])",
                            ms("d.created_at")),
                bigint_array(domain_ids))) {
-        Domain d;
-        d.id = row[0].as<std::int64_t>();
-        d.name = row[1].as<std::string>();
-        d.status = domain_status_from(row[2].c_str()).value_or(DomainStatus::pending);
-        d.bad_reason = optional_text(row[3]);
-        d.created_at = time_of(row[4]);
-        d.consecutive_failures = row[5].as<int>();
+        auto d = read_domain_only(row);
         domains.emplace(d.id, std::move(d));
       }
       for (auto& [id, claim] : claimed) {
