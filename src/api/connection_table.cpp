@@ -1,5 +1,7 @@
 #include "api/connection_table.hpp"
 
+#include <algorithm>
+
 namespace domainscan::api {
 
 ConnectionTable::Admission ConnectionTable::admit(const boost::asio::ip::address& client) {
@@ -9,14 +11,20 @@ ConnectionTable::Admission ConnectionTable::admit(const boost::asio::ip::address
     std::lock_guard lock(mutex_);
     ++total_;
     const auto mine = ++per_client_[client];
+    // The connection that makes room is released when its session ends.
     if (mine > max_per_client_) {
-      answer = Admission::client_full;
+      const auto own = std::find_if(idle_.begin(), idle_.end(), [&](const auto& i) { return i.second.client == client; });
+      if (own == idle_.end()) {
+        answer = Admission::client_full;
+      } else {
+        close_idle = std::move(own->second.close);
+        idle_.erase(own);
+      }
     } else if (total_ > max_total_) {
       if (idle_.empty()) {
         answer = Admission::server_full;
       } else {
-        // The oldest idle connection makes room; it is released when its session ends.
-        close_idle = std::move(idle_.begin()->second);
+        close_idle = std::move(idle_.begin()->second.close);
         idle_.erase(idle_.begin());
       }
     }
@@ -31,10 +39,10 @@ void ConnectionTable::release(const boost::asio::ip::address& client) {
   if (auto it = per_client_.find(client); it != per_client_.end() && --it->second == 0) per_client_.erase(it);
 }
 
-std::uint64_t ConnectionTable::idle(std::function<void()> close) {
+std::uint64_t ConnectionTable::idle(const boost::asio::ip::address& client, std::function<void()> close) {
   std::lock_guard lock(mutex_);
   const auto id = ++next_idle_;
-  idle_.emplace(id, std::move(close));
+  idle_.emplace(id, Idle{client, std::move(close)});
   return id;
 }
 

@@ -17,13 +17,16 @@ class ConnectionTable {
       : max_total_(max_total), max_per_client_(max_per_client) {}
 
   enum class Admission { admitted, client_full, server_full };
-  // Counts the connection in (whatever the answer: release() it in any case). A server
-  // that is full first closes its longest-idle keep-alive connection to make room.
+  // Counts the connection in (whatever the answer: release() it in any case). A client at
+  // its limit first closes its own longest-idle keep-alive connection to make room (a
+  // browser's tabs, each keeping connections open between polls, must not lock out its next
+  // tab), and a server that is full its longest-idle one of anyone's. Connections that have
+  // not finished a first request are never idle: they make no room for more of their kind.
   Admission admit(const boost::asio::ip::address& client);
   void release(const boost::asio::ip::address& client);
 
   // A session waiting for its next request registers how to close it; busy() takes it back.
-  std::uint64_t idle(std::function<void()> close);
+  std::uint64_t idle(const boost::asio::ip::address& client, std::function<void()> close);
   void busy(std::uint64_t idle_id);
 
   std::size_t open() const;
@@ -34,7 +37,11 @@ class ConnectionTable {
   mutable std::mutex mutex_;
   std::size_t total_ = 0;
   std::map<boost::asio::ip::address, std::size_t> per_client_;
-  std::map<std::uint64_t, std::function<void()>> idle_;  // by when they became idle
+  struct Idle {
+    boost::asio::ip::address client;
+    std::function<void()> close;
+  };
+  std::map<std::uint64_t, Idle> idle_;  // by when they became idle
   std::uint64_t next_idle_ = 0;
 };
 

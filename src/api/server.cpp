@@ -181,7 +181,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
     if (!first && buffer.size() == 0) {
       // Idle between requests: wait for the next one's first bytes.
       idle_state->waiting = true;
-      const auto idle_id = connections_->idle([executor, idle_state] {
+      const auto idle_id = connections_->idle(client, [executor, idle_state] {
         asio::post(executor, [idle_state] {
           if (idle_state->waiting && idle_state->stream) idle_state->stream->cancel();
         });

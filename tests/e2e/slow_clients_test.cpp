@@ -121,6 +121,31 @@ TEST(SlowClients, HalfSentHeadersFromOneAddressNeitherLockOthersOutNorStay) {
   EXPECT_EQ(after.receive(2s, closed).rfind("HTTP/1.1 200", 0), 0u);
 }
 
+// A browser keeps connections open between requests, one pool a tab (a context): a dozen
+// dashboard tabs reached the per-address limit with idle connections, and the next tab's
+// scripts were refused (it stayed at "Loading..."). An idle keep-alive connection of the same
+// address now makes room; one still on its first request does not (the test above).
+TEST(SlowClients, IdleKeepAliveConnectionsMakeRoomForTheSameAddress) {
+  Serve serve({"--max-connections-per-client", "8"});
+  std::vector<RawSocket> tabs(8);
+  bool closed = false;
+  for (auto& tab : tabs) {
+    ASSERT_TRUE(tab.connect_to(serve.port()));
+    ASSERT_TRUE(tab.send_all("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));  // kept alive
+    ASSERT_EQ(tab.receive(2s, closed).rfind("HTTP/1.1 200", 0), 0u);
+  }
+  // A ninth: served, and the longest idle of the eight was closed to make room.
+  RawSocket next;
+  ASSERT_TRUE(next.connect_to(serve.port()));
+  ASSERT_TRUE(next.send_all("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  EXPECT_EQ(next.receive(2s, closed).rfind("HTTP/1.1 200", 0), 0u);
+  const auto gone = tabs.front().receive(2s, closed);
+  EXPECT_TRUE(gone.empty() && closed) << "the oldest idle connection is closed: " << gone;
+  // The others are still open and serve their next request.
+  ASSERT_TRUE(tabs.back().send_all("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  EXPECT_EQ(tabs.back().receive(2s, closed).rfind("HTTP/1.1 200", 0), 0u);
+}
+
 // Issue 16.10: a body too large is refused (413) as soon as its length is announced, and the
 // connection closed; closed with the rest of the body unread, the kernel sent a reset, which
 // could destroy the 413 before the client read it. Now the rest is read and dropped first.
