@@ -74,4 +74,5 @@ export const api = {
   addWebhook: (webhook) => call('POST', '/api/v1/webhooks', webhook),
   removeWebhook: (id) => call('DELETE', `/api/v1/webhooks/${enc(id)}`),
   deliveries: (id) => call('GET', `/api/v1/webhooks/${enc(id)}/deliveries?limit=10`),
+  openapi: () => call('GET', '/api/v1/openapi.json'),
 };

@@ -2,6 +2,7 @@
 // (/api/v1/openapi.json, built from docs/openapi.yaml), so it is always the running
 // version's. Operations grouped by tag, each with its key scope, parameters, request body and
 // responses; schemas open on demand (<details>), references resolved in place.
+import { api } from './api.js';
 import { h, replace, errorBox } from './dom.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
@@ -195,11 +196,7 @@ function render(main, doc) {
 
 export function renderReference(main) {
   let live = true;
-  fetch('/api/v1/openapi.json', { headers: { Accept: 'application/json' } })
-    .then((res) => {
-      if (!res.ok) throw new Error(`the server answered ${res.status}`);
-      return res.json();
-    })
+  api.openapi()
     .then((doc) => { if (live) render(main, doc); })
     .catch((e) => { if (live) replace(main, h('h1', {}, 'API reference'), errorBox(`The API document cannot be read: ${e.message}`)); });
   return () => { live = false; };

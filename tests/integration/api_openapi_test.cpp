@@ -68,12 +68,13 @@ class ApiOpenapi : public ::testing::Test {
     const auto& responses = op.spec->at("responses").as_object();
     const auto* r = responses.if_contains(std::to_string(status));
     if (!r) return nullptr;
-    // A reference to components/responses.
-    if (const auto* ref = r->as_object().if_contains("$ref")) {
-      const std::string name(ref->as_string().subview().substr(std::string_view("#/components/responses/").size()));
-      return &document_.at("components").at("responses").at(name).as_object();
-    }
-    return &r->as_object();
+    return &resolved(r->as_object());
+  }
+
+  // The object a "$ref" ("#/components/...") names, or the node itself.
+  const json::object& resolved(const json::object& node) const {
+    const auto* ref = node.if_contains("$ref");
+    return ref ? document_.at_pointer(ref->as_string().subview().substr(1)).as_object() : node;
   }
 
   ApiHarness api_;
@@ -155,11 +156,7 @@ TEST_F(ApiOpenapi, EveryDocumentedOperationAnswersAsDocumented) {
       }
     }
     for (const auto* p : parameters) {
-      const json::object* param = &p->as_object();
-      if (const auto* ref = param->if_contains("$ref")) {
-        const std::string name(ref->as_string().subview().substr(std::string_view("#/components/parameters/").size()));
-        param = &document_.at("components").at("parameters").at(name).as_object();
-      }
+      const json::object* param = &resolved(p->as_object());
       const auto* required = param->if_contains("required");
       if (param->at("in") != "query" || !required || !required->as_bool()) continue;
       const std::string name(param->at("name").as_string());
