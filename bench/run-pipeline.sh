@@ -125,7 +125,8 @@ cpu_report() {  # $1 mode, $2 before file, $3 after file, $4 scans
 measure() {  # $1 mode, $2 api port, $3 the count command for stored scans
   local mode=$1 api=$2 count=$3
   local start accepted_s done_s
-  # PERF=DIR: a system-wide profile of the first 20 s of each mode, to DIR/MODE.perf.
+  # PERF=DIR: a system-wide profile of the first 20 s of each mode, to DIR/MODE.perf (and of
+  # its single POSTs, to DIR/MODE-posts.perf).
   if [[ -n ${PERF:-} ]]; then perf record -a -g -F 499 -o "$PERF/$mode.perf" -- sleep 20 >/dev/null 2>&1 & fi
   cpu_ticks >"$run_dir/cpu.before"
   start=$(now)
@@ -137,8 +138,15 @@ measure() {  # $1 mode, $2 api port, $3 the count command for stored scans
   cpu_ticks >"$run_dir/cpu.after"
   cpu_report "$mode" "$run_dir/cpu.before" "$run_dir/cpu.after" "$names"
   peak_memory "$mode"
-  wrk -t2 -c16 -d10s -s "$run_dir/post.lua" "http://127.0.0.1:$api" | grep -E "Requests/sec|accepted|Non-2xx" |
-    sed "s/^/$mode single POSTs, 16 clients: /"
+  # Single POSTs (each also queues a scan, which the workers do meanwhile): the CPU counted
+  # is a request's and its scan's together.
+  cpu_ticks >"$run_dir/cpu.before"
+  if [[ -n ${PERF:-} ]]; then perf record -a -g -F 499 -o "$PERF/$mode-posts.perf" -- sleep 8 >/dev/null 2>&1 & fi
+  wrk -t2 -c16 -d10s -s "$run_dir/post.lua" "http://127.0.0.1:$api" >"$run_dir/wrk.out"
+  grep -E "Requests/sec|accepted|Non-2xx" "$run_dir/wrk.out" | sed "s/^/$mode single POSTs, 16 clients: /"
+  cpu_ticks >"$run_dir/cpu.after"
+  cpu_report "$mode single POSTs" "$run_dir/cpu.before" "$run_dir/cpu.after" \
+    "$(awk '/^accepted/ {print $3}' "$run_dir/wrk.out")"
 }
 
 echo "== distributed: api + $workers workers + scheduler"
