@@ -1,6 +1,7 @@
 #pragma once
 // What the route handlers work with: the store (through the database pool), the bus, the
 // domain-name rules and the metrics. Services only ever see the Store and Bus interfaces.
+#include "api/add_batcher.hpp"
 #include "api/metrics.hpp"
 #include "api/read_cache.hpp"
 #include "api/store_stats_cache.hpp"
@@ -8,6 +9,7 @@
 #include "core/blocking_pool.hpp"
 #include "core/domain_name.hpp"
 #include "core/settings.hpp"
+#include "outbox/scan_publisher.hpp"
 #include "store/store.hpp"
 
 #include <chrono>
@@ -21,6 +23,9 @@ struct ApiContext {
   bus::Bus& bus;
   BlockingPool& db;
   Metrics& metrics;
+  // Single POSTs' adds and scan requests, in batches across requests.
+  AddBatcher& adds;
+  outbox::ScanPublisher& publisher;
   DomainNameRules names;
   // Ranges --allow-target opens: a webhook URL with an address outside them is refused.
   std::vector<Cidr> allow_targets;

@@ -4,7 +4,6 @@
 #include "bus/topology.hpp"
 #include "core/errors.hpp"
 #include "core/text.hpp"
-#include "outbox/outbox.hpp"
 #include "scheduler/schedule_validation.hpp"
 
 #include <boost/json/parse.hpp>
@@ -97,10 +96,17 @@ boost::asio::awaitable<void> announce_schedule(ApiContext& ctx, const std::strin
   }
 }
 
+boost::asio::awaitable<store::AddDomainResult> add_domain(ApiContext& ctx, const std::string& name,
+                                                          const std::optional<store::Schedule>& schedule,
+                                                          store::ScanTrigger trigger) {
+  store::AddDomainRequest request{name, schedule, trigger};  // a named local: see outbox::publish_scan
+  co_return co_await ctx.adds.add(std::move(request));
+}
+
 boost::asio::awaitable<void> publish_scan_request(ApiContext& ctx, std::int64_t scan_id, const std::string& domain,
                                                   store::ScanTrigger trigger) {
-  const store::ScanRef scan{scan_id, domain, trigger};
-  co_await outbox::publish_scan(ctx.store, ctx.db, ctx.bus, scan);
+  store::ScanRef scan{scan_id, domain, trigger};  // a named local: see outbox::publish_scan
+  co_await ctx.publisher.publish(std::move(scan));
 }
 
 }  // namespace domainscan::api

@@ -37,7 +37,14 @@ void forget_cached(ApiContext& ctx);
 boost::asio::awaitable<void> announce_schedule(ApiContext& ctx, const std::string& domain,
                                                const std::optional<store::Schedule>& schedule);
 
-// Publishes scan.requested through the outbox (outbox/outbox.hpp). A bus failure is logged,
+// Adds the domain as Store::add_domain does, in a batch with the adds of other requests
+// (api/add_batcher.hpp).
+boost::asio::awaitable<store::AddDomainResult> add_domain(ApiContext& ctx, const std::string& name,
+                                                          const std::optional<store::Schedule>& schedule,
+                                                          store::ScanTrigger trigger);
+
+// Publishes scan.requested through the outbox, in a batch with other requests'
+// (outbox/scan_publisher.hpp). A bus failure is logged,
 // not raised: the scan row is stored and queued, and the sweeper publishes it later.
 boost::asio::awaitable<void> publish_scan_request(ApiContext& ctx, std::int64_t scan_id, const std::string& domain,
                                                   store::ScanTrigger trigger);

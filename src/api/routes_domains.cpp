@@ -21,7 +21,7 @@ HttpError unknown_domain(const std::string& name) {
   return HttpError(http::status::not_found, "not_found", "no domain " + name);
 }
 
-boost::asio::awaitable<Response> add_domain(ApiContext& ctx, const RouteRequest& req) {
+boost::asio::awaitable<Response> post_domain(ApiContext& ctx, const RouteRequest& req) {
   const auto body = json_body(req);
   const auto* domain = body.if_contains("domain");
   if (domain == nullptr || !domain->is_string()) {
@@ -30,7 +30,7 @@ boost::asio::awaitable<Response> add_domain(ApiContext& ctx, const RouteRequest&
   const auto name = normalize_domain(domain->as_string(), ctx.names);
   const auto schedule = schedule_from(body.if_contains("schedule"));
 
-  const auto added = co_await ctx.db.run([&] { return ctx.store.add_domain(name, schedule, ScanTrigger::api); });
+  const auto added = co_await add_domain(ctx, name, schedule, ScanTrigger::api);
   if (added.created) co_await publish_scan_request(ctx, added.scan_id, name, ScanTrigger::api);
   if (added.created && schedule) co_await announce_schedule(ctx, name, schedule);
 
@@ -162,7 +162,7 @@ boost::asio::awaitable<Response> delete_schedule(ApiContext& ctx, const RouteReq
 
 void add_domain_routes(Router& router, ApiContext& ctx) {
   const auto bind = [&ctx](auto fn) { return [&ctx, fn](const RouteRequest& r) { return fn(ctx, r); }; };
-  router.add(http::verb::post, "/api/v1/domains", Access::write, bind(add_domain), Cost::scan);
+  router.add(http::verb::post, "/api/v1/domains", Access::write, bind(post_domain), Cost::scan);
   router.add(http::verb::get, "/api/v1/domains", Access::read, bind(list_domains));
   router.add(http::verb::get, "/api/v1/domains/{domain}", Access::read, bind(show_domain));
   router.add(http::verb::delete_, "/api/v1/domains/{domain}", Access::write, bind(delete_domain));

@@ -38,7 +38,7 @@ boost::asio::awaitable<Response> get_domain(ApiContext& ctx, const RouteRequest&
                     "server runs with --seed-compat on)");
   }
   if (!domain) {
-    const auto added = co_await ctx.db.run([&] { return ctx.store.add_domain(name, std::nullopt, ScanTrigger::api); });
+    const auto added = co_await add_domain(ctx, name, std::nullopt, ScanTrigger::api);
     if (added.created) co_await publish_scan_request(ctx, added.scan_id, name, ScanTrigger::api);
     co_return check_back_later(name, added.scan_id);
   }
@@ -66,14 +66,14 @@ boost::asio::awaitable<Response> post_domain(ApiContext& ctx, const RouteRequest
   const auto interval = int_param(req, "interval", scheduler::kMinScansPerDay, scheduler::kMaxScansPerDay, 1);
   const store::Schedule schedule{scheduler::interval_to_cron(name, static_cast<int>(interval)), "UTC", std::nullopt};
 
-  auto added = co_await ctx.db.run([&] { return ctx.store.add_domain(name, schedule, ScanTrigger::api); });
+  const std::optional<store::Schedule> asked = schedule;  // a named local: see outbox::publish_scan
+  auto added = co_await add_domain(ctx, name, asked, ScanTrigger::api);
   if (added.created) {
     co_await publish_scan_request(ctx, added.scan_id, name, ScanTrigger::api);
   } else {
     co_await ctx.db.run([&] { return ctx.store.set_schedule(name, schedule); });
   }
-  const std::optional<store::Schedule> announced = schedule;
-  co_await announce_schedule(ctx, name, announced);
+  co_await announce_schedule(ctx, name, asked);
   if (!added.created) {
     if (auto now = co_await ctx.db.run([&] { return ctx.store.find_domain(name); })) added.domain = *now;
   }

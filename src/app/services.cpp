@@ -130,6 +130,8 @@ int run_services(const Settings& settings, ServiceSet services) {
   api::Metrics metrics;
   api::Router router;
   std::unique_ptr<api::ReadCache> read_cache;
+  std::unique_ptr<api::AddBatcher> adds;
+  std::unique_ptr<outbox::ScanPublisher> publisher;
   std::unique_ptr<api::ApiContext> api_context;
   std::unique_ptr<api::Authenticator> authenticator;
   std::unique_ptr<api::RequestGate> gate;
@@ -171,9 +173,12 @@ int run_services(const Settings& settings, ServiceSet services) {
       auto extra_metrics = [counters = ServiceCounters{worker.get(), deliverer.get(), scheduler.get(), pruner.get()}] {
         return render_service_metrics(counters);
       };
+      adds = std::make_unique<api::AddBatcher>(io.get_executor(), *store, db);
+      publisher = std::make_unique<outbox::ScanPublisher>(io.get_executor(), *store, db, *bus);
       api_context = std::make_unique<api::ApiContext>(
-          api::ApiContext{*store, *bus, db, metrics, DomainNameRules{settings.allow_suffixes}, settings.allow_targets,
-                          extra_metrics, settings.rescan_cooldown, static_cast<std::size_t>(settings.bulk_max)});
+          api::ApiContext{*store, *bus, db, metrics, *adds, *publisher, DomainNameRules{settings.allow_suffixes},
+                          settings.allow_targets, extra_metrics, settings.rescan_cooldown,
+                          static_cast<std::size_t>(settings.bulk_max)});
       read_cache = std::make_unique<api::ReadCache>(store->change_counter());
       api_context->reads = read_cache.get();
       api_context->seed_compat = settings.seed_compat;

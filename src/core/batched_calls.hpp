@@ -1,6 +1,7 @@
 #pragma once
-// Runs a blocking call (a database write) in batches on the blocking pool: while one batch
-// runs, the calls that arrive meanwhile wait and go together in the next. Nothing is delayed
+// Runs a call in batches: a blocking one (a database write) on the blocking pool, or an
+// asynchronous one (a publish and its confirm): while one batch runs, the calls that
+// arrive meanwhile wait and go together in the next. Nothing is delayed
 // to make a batch: a lone call runs at once, and under load the batches grow by themselves.
 // Each caller gets its own answer. A batch that fails for another reason than the database
 // being unavailable (UnavailableError) is run again one call at a time, so that a request
@@ -19,6 +20,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 namespace domainscan {
@@ -26,14 +28,20 @@ namespace domainscan {
 template <typename Request, typename Answer>
 class BatchedCalls {
  public:
-  // Both run on a pool thread. `many` answers each request of a batch, in order, in one
-  // transaction; `one` answers a single request (the fall-back when a batch is refused).
+  // `many` answers each request of a batch, in order, in one go (one transaction); `one`
+  // answers a single request (the fall-back when a batch is refused).
+  // Blocking forms, run on a pool thread:
   using Many = std::function<std::vector<Answer>(const std::vector<Request>&)>;
   using One = std::function<Answer(const Request&)>;
+  // Asynchronous forms, run on the batcher's strand:
+  using AsyncMany = std::function<boost::asio::awaitable<std::vector<Answer>>(const std::vector<Request>&)>;
+  using AsyncOne = std::function<boost::asio::awaitable<Answer>(const Request&)>;
 
   BatchedCalls(boost::asio::any_io_executor executor, BlockingPool& pool, Many many, One one, std::size_t max_batch)
+      : BatchedCalls(std::move(executor), on_pool(pool, std::move(many)), on_pool(pool, std::move(one)), max_batch) {}
+
+  BatchedCalls(boost::asio::any_io_executor executor, AsyncMany many, AsyncOne one, std::size_t max_batch)
       : strand_(boost::asio::make_strand(executor)),
-        pool_(pool),
         many_(std::move(many)),
         one_(std::move(one)),
         max_batch_(std::max<std::size_t>(1, max_batch)) {}
@@ -51,6 +59,15 @@ class BatchedCalls {
   std::size_t answered() const { return answered_; }
 
  private:
+  // A blocking function as an asynchronous one that runs it on the pool. (The lambda is
+  // kept in the std::function member, so its captures outlive every call.)
+  template <typename Fn>
+  static auto on_pool(BlockingPool& pool, Fn fn) {
+    return [&pool, fn = std::move(fn)](const auto& arg) -> boost::asio::awaitable<std::invoke_result_t<Fn&, decltype(arg)>> {
+      co_return co_await pool.run([&] { return fn(arg); });
+    };
+  }
+
   struct Pending {
     Pending(Request r, const boost::asio::strand<boost::asio::any_io_executor>& strand)
         : request(std::move(r)), done(strand) {}
@@ -84,7 +101,7 @@ class BatchedCalls {
       std::exception_ptr failure;
       bool unavailable = false;
       try {
-        auto answers = co_await pool_.run([&] { return many_(requests); });
+        auto answers = co_await many_(requests);
         for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->answer = std::move(answers.at(i));
         ++batches_;
         answered_ += batch.size();
@@ -100,7 +117,7 @@ class BatchedCalls {
         // Something in the batch was refused: each on its own, so that only it fails.
         for (std::size_t i = 0; i < batch.size(); ++i) {
           try {
-            batch[i]->answer = co_await pool_.run([&] { return one_(requests[i]); });
+            batch[i]->answer = co_await one_(requests[i]);
             ++batches_;
             ++answered_;
           } catch (const std::exception&) {
@@ -114,9 +131,8 @@ class BatchedCalls {
   }
 
   boost::asio::strand<boost::asio::any_io_executor> strand_;  // the queue and the flag live on it
-  BlockingPool& pool_;
-  Many many_;
-  One one_;
+  AsyncMany many_;
+  AsyncOne one_;
   std::size_t max_batch_;
   std::deque<std::shared_ptr<Pending>> queue_;
   bool running_ = false;

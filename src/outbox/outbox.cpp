@@ -12,6 +12,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace domainscan::outbox {
 
 namespace asio = boost::asio;
@@ -25,6 +27,12 @@ asio::awaitable<bool> publish_scan(store::Store& store, BlockingPool& db, bus::B
 
 asio::awaitable<std::size_t> publish_scans(store::Store& store, BlockingPool& db, bus::Bus& bus,
                                            const std::vector<store::ScanRef>& scans) {
+  const auto taken = co_await publish_each(store, db, bus, scans);
+  co_return static_cast<std::size_t>(std::count(taken.begin(), taken.end(), true));
+}
+
+asio::awaitable<std::vector<bool>> publish_each(store::Store& store, BlockingPool& db, bus::Bus& bus,
+                                                const std::vector<store::ScanRef>& scans) {
   std::vector<bus::Message> messages;
   messages.reserve(scans.size());
   for (const auto& scan : scans) {
@@ -32,7 +40,7 @@ asio::awaitable<std::size_t> publish_scans(store::Store& store, BlockingPool& db
                         bus::to_json(bus::ScanRequested{scan.scan_id, scan.domain, std::string(to_string(scan.trigger))}),
                         1});
   }
-  const auto taken = co_await bus.publish_many(std::move(messages));
+  auto taken = co_await bus.publish_many(std::move(messages));
   std::vector<std::int64_t> published;
   for (std::size_t i = 0; i < scans.size(); ++i) {
     if (taken[i]) published.push_back(scans[i].scan_id);
@@ -45,13 +53,13 @@ asio::awaitable<std::size_t> publish_scans(store::Store& store, BlockingPool& db
     spdlog::warn("outbox: {} scan requests are stored but the bus did not take them yet ({}); the sweeper retries",
                  scans.size() - published.size(), bus.healthy() ? "it refused them" : "it is not connected");
   }
-  if (published.empty()) co_return 0;
+  if (published.empty()) co_return taken;
   try {
     co_await db.run([&] { store.mark_published(published); });
   } catch (const std::exception& e) {
     spdlog::warn("outbox: {} scans published, but recording it failed: {}", published.size(), e.what());
   }
-  co_return published.size();
+  co_return taken;
 }
 
 OutboxSweeper::OutboxSweeper(asio::any_io_executor executor, store::Store& store, BlockingPool& db, bus::Bus& bus)

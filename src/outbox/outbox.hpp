@@ -20,6 +20,9 @@ boost::asio::awaitable<bool> publish_scan(store::Store& store, BlockingPool& db,
 // those the bus did not take wait for the sweeper. Returns how many were published.
 boost::asio::awaitable<std::size_t> publish_scans(store::Store& store, BlockingPool& db, bus::Bus& bus,
                                                   const std::vector<store::ScanRef>& scans);
+// The same, answering for each scan whether it was published.
+boost::asio::awaitable<std::vector<bool>> publish_each(store::Store& store, BlockingPool& db, bus::Bus& bus,
+                                                       const std::vector<store::ScanRef>& scans);
 
 class OutboxSweeper {
  public:

@@ -26,6 +26,13 @@ struct AddDomainResult {
   std::int64_t scan_id = 0;   // the first scan (created), or the newest scan (known; 0 if none)
 };
 
+// One domain to add (Store::add_domain_each).
+struct AddDomainRequest {
+  std::string name;  // normalised
+  std::optional<Schedule> schedule;
+  ScanTrigger trigger = ScanTrigger::api;
+};
+
 // What a bulk submission stored (Store::add_domains).
 struct AddDomainsResult {
   std::vector<ScanRef> added;  // the new domains' first scans, in the order given: to publish
@@ -77,6 +84,11 @@ class Store {
   // A known domain is returned as it is: no second scan, its schedule untouched.
   virtual AddDomainResult add_domain(const std::string& name, const std::optional<Schedule>& schedule,
                                      ScanTrigger trigger) = 0;
+  // add_domain for each request, in one transaction: each answer is what add_domain would
+  // have answered had the requests come one after the other in this order (a name asked for
+  // twice is created by the first and known to the second). The API's single POSTs that
+  // arrive together are stored this way, one commit for all.
+  virtual std::vector<AddDomainResult> add_domain_each(const std::vector<AddDomainRequest>& requests) = 0;
   // The same for many names in one transaction: the new ones are added, each with the
   // schedule (if any) and a first scan; known ones are left as they are. Names must be
   // normalised; a name given twice counts once as added and then as known.

@@ -118,6 +118,73 @@ TEST_P(StoreTest, ConcurrentBulkAddsOfOverlappingListsAddEachNameOnce) {
   EXPECT_EQ(store_->list_scans("n7.com", 10).size(), 1u);
 }
 
+TEST_P(StoreTest, AddDomainEachAnswersWhatAddDomainWouldOneAfterTheOther) {
+  const auto known = store_->add_domain("known.com", std::nullopt, ScanTrigger::api);
+  const Schedule nightly{"0 3 * * *", "Europe/Berlin", std::nullopt};
+  const Schedule hourly{"0 * * * *", "UTC", std::nullopt};
+  const auto answers = store_->add_domain_each({{"b.com", nightly, ScanTrigger::api},
+                                                {"known.com", hourly, ScanTrigger::api},
+                                                {"a.com", std::nullopt, ScanTrigger::rescan},
+                                                {"b.com", hourly, ScanTrigger::api}});
+  ASSERT_EQ(answers.size(), 4u);
+
+  // A new name: created, with its schedule and a queued first scan, as the domain shows it.
+  EXPECT_TRUE(answers[0].created);
+  EXPECT_EQ(answers[0].domain.name, "b.com");
+  EXPECT_EQ(answers[0].domain.status, DomainStatus::pending);
+  ASSERT_TRUE(answers[0].domain.schedule);
+  EXPECT_EQ(answers[0].domain.schedule->cron, "0 3 * * *");
+  ASSERT_TRUE(answers[0].domain.last_scan);
+  EXPECT_EQ(answers[0].domain.last_scan->id, answers[0].scan_id);
+  EXPECT_EQ(answers[0].domain.last_scan->status, ScanStatus::queued);
+  // A known name: returned as it is, its schedule untouched, nothing queued.
+  EXPECT_FALSE(answers[1].created);
+  EXPECT_EQ(answers[1].scan_id, known.scan_id);
+  EXPECT_EQ(answers[1].domain.id, known.domain.id);
+  EXPECT_FALSE(answers[1].domain.schedule);
+  // Each request's own trigger.
+  EXPECT_TRUE(answers[2].created);
+  EXPECT_EQ(store_->find_scan(answers[2].scan_id)->trigger, ScanTrigger::rescan);
+  EXPECT_FALSE(answers[2].domain.schedule);
+  // The same name again: known by then, with the first request's scan and schedule.
+  EXPECT_FALSE(answers[3].created);
+  EXPECT_EQ(answers[3].scan_id, answers[0].scan_id);
+  EXPECT_EQ(answers[3].domain.id, answers[0].domain.id);
+  EXPECT_EQ(answers[3].domain.schedule->cron, "0 3 * * *");
+
+  EXPECT_EQ(store_->list_scans("b.com", 10).size(), 1u);
+  EXPECT_EQ(store_->list_scans("known.com", 10).size(), 1u);
+  EXPECT_EQ(store_->take_unpublished_scans(std::chrono::milliseconds(0), 100).size(), 3u);
+  EXPECT_TRUE(store_->add_domain_each({}).empty());
+}
+
+TEST_P(StoreTest, ConcurrentBatchesOfAddsCreateEachNameOnce) {
+  // Four batches sharing most names, in different orders, at once: each name is created by
+  // exactly one request, every other request finds it known, and no batch fails.
+  std::vector<std::future<std::vector<AddDomainResult>>> batches;
+  for (int k = 0; k < 4; ++k) {
+    std::vector<AddDomainRequest> requests;
+    for (int i = 0; i < 100; ++i) requests.push_back({fmt::format("m{}.com", (i + k * 25) % 100), std::nullopt});
+    if (k % 2 == 1) std::reverse(requests.begin(), requests.end());
+    batches.push_back(std::async(std::launch::async, [this, requests] { return store_->add_domain_each(requests); }));
+  }
+  std::set<std::string> created;
+  std::size_t known = 0;
+  for (auto& f : batches) {
+    for (const auto& answer : f.get()) {
+      if (answer.created) {
+        EXPECT_TRUE(created.insert(answer.domain.name).second) << answer.domain.name << " created twice";
+      } else {
+        ++known;
+        EXPECT_GT(answer.scan_id, 0) << answer.domain.name;
+      }
+    }
+  }
+  EXPECT_EQ(created.size(), 100u);
+  EXPECT_EQ(known, 300u);
+  EXPECT_EQ(store_->list_scans("m42.com", 10).size(), 1u);
+}
+
 TEST_P(StoreTest, SchedulesAreStoredWithTheDomain) {
   const auto added = store_->add_domain("s.com", Schedule{"0 3 * * *", "Europe/Berlin", std::nullopt}, ScanTrigger::api);
   ASSERT_TRUE(added.domain.schedule);

@@ -76,6 +76,48 @@ TEST_P(StoreWebhooks, AnEventMakesADeliveryForEachWebhookThatWantsItsTypeAndDoma
   EXPECT_TRUE(d.next_attempt_at);
 }
 
+TEST_P(StoreWebhooks, ABatchOfCompletionsNumbersItsEventsInOrderAndMakesEachItsDeliveries) {
+  const auto all = add({"*"});
+  const auto bad_of_b = add({"domain.bad"}, {"b.com"});
+  const auto previous = scan_with_events(*store_, "b.com", {});
+  std::vector<ScanCompletion> batch;
+  for (const auto* name : {"a.com", "b.com", "c.com"}) {
+    auto queued = store_->queue_scan(name, ScanTrigger::rescan);
+    const auto id = queued ? queued->scan_id : store_->add_domain(name, std::nullopt, ScanTrigger::api).scan_id;
+    ASSERT_TRUE(store_->claim_scan(id));
+    ScanCompletion c;
+    c.scan_id = id;
+    c.result_json = R"({"checks":{},"findings":[]})";
+    batch.push_back(c);
+  }
+  batch[0].events = {NewEvent{"domain.changed", std::nullopt, R"({"n":1})", std::nullopt},
+                     NewEvent{"domain.bad", std::nullopt, R"({"n":2})", std::nullopt}};
+  batch[1].events = {NewEvent{"domain.bad", previous, R"({"n":3,"q":"a \"quoted\" {text}"})", std::nullopt}};
+  EXPECT_EQ(store_->complete_scans(batch), (std::vector<bool>{true, true, true}));
+
+  // Newest first: numbered in the batch's order, each with its own scan, predecessor and data.
+  const auto events = store_->list_events(EventQuery{}).items;
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2].domain, "a.com");
+  EXPECT_EQ(events[2].type, "domain.changed");
+  EXPECT_EQ(events[1].type, "domain.bad");
+  EXPECT_EQ(events[1].scan_id, batch[0].scan_id);
+  EXPECT_FALSE(events[1].previous_scan_id);
+  EXPECT_EQ(events[0].domain, "b.com");
+  EXPECT_EQ(events[0].scan_id, batch[1].scan_id);
+  EXPECT_EQ(events[0].previous_scan_id, previous);
+  EXPECT_NE(events[0].data_json.find(R"(a \"quoted\" {text})"), std::string::npos) << events[0].data_json;
+  EXPECT_LT(events[2].seq, events[1].seq);
+  EXPECT_LT(events[1].seq, events[0].seq);
+
+  // Each event a delivery for each webhook that wants it: all three to "*", b's bad one to
+  // the webhook of b.com's bad events.
+  const auto deliveries = [&](const Webhook& w) { return store_->list_deliveries(w.id, 100, std::nullopt).items; };
+  EXPECT_EQ(deliveries(all).size(), 3u);
+  ASSERT_EQ(deliveries(bad_of_b).size(), 1u);
+  EXPECT_EQ(deliveries(bad_of_b)[0].event_seq, events[0].seq);
+}
+
 TEST_P(StoreWebhooks, ADueDeliveryIsTakenByOneDelivererUntilItsLeaseRunsOut) {
   const auto w = add({"*"});
   scan_with_events(*store_, "a.com", {event("domain.changed")});

@@ -8,8 +8,11 @@ ApiHarness::ApiHarness(Backend backend, api::ServerLimits limits, api::AuthPolic
     : db_(backend) {
   store_ = store::open_store(db_.url(), 2);
   bus_ = std::make_unique<bus::embedded::EmbeddedBus>(io_.get_executor());
-  context_ = std::make_unique<api::ApiContext>(
-      api::ApiContext{*store_, *bus_, pool_, metrics_, DomainNameRules{{"test"}}, {}, nullptr, std::chrono::milliseconds(0)});
+  adds_ = std::make_unique<api::AddBatcher>(io_.get_executor(), *store_, pool_);
+  publisher_ = std::make_unique<outbox::ScanPublisher>(io_.get_executor(), *store_, pool_, *bus_);
+  context_ = std::make_unique<api::ApiContext>(api::ApiContext{*store_, *bus_, pool_, metrics_, *adds_, *publisher_,
+                                                               DomainNameRules{{"test"}}, {}, nullptr,
+                                                               std::chrono::milliseconds(0)});
   reads_ = std::make_unique<api::ReadCache>(store_->change_counter());
   context_->reads = reads_.get();
   api::add_all_routes(router_, *context_);

@@ -44,6 +44,8 @@ class ApiHarness {
   std::unique_ptr<bus::embedded::EmbeddedBus> bus_;
   api::Metrics metrics_;
   api::Router router_;
+  std::unique_ptr<api::AddBatcher> adds_;
+  std::unique_ptr<outbox::ScanPublisher> publisher_;
   std::unique_ptr<api::ReadCache> reads_;  // as `domainscan api` runs: every test reads through it
   std::unique_ptr<api::ApiContext> context_;
   std::unique_ptr<api::Authenticator> authenticator_;

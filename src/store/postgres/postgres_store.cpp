@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "core/errors.hpp"
 #include "store/migrations.hpp"
@@ -170,6 +171,77 @@ AddDomainResult PostgresStore::add_domain(const std::string& name, const std::op
   });
 }
 
+std::vector<AddDomainResult> PostgresStore::add_domain_each(const std::vector<AddDomainRequest>& requests) {
+  if (requests.empty()) return {};
+  return in_transaction([&](pqxx::work& tx) {
+    std::vector<std::string> names;
+    names.reserve(requests.size());
+    for (const auto& r : requests) names.push_back(r.name);
+    // Inserted in name order, as add_domains does (two processes adding the same names wait
+    // for each other instead of deadlocking).
+    std::map<std::string, std::int64_t, std::less<>> new_ids;  // name -> domain id
+    for (const auto& row : exec_prepared_sql(
+             tx,
+             "INSERT INTO domains (name, status, created_at, updated_at) "
+             "SELECT DISTINCT name, 'pending', now(), now() FROM unnest($1::text[]) AS t(name) ORDER BY name "
+             "ON CONFLICT (name) DO NOTHING RETURNING id, name",
+             text_array(names))) {
+      new_ids.emplace(row[1].as<std::string>(), row[0].as<std::int64_t>());
+    }
+    // The first request for a new name creates it, with its schedule and its first scan;
+    // later ones for the same name find it known.
+    std::vector<bool> creates(requests.size(), false);
+    std::vector<std::int64_t> created_ids;
+    std::vector<std::string> triggers;
+    std::set<std::string_view> created;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      const auto it = new_ids.find(requests[i].name);
+      if (it == new_ids.end() || !created.insert(it->first).second) continue;
+      creates[i] = true;
+      created_ids.push_back(it->second);
+      triggers.emplace_back(to_string(requests[i].trigger));
+      if (requests[i].schedule) upsert_schedule(tx, it->second, *requests[i].schedule);
+    }
+    std::map<std::int64_t, std::int64_t> scan_of;  // domain id -> its first scan
+    if (!created_ids.empty()) {
+      for (const auto& row : exec_prepared_sql(tx,
+                                               "INSERT INTO scans (domain_id, status, triggered_by, queued_at) "
+                                               "SELECT id, 'queued', trigger, now() "
+                                               "FROM unnest($1::bigint[], $2::text[]) AS t(id, trigger) "
+                                               "RETURNING id, domain_id",
+                                               bigint_array(created_ids), text_array(triggers))) {
+        scan_of.emplace(row[1].as<std::int64_t>(), row[0].as<std::int64_t>());
+      }
+    }
+    // Every domain as it stands now, known or new, as add_domain returns it.
+    std::map<std::string, Domain, std::less<>> domains;
+    for (const auto& row : exec_planned_sql(
+             tx, fmt::format("SELECT {}{} WHERE d.name = ANY($1::text[])", kDomainColumns, kDomainFrom),
+             text_array(names))) {
+      auto d = read_domain(row);
+      domains.emplace(d.name, std::move(d));
+    }
+    std::vector<AddDomainResult> answers;
+    answers.reserve(requests.size());
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      const auto it = domains.find(requests[i].name);
+      if (it == domains.end()) {
+        // Deleted by another transaction between the insert and the read. Not an
+        // UnavailableError: a caller batching requests then retries them one at a time, and
+        // only this one fails.
+        throw std::runtime_error("postgresql: domain " + requests[i].name + " vanished while being added");
+      }
+      const auto& d = it->second;
+      if (creates[i]) {
+        answers.push_back({d, true, scan_of.at(d.id)});
+      } else {
+        answers.push_back({d, false, d.last_scan ? d.last_scan->id : 0});
+      }
+    }
+    return answers;
+  });
+}
+
 AddDomainsResult PostgresStore::add_domains(const std::vector<std::string>& names,
                                             const std::optional<Schedule>& schedule, ScanTrigger trigger) {
   if (names.empty()) return {};
@@ -311,7 +383,7 @@ std::vector<Store::ClaimAnswer> PostgresStore::claim_scans(const std::vector<std
     // their schedule and newest scan, which a worker does not need (the newest scan is the one
     // being claimed). The scan's name column is filled from its domain.
     std::vector<std::int64_t> domain_ids;
-    for (const auto& row : exec_prepared_sql(
+    for (const auto& row : exec_planned_sql(
              tx,
              fmt::format("UPDATE scans SET status = 'running', started_at = now(), claimed_by = $2, "
                          "claimed_until = now() + $3 * interval '1 millisecond' WHERE id = ANY($1::bigint[]) "
@@ -329,7 +401,7 @@ std::vector<Store::ClaimAnswer> PostgresStore::claim_scans(const std::vector<std
     }
     if (!claimed.empty()) {
       std::map<std::int64_t, Domain> domains;
-      for (const auto& row : exec_prepared_sql(
+      for (const auto& row : exec_planned_sql(
                tx,
                fmt::format("SELECT d.id, d.name, d.status, d.bad_reason, {}, d.consecutive_failures FROM domains d "
                            "WHERE d.id = ANY($1::bigint[])",
@@ -361,7 +433,7 @@ std::vector<Store::ClaimAnswer> PostgresStore::claim_scans(const std::vector<std
         claimed[row[0].as<std::int64_t>()].previous = read_scan(row, true, 1);
       }
       std::map<std::int64_t, std::vector<ExpiryAlert>> alerts;
-      for (const auto& row : exec_prepared_sql(
+      for (const auto& row : exec_planned_sql(
                tx, "SELECT domain_id, kind, subject, threshold FROM expiry_alerts WHERE domain_id = ANY($1::bigint[])",
                bigint_array(their_domains))) {
         alerts[row[0].as<std::int64_t>()].push_back(
@@ -376,7 +448,7 @@ std::vector<Store::ClaimAnswer> PostgresStore::claim_scans(const std::vector<std
     }
     std::set<std::int64_t> held;
     if (!others.empty()) {
-      for (const auto& row : exec_prepared_sql(
+      for (const auto& row : exec_planned_sql(
                tx, "SELECT id FROM scans WHERE id = ANY($1::bigint[]) AND " + still_running(), bigint_array(others))) {
         held.insert(row[0].as<std::int64_t>());
       }
@@ -399,7 +471,7 @@ std::size_t PostgresStore::renew_claims(const std::vector<std::int64_t>& ids, co
   if (ids.empty()) return 0;
   return in_transaction([&](pqxx::work& tx) {
     return static_cast<std::size_t>(
-        exec_prepared_sql(tx,
+        exec_planned_sql(tx,
                           "UPDATE scans SET claimed_until = now() + $3 * interval '1 millisecond' "
                           "WHERE id = ANY($1::bigint[]) AND " + still_running() + " AND claimed_by = $2",
                           bigint_array(ids), lease.owner, static_cast<std::int64_t>(lease.length.count()))
@@ -412,35 +484,54 @@ namespace {
 // What a stored completion caused beyond its scan and domain rows: its events (each with its
 // webhook deliveries) and its expiry alerts. Few scans cause any, so these stay a row's
 // statements each.
-void record_consequences(pqxx::work& tx, const ScanCompletion& c, std::int64_t domain_id) {
-  const auto record_alert = [&](const ExpiryAlert& a) {
+// The events and expiry alerts of the completions stored, in two statements for the whole
+// batch however many events it has (nearly every scan of a name that does not exist makes a
+// domain.bad event: a statement or two each was a tenth of the database's time a scan).
+// Events are numbered in the batch's order, as if stored one after the other. Only an
+// expiry event (`once`) needs a statement of its own first: whether that alert was sent
+// before, by another worker.
+void record_consequences(pqxx::work& tx, const std::vector<const ScanCompletion*>& stored,
+                         const std::map<std::int64_t, std::int64_t>& domain_of) {
+  const auto record_alert = [&](std::int64_t domain_id, const ExpiryAlert& a) {
     return exec_prepared_sql(tx,
                              "INSERT INTO expiry_alerts (domain_id, kind, subject, threshold) VALUES ($1, $2, $3, $4) "
                              "ON CONFLICT DO NOTHING",
                              domain_id, a.kind, a.subject, a.threshold)
                .affected_rows() > 0;
   };
-  for (const auto& e : c.events) {
-    if (e.once && !record_alert(*e.once)) continue;  // told already (another worker, same domain)
-    // Milliseconds, as the API shows them: "since" an event's own time includes it.
-    const auto seq =
-        exec_prepared_sql1(tx,
-                           "INSERT INTO events (domain_id, type, created_at, scan_id, previous_scan_id, data) "
-                           "VALUES ($1, $2, date_trunc('milliseconds', now()), $3, $4, $5::jsonb) RETURNING seq",
-                           domain_id, e.type, c.scan_id, e.previous_scan_id, e.data_json)[0]
-            .as<std::int64_t>();
-    // A delivery for every enabled webhook that wants this type of event for this domain.
-    exec_prepared_sql(
-        tx,
-        "INSERT INTO deliveries (webhook_id, event_seq, created_at, next_attempt_at) "
-        "SELECT w.id, $1, now(), now() FROM webhooks w WHERE w.disabled_at IS NULL "
-        "AND EXISTS (SELECT 1 FROM webhook_events we WHERE we.webhook_id = w.id AND we.type IN ('*', $2)) "
-        "AND (NOT EXISTS (SELECT 1 FROM webhook_domains wd WHERE wd.webhook_id = w.id) "
-        "  OR EXISTS (SELECT 1 FROM webhook_domains wd JOIN domains d ON d.name = wd.domain "
-        "             WHERE wd.webhook_id = w.id AND d.id = $3))",
-        seq, e.type, domain_id);
+  std::vector<std::int64_t> domain_ids, scan_ids;
+  std::vector<std::optional<std::int64_t>> previous_ids;
+  std::vector<std::string> types, data;
+  for (const auto* c : stored) {
+    const auto domain_id = domain_of.at(c->scan_id);
+    for (const auto& e : c->events) {
+      if (e.once && !record_alert(domain_id, *e.once)) continue;  // told already (another worker, same domain)
+      domain_ids.push_back(domain_id);
+      scan_ids.push_back(c->scan_id);
+      previous_ids.push_back(e.previous_scan_id);
+      types.push_back(e.type);
+      data.push_back(e.data_json);
+    }
+    for (const auto& a : c->alerts) record_alert(domain_id, a);
   }
-  for (const auto& a : c.alerts) record_alert(a);
+  if (types.empty()) return;
+  // Milliseconds, as the API shows them: "since" an event's own time includes it. And a
+  // delivery for every enabled webhook that wants the event's type and domain.
+  exec_prepared_sql(
+      tx,
+      "WITH e AS (INSERT INTO events (domain_id, type, created_at, scan_id, previous_scan_id, data) "
+      "  SELECT v.domain_id, v.type, date_trunc('milliseconds', now()), v.scan_id, v.previous_id, v.data::jsonb "
+      "  FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::text[]) WITH ORDINALITY "
+      "    AS v(domain_id, type, scan_id, previous_id, data, n) ORDER BY v.n "
+      "  RETURNING seq, type, domain_id) "
+      "INSERT INTO deliveries (webhook_id, event_seq, created_at, next_attempt_at) "
+      "SELECT w.id, e.seq, now(), now() FROM e JOIN webhooks w ON w.disabled_at IS NULL "
+      "AND EXISTS (SELECT 1 FROM webhook_events we WHERE we.webhook_id = w.id AND we.type IN ('*', e.type)) "
+      "AND (NOT EXISTS (SELECT 1 FROM webhook_domains wd WHERE wd.webhook_id = w.id) "
+      "  OR EXISTS (SELECT 1 FROM webhook_domains wd JOIN domains d ON d.name = wd.domain "
+      "             WHERE wd.webhook_id = w.id AND d.id = e.domain_id)) "
+      "ORDER BY e.seq",
+      bigint_array(domain_ids), text_array(types), bigint_array(scan_ids), int_array(previous_ids), text_array(data));
 }
 
 // Completions inside the caller's transaction, as if stored one after the other: for each,
@@ -469,7 +560,7 @@ std::vector<bool> complete_in(pqxx::work& tx, const std::vector<ScanCompletion>&
     reasons.push_back(c.grade_reason);
   }
   std::map<std::int64_t, std::int64_t> domain_of;  // scan id -> domain id, of the scans stored
-  for (const auto& row : exec_prepared_sql(
+  for (const auto& row : exec_planned_sql(
            tx,
            "UPDATE scans s SET status = v.status, finished_at = now(), grade = v.grade, score = v.score, "
            "error = v.error, result = v.result::jsonb, grade_reason = v.grade_reason "
@@ -499,16 +590,18 @@ std::vector<bool> complete_in(pqxx::work& tx, const std::vector<ScanCompletion>&
     bad_reasons.push_back(completions[i].bad_reason);
     failures.push_back(completions[i].consecutive_failures);
   }
-  exec_prepared_sql(tx,
+  exec_planned_sql(tx,
                     "UPDATE domains d SET status = v.status, bad_reason = v.bad_reason, "
                     "consecutive_failures = v.failures, updated_at = now() "
                     "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[]) AS v(id, status, bad_reason, failures) "
                     "WHERE d.id = v.id",
                     bigint_array(domain_ids), text_array(domain_statuses), text_array(bad_reasons), int_array(failures));
 
+  std::vector<const ScanCompletion*> in_order;
   for (std::size_t i = 0; i < completions.size(); ++i) {
-    if (stored[i]) record_consequences(tx, completions[i], domain_of.at(completions[i].scan_id));
+    if (stored[i]) in_order.push_back(&completions[i]);
   }
+  record_consequences(tx, in_order, domain_of);
   return stored;
 }
 
@@ -543,7 +636,7 @@ void PostgresStore::mark_published(const std::vector<std::int64_t>& scan_ids) {
     // the sweeper would not touch it anyway. Waiting for each other's row locks (through an
     // fsync each) was the single POST's largest cost next to workers.
     tx.exec("SET LOCAL synchronous_commit = off");
-    exec_prepared_sql(tx,
+    exec_planned_sql(tx,
                       "UPDATE scans SET published_at = now() WHERE id IN (SELECT id FROM scans WHERE id = "
                       "ANY($1::bigint[]) AND published_at IS NULL FOR UPDATE SKIP LOCKED)",
                       bigint_array(scan_ids));
@@ -604,7 +697,7 @@ PruneStep PostgresStore::prune_scans(const ScanRetention& retention, std::int64_
              static_cast<std::int64_t>(retention.always_keep))) {
       doomed.push_back(row[0].as<std::int64_t>());
     }
-    if (!doomed.empty()) exec_prepared_sql(tx, "DELETE FROM scans WHERE id = ANY($1::bigint[])", bigint_array(doomed));
+    if (!doomed.empty()) exec_planned_sql(tx, "DELETE FROM scans WHERE id = ANY($1::bigint[])", bigint_array(doomed));
     step.deleted = doomed.size();
     return step;
   });

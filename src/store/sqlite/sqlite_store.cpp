@@ -105,6 +105,22 @@ std::optional<std::int64_t> domain_id_of(Connection& conn, const std::string& na
   return st.int64(0);
 }
 
+// Store::add_domain's work, inside the caller's transaction.
+AddDomainResult add_one_domain(Connection& conn, const std::string& name, const std::optional<Schedule>& schedule,
+                               ScanTrigger trigger) {
+  if (auto existing = load_domain(conn, "d.name = ?", name)) {
+    return {*existing, false, existing->last_scan ? existing->last_scan->id : 0};
+  }
+  const auto now = now_text();
+  conn.prepare("INSERT INTO domains (name, status, created_at, updated_at) VALUES (?, 'pending', ?, ?)")
+      .bind_all(name, now, now)
+      .run();
+  const auto domain_id = conn.last_insert_rowid();
+  if (schedule) upsert_schedule(conn, domain_id, *schedule);
+  const auto scan_id = insert_scan(conn, domain_id, trigger);
+  return {*load_domain(conn, "d.id = ?", domain_id), true, scan_id};
+}
+
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path, std::size_t pool_size)
@@ -141,20 +157,19 @@ AddDomainResult SqliteStore::add_domain(const std::string& name, const std::opti
                                         ScanTrigger trigger) {
   auto conn = pool_.acquire();
   Transaction tx(*conn);
-  if (auto existing = load_domain(*conn, "d.name = ?", name)) {
-    tx.commit();
-    return {*existing, false, existing->last_scan ? existing->last_scan->id : 0};
-  }
-  const auto now = now_text();
-  conn->prepare("INSERT INTO domains (name, status, created_at, updated_at) VALUES (?, 'pending', ?, ?)")
-      .bind_all(name, now, now)
-      .run();
-  const auto domain_id = conn->last_insert_rowid();
-  if (schedule) upsert_schedule(*conn, domain_id, *schedule);
-  const auto scan_id = insert_scan(*conn, domain_id, trigger);
-  auto domain = load_domain(*conn, "d.id = ?", domain_id);
+  auto added = add_one_domain(*conn, name, schedule, trigger);
   tx.commit();
-  return {*domain, true, scan_id};
+  return added;
+}
+
+std::vector<AddDomainResult> SqliteStore::add_domain_each(const std::vector<AddDomainRequest>& requests) {
+  auto conn = pool_.acquire();
+  Transaction tx(*conn);
+  std::vector<AddDomainResult> answers;
+  answers.reserve(requests.size());
+  for (const auto& r : requests) answers.push_back(add_one_domain(*conn, r.name, r.schedule, r.trigger));
+  tx.commit();
+  return answers;
 }
 
 AddDomainsResult SqliteStore::add_domains(const std::vector<std::string>& names,

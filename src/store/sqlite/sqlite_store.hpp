@@ -17,6 +17,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<ChangeCounter> change_counter() override;
   AddDomainResult add_domain(const std::string& name, const std::optional<Schedule>& schedule,
                              ScanTrigger trigger) override;
+  std::vector<AddDomainResult> add_domain_each(const std::vector<AddDomainRequest>& requests) override;
   AddDomainsResult add_domains(const std::vector<std::string>& names, const std::optional<Schedule>& schedule,
                                ScanTrigger trigger) override;
   std::optional<Domain> find_domain(const std::string& name) override;
