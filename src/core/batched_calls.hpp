@@ -1,8 +1,8 @@
 #pragma once
 // Runs a call in batches: a blocking one (a database write) on the blocking pool, or an
 // asynchronous one (a publish and its confirm): while one batch runs, the calls that
-// arrive meanwhile wait and go together in the next. Nothing is delayed
-// to make a batch: a lone call runs at once, and under load the batches grow by themselves.
+// arrive meanwhile wait and go together in the next. Nothing is delayed to make a batch:
+// a lone call runs at once, and under load the batches grow by themselves.
 // Each caller gets its own answer. A batch that fails for another reason than the database
 // being unavailable (UnavailableError) is run again one call at a time, so that a request
 // the database refuses fails alone and the others go through.
@@ -63,7 +63,8 @@ class BatchedCalls {
   // kept in the std::function member, so its captures outlive every call.)
   template <typename Fn>
   static auto on_pool(BlockingPool& pool, Fn fn) {
-    return [&pool, fn = std::move(fn)](const auto& arg) -> boost::asio::awaitable<std::invoke_result_t<Fn&, decltype(arg)>> {
+    return [&pool, fn = std::move(fn)](
+               const auto& arg) -> boost::asio::awaitable<std::invoke_result_t<Fn&, decltype(arg)>> {
       co_return co_await pool.run([&] { return fn(arg); });
     };
   }
