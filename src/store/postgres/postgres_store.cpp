@@ -122,6 +122,23 @@ std::optional<std::int64_t> domain_id_of(pqxx::work& tx, const std::string& name
   return r[0][0].as<std::int64_t>();
 }
 
+// Inserts the names not stored yet (each once), in name order: two transactions adding the
+// same names then take the rows' locks in the same order and wait for each other instead of
+// deadlocking. Returns the new ones, name -> domain id.
+std::map<std::string, std::int64_t, std::less<>> insert_new_domains(pqxx::work& tx,
+                                                                    const std::vector<std::string>& names) {
+  std::map<std::string, std::int64_t, std::less<>> new_ids;
+  for (const auto& row : exec_prepared_sql(
+           tx,
+           "INSERT INTO domains (name, status, created_at, updated_at) "
+           "SELECT DISTINCT name, 'pending', now(), now() FROM unnest($1::text[]) AS t(name) ORDER BY name "
+           "ON CONFLICT (name) DO NOTHING RETURNING id, name",
+           text_array(names))) {
+    new_ids.emplace(row[1].as<std::string>(), row[0].as<std::int64_t>());
+  }
+  return new_ids;
+}
+
 // A fixed key for pg_advisory_xact_lock: processes starting together migrate one at a time.
 constexpr std::int64_t kMigrationLockKey = 0x646f6d61696e73;  // "domains"
 
@@ -177,17 +194,7 @@ std::vector<AddDomainResult> PostgresStore::add_domain_each(const std::vector<Ad
     std::vector<std::string> names;
     names.reserve(requests.size());
     for (const auto& r : requests) names.push_back(r.name);
-    // Inserted in name order, as add_domains does (two processes adding the same names wait
-    // for each other instead of deadlocking).
-    std::map<std::string, std::int64_t, std::less<>> new_ids;  // name -> domain id
-    for (const auto& row : exec_prepared_sql(
-             tx,
-             "INSERT INTO domains (name, status, created_at, updated_at) "
-             "SELECT DISTINCT name, 'pending', now(), now() FROM unnest($1::text[]) AS t(name) ORDER BY name "
-             "ON CONFLICT (name) DO NOTHING RETURNING id, name",
-             text_array(names))) {
-      new_ids.emplace(row[1].as<std::string>(), row[0].as<std::int64_t>());
-    }
+    const auto new_ids = insert_new_domains(tx, names);
     // The first request for a new name creates it, with its schedule and its first scan;
     // later ones for the same name find it known.
     std::vector<bool> creates(requests.size(), false);
@@ -246,19 +253,9 @@ AddDomainsResult PostgresStore::add_domains(const std::vector<std::string>& name
                                             const std::optional<Schedule>& schedule, ScanTrigger trigger) {
   if (names.empty()) return {};
   return in_transaction([&](pqxx::work& tx) {
-    // Inserted in name order: two bulk requests that share names then take the rows' locks
-    // in the same order and wait for each other instead of deadlocking.
-    std::map<std::string, std::int64_t, std::less<>> new_ids;  // name -> domain id
+    auto new_ids = insert_new_domains(tx, names);
     std::vector<std::int64_t> ids;
-    for (const auto& row : exec_prepared_sql(
-             tx,
-             "INSERT INTO domains (name, status, created_at, updated_at) "
-             "SELECT DISTINCT name, 'pending', now(), now() FROM unnest($1::text[]) AS t(name) ORDER BY name "
-             "ON CONFLICT (name) DO NOTHING RETURNING id, name",
-             text_array(names))) {
-      new_ids.emplace(row[1].as<std::string>(), row[0].as<std::int64_t>());
-      ids.push_back(row[0].as<std::int64_t>());
-    }
+    for (const auto& [name, id] : new_ids) ids.push_back(id);
     AddDomainsResult result;
     if (ids.empty()) {
       result.known = names.size();
