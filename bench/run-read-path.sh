@@ -5,6 +5,7 @@
 # each body saved and served by nginx from a file; /healthz for the HTTP server's own
 # ceiling. Prints requests a second and the ratio to nginx.
 #   bench/run-read-path.sh [BUILD_DIR] [SECONDS]     (as root: starts its own servers)
+#   PERF=DIR bench/run-read-path.sh ...              (and profiles the api during each)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-build}" && pwd)
@@ -68,6 +69,10 @@ rate() { wrk -t2 -c64 -d"${seconds}s" "$1" | awk '/Requests\/sec/ {print int($2)
 echo "wrk -t2 -c64 -d${seconds}s; domainscan serve (SQLite) and nginx (1 worker, static files), same bodies"
 printf '%-8s %8s %10s %10s %7s\n' what bytes domainscan nginx ratio
 for name in domain scan list healthz; do
+  # PERF=DIR: a profile of the api while it answers each, to DIR/read-NAME.perf.
+  if [[ -n ${PERF:-} ]]; then
+    perf record -g -F 999 -p "${pids[0]}" -o "$PERF/read-$name.perf" -- sleep $((seconds / 2)) >/dev/null 2>&1 &
+  fi
   ours=$(rate "http://127.0.0.1:$api${targets[$name]}")
   theirs=$(rate "http://127.0.0.1:$static/$name.json")
   printf '%-8s %8s %10s %10s %7s\n' "$name" "$(stat -c %s "$run_dir/www/$name.json")" "$ours" "$theirs" \
