@@ -52,7 +52,7 @@ pqxx::result exec_prepared_sql(pqxx::work& tx, const std::string& sql, Args&&...
 // is next analysed; made while the table was small (a new install, before autovacuum's
 // first ANALYZE), it reads the whole table, however large it has grown since: an UPDATE of
 // 10 domains by unnest() took 2.7 ms at 20,000 domains (a hash join over all of them)
-// where its own plan takes 0.1. Planning costs ~0.1 ms, once a batch.
+// where its own plan takes 0.1. Planning costs 0.1-0.5 ms, once a batch.
 template <typename... Args>
 pqxx::result exec_planned_sql(pqxx::work& tx, const std::string& sql, Args&&... args) {
   return tx.exec_params(sql, std::forward<Args>(args)...);
