@@ -73,8 +73,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   store::sqlite::SqliteStore store(":memory:", 1);
   store.migrate();
   bus::embedded::EmbeddedBus bus(process.io.get_executor());
-  api::ApiContext ctx{store, bus, process.db, process.metrics, DomainNameRules{{"test"}}, {}, {},
-                       std::chrono::seconds(60)};
+  api::AddBatcher adds(process.io.get_executor(), store, process.db);
+  outbox::ScanPublisher publisher(process.io.get_executor(), store, process.db, bus);
+  api::ApiContext ctx{store,   bus, process.db, process.metrics, adds, publisher, DomainNameRules{{"test"}}, {}, {},
+                      std::chrono::seconds(60)};
   api::Router router;
   api::add_domain_routes(router, ctx);
   api::add_bulk_routes(router, ctx);
