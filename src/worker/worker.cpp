@@ -25,7 +25,7 @@ namespace {
 // How long the worker's claim and result batches wait for more before they run. A batch is
 // a transaction whose cost hardly depends on how many rows it holds; run at once, batches
 // held 7-9 scans during a 20,000-name import and the database's share of a scan was 0.33-0.39
-// ms. Waiting 5 ms: 0.25 ms, and 1,800-1,850 scans a second instead of 1,310-1,630
+// ms. Waiting 5 ms: 0.25-0.27 ms, and 1,660-1,850 scans a second instead of 1,310-1,630
 // (docs/benchmarks.md). A scan takes seconds against real sites; 10 ms more is nothing.
 constexpr std::chrono::milliseconds kBatchLinger{5};
 
