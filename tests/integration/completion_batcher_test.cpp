@@ -3,9 +3,9 @@
 // result the database refuses fails alone.
 #include "store/store.hpp"
 #include "support/backends.hpp"
+#include "support/run_to_completion.hpp"
 #include "worker/completion_batcher.hpp"
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -42,23 +42,20 @@ class CompletionBatcherTest : public ::testing::TestWithParam<Backend> {
   // Starts one complete() per completion at once on one thread, runs them all, and returns
   // each answer (or the error's message).
   std::vector<std::string> complete_all(CompletionBatcher& batcher, std::vector<store::ScanCompletion> completions) {
-    std::vector<std::string> answers(completions.size());
-    for (std::size_t i = 0; i < completions.size(); ++i) {
-      asio::co_spawn(io_, batcher.complete(std::move(completions[i])),
-                     [&answers, i](std::exception_ptr e, bool stored) {
-                       if (e) {
-                         try {
-                           std::rethrow_exception(e);
-                         } catch (const std::exception& error) {
-                           answers[i] = std::string("error: ") + error.what();
-                         }
-                       } else {
-                         answers[i] = stored ? "stored" : "not running";
-                       }
-                     });
+    const auto ended = testing::run_all_at_once<bool>(
+        io_, completions.size(), [&](std::size_t i) { return batcher.complete(std::move(completions[i])); });
+    std::vector<std::string> answers;
+    for (const auto& e : ended) {
+      if (!e.error) {
+        answers.emplace_back(e.answer ? "stored" : "not running");
+        continue;
+      }
+      try {
+        std::rethrow_exception(e.error);
+      } catch (const std::exception& error) {
+        answers.push_back(std::string("error: ") + error.what());
+      }
     }
-    io_.run();
-    io_.restart();
     return answers;
   }
 

@@ -6,8 +6,8 @@
 #include "outbox/scan_publisher.hpp"
 #include "store/store.hpp"
 #include "support/backends.hpp"
+#include "support/run_to_completion.hpp"
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -55,15 +55,11 @@ class SinglePostBatchingTest : public ::testing::TestWithParam<Backend> {
   // Starts every call at once on one thread and runs them all; returns each answer.
   template <typename Answer, typename Start>
   std::vector<Answer> all_at_once(std::size_t n, Start start) {
-    std::vector<Answer> answers(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      asio::co_spawn(io_, start(i), [&answers, i](std::exception_ptr e, Answer a) {
-        if (e) std::rethrow_exception(e);
-        answers[i] = std::move(a);
-      });
+    std::vector<Answer> answers;
+    for (auto& e : testing::run_all_at_once<Answer>(io_, n, start)) {
+      if (e.error) std::rethrow_exception(e.error);
+      answers.push_back(std::move(e.answer));
     }
-    io_.run();
-    io_.restart();
     return answers;
   }
 

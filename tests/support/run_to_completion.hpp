@@ -11,6 +11,7 @@
 #include <chrono>
 #include <exception>
 #include <optional>
+#include <vector>
 
 namespace domainscan::testing {
 
@@ -42,6 +43,29 @@ inline bool run_to_completion(boost::asio::io_context& io, boost::asio::awaitabl
   io.run_for(limit);
   if (failure) std::rethrow_exception(failure);
   return finished;
+}
+
+// What one of run_all_at_once's coroutines ended with: its answer, or what it threw.
+template <class T>
+struct Ended {
+  T answer{};
+  std::exception_ptr error;
+};
+
+// Starts start(0) ... start(n - 1) at once on the caller's io_context (so that they arrive
+// together wherever they meet, as concurrent requests do), runs them all to the end and
+// returns what each ended with, in order.
+template <class T, class Start>
+std::vector<Ended<T>> run_all_at_once(boost::asio::io_context& io, std::size_t n, Start start) {
+  std::vector<Ended<T>> ended(n);
+  io.restart();
+  for (std::size_t i = 0; i < n; ++i) {
+    boost::asio::co_spawn(io, start(i), [&ended, i](std::exception_ptr e, T answer) {
+      ended[i] = Ended<T>{std::move(answer), e};
+    });
+  }
+  io.run();
+  return ended;
 }
 
 }  // namespace domainscan::testing
