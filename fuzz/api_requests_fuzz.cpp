@@ -75,7 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   bus::embedded::EmbeddedBus bus(process.io.get_executor());
   api::AddBatcher adds(process.io.get_executor(), store, process.db);
   outbox::ScanPublisher publisher(process.io.get_executor(), store, process.db, bus);
-  api::ApiContext ctx{store,   bus, process.db, process.metrics, adds, publisher, DomainNameRules{{"test"}}, {}, {},
+  api::ApiContext ctx{store, bus, process.db, process.metrics, adds, publisher, DomainNameRules{{"test"}}, {}, {},
                       std::chrono::seconds(60)};
   api::Router router;
   api::add_domain_routes(router, ctx);

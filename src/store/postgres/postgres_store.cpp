@@ -469,23 +469,21 @@ std::size_t PostgresStore::renew_claims(const std::vector<std::int64_t>& ids, co
   return in_transaction([&](pqxx::work& tx) {
     return static_cast<std::size_t>(
         exec_planned_sql(tx,
-                          "UPDATE scans SET claimed_until = now() + $3 * interval '1 millisecond' "
-                          "WHERE id = ANY($1::bigint[]) AND " + still_running() + " AND claimed_by = $2",
-                          bigint_array(ids), lease.owner, static_cast<std::int64_t>(lease.length.count()))
+                         "UPDATE scans SET claimed_until = now() + $3 * interval '1 millisecond' "
+                         "WHERE id = ANY($1::bigint[]) AND " + still_running() + " AND claimed_by = $2",
+                         bigint_array(ids), lease.owner, static_cast<std::int64_t>(lease.length.count()))
             .affected_rows());
   });
 }
 
 namespace {
 
-// What a stored completion caused beyond its scan and domain rows: its events (each with its
-// webhook deliveries) and its expiry alerts. Few scans cause any, so these stay a row's
-// statements each.
-// The events and expiry alerts of the completions stored, in two statements for the whole
-// batch however many events it has (nearly every scan of a name that does not exist makes a
-// domain.bad event: a statement or two each was a tenth of the database's time a scan).
-// Events are numbered in the batch's order, as if stored one after the other. Only an
-// expiry event (`once`) needs a statement of its own first: whether that alert was sent
+// What the stored completions caused beyond their scan and domain rows: their events, each
+// with its webhook deliveries, in one statement for the whole batch however many events it
+// has (nearly every scan of a name that does not exist makes a domain.bad event: two
+// statements an event were a tenth of the database's time a scan), numbered in the batch's
+// order as if stored one after the other; and their expiry alerts, a statement each (few
+// scans cause any). An expiry event (`once`) is stored only if its alert was not sent
 // before, by another worker.
 void record_consequences(pqxx::work& tx, const std::vector<const ScanCompletion*>& stored,
                          const std::map<std::int64_t, std::int64_t>& domain_of) {
@@ -588,11 +586,11 @@ std::vector<bool> complete_in(pqxx::work& tx, const std::vector<ScanCompletion>&
     failures.push_back(completions[i].consecutive_failures);
   }
   exec_planned_sql(tx,
-                    "UPDATE domains d SET status = v.status, bad_reason = v.bad_reason, "
-                    "consecutive_failures = v.failures, updated_at = now() "
-                    "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[]) AS v(id, status, bad_reason, failures) "
-                    "WHERE d.id = v.id",
-                    bigint_array(domain_ids), text_array(domain_statuses), text_array(bad_reasons), int_array(failures));
+                   "UPDATE domains d SET status = v.status, bad_reason = v.bad_reason, "
+                   "consecutive_failures = v.failures, updated_at = now() "
+                   "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[]) AS v(id, status, bad_reason, failures) "
+                   "WHERE d.id = v.id",
+                   bigint_array(domain_ids), text_array(domain_statuses), text_array(bad_reasons), int_array(failures));
 
   std::vector<const ScanCompletion*> in_order;
   for (std::size_t i = 0; i < completions.size(); ++i) {
@@ -634,9 +632,9 @@ void PostgresStore::mark_published(const std::vector<std::int64_t>& scan_ids) {
     // fsync each) was the single POST's largest cost next to workers.
     tx.exec("SET LOCAL synchronous_commit = off");
     exec_planned_sql(tx,
-                      "UPDATE scans SET published_at = now() WHERE id IN (SELECT id FROM scans WHERE id = "
-                      "ANY($1::bigint[]) AND published_at IS NULL FOR UPDATE SKIP LOCKED)",
-                      bigint_array(scan_ids));
+                     "UPDATE scans SET published_at = now() WHERE id IN (SELECT id FROM scans WHERE id = "
+                     "ANY($1::bigint[]) AND published_at IS NULL FOR UPDATE SKIP LOCKED)",
+                     bigint_array(scan_ids));
   });
 }
 
