@@ -5,6 +5,7 @@
 # each body saved and served by nginx from a file; /healthz for the HTTP server's own
 # ceiling. Prints requests a second and the ratio to nginx.
 #   bench/run-read-path.sh [BUILD_DIR] [SECONDS]     (as root: starts its own servers)
+#   ROUNDS=N ...                                     (pairs of runs a route; default 5)
 #   PERF=DIR bench/run-read-path.sh ...              (and profiles the api during each)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -65,16 +66,39 @@ CONF
 nginx -p "$run_dir" -e "$run_dir/nginx-error.log" -c "$run_dir/nginx.conf"
 until curl -sf "http://127.0.0.1:$static/healthz.json" >/dev/null; do sleep 0.2; done
 
-rate() { wrk -t2 -c64 -d"${seconds}s" "$1" | awk '/Requests\/sec/ {print int($2)}'; }
-echo "wrk -t2 -c64 -d${seconds}s; domainscan serve (SQLite) and nginx (1 worker, static files), same bodies"
-printf '%-8s %8s %10s %10s %7s\n' what bytes domainscan nginx ratio
+nginx_worker=$(pgrep -P "$(cat "$run_dir/nginx.pid")" | head -1)
+rounds=${ROUNDS:-5}
+# One wrk run: "requests-a-second CPU-microseconds-a-request" of the process PID (its user and
+# system time from /proc, across the run).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+measure() {
+  local before after out
+  before=$(cpu_ticks "$2")
+  out=$(wrk -t2 -c64 -d"${seconds}s" "$1")
+  after=$(cpu_ticks "$2")
+  awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
+    /requests in/ {n = $1} /Requests\/sec/ {r = int($2)}
+    END {printf "%d %.1f\n", r, ticks * 1e6 / hz / n}' <<<"$out"
+}
+median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+# The machine's speed moves from one minute to the next (other tenants), so each route is
+# measured in ROUNDS short pairs, ours then nginx, and the ratio is the median of the pairs'.
+echo "wrk -t2 -c64 -d${seconds}s x $rounds rounds; domainscan serve (SQLite) and nginx (1 worker, static files), same bodies"
+printf '%-8s %8s %10s %10s %7s %11s %11s   %s\n' what bytes domainscan nginx ratio "us/req ours" "us/req nginx" "ratios of the rounds"
 for name in domain scan list healthz; do
   # PERF=DIR: a profile of the api while it answers each, to DIR/read-NAME.perf.
   if [[ -n ${PERF:-} ]]; then
     perf record -g -F 999 -p "${pids[0]}" -o "$PERF/read-$name.perf" -- sleep $((seconds / 2)) >/dev/null 2>&1 &
   fi
-  ours=$(rate "http://127.0.0.1:$api${targets[$name]}")
-  theirs=$(rate "http://127.0.0.1:$static/$name.json")
-  printf '%-8s %8s %10s %10s %7s\n' "$name" "$(stat -c %s "$run_dir/www/$name.json")" "$ours" "$theirs" \
-    "$(python3 -c "print(f'{$ours / $theirs:.2f}')")"
+  ratios=() ours_rates=() their_rates=() ours_cpu=() their_cpu=()
+  for ((round = 0; round < rounds; round++)); do
+    read -r ours oc < <(measure "http://127.0.0.1:$api${targets[$name]}" "${pids[0]}")
+    read -r theirs tc < <(measure "http://127.0.0.1:$static/$name.json" "$nginx_worker")
+    ours_rates+=("$ours") their_rates+=("$theirs") ours_cpu+=("$oc") their_cpu+=("$tc")
+    ratios+=("$(python3 -c "print(f'{$ours / $theirs:.2f}')")")
+  done
+  med() { printf '%s\n' "$@" | median; }
+  printf '%-8s %8s %10s %10s %7s %11s %11s   %s\n' "$name" "$(stat -c %s "$run_dir/www/$name.json")" \
+    "$(med "${ours_rates[@]}")" "$(med "${their_rates[@]}")" "$(med "${ratios[@]}")" \
+    "$(med "${ours_cpu[@]}")" "$(med "${their_cpu[@]}")" "${ratios[*]}"
 done

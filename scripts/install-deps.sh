@@ -16,18 +16,18 @@ BUILD_PACKAGES=(
 # Servers and tools the tests start on loopback (the test bed and the real backends), what
 # the package tests use (systemd-analyze, useradd, setpriv, dpkg-shlibdeps, docker-compose
 # to validate deploy/compose.yaml), python3-jsonschema (the API's answers against
-# docs/openapi.yaml), gcovr for `make coverage`, and clang with
-# libFuzzer for the fuzz targets (fuzz/).
+# docs/openapi.yaml), gcovr for `make coverage`, clang with libFuzzer for the fuzz targets
+# (fuzz/), and the sqlite3 shell (a writer in another process for the change counter's test).
 TEST_PACKAGES=(
   postgresql rabbitmq-server knot knot-dnsutils unbound nginx-light openssl curl ca-certificates
   procps iproute2 python3 chromium firefox-esr
   systemd passwd util-linux dpkg-dev docker-compose gcovr python3-jsonschema
-  clang-16 libclang-rt-16-dev
+  clang-16 libclang-rt-16-dev sqlite3
 )
 
 # The peers the benchmarks (bench/) measure against and the tools they drive: only with
 # --bench (`make bench-deps`); neither `make run` nor `make test` needs them.
-BENCH_PACKAGES=(wrk dnsperf nmap linux-perf sqlite3 postgresql-client time bc)
+BENCH_PACKAGES=(wrk dnsperf nmap linux-perf postgresql-client time bc)
 
 want=("${BUILD_PACKAGES[@]}")
 if [[ "${1:-}" != "--build-only" ]]; then

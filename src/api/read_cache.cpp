@@ -8,14 +8,16 @@ ReadCache::Lookup ReadCache::find(const std::string& key) {
   Lookup out;
   if (!counter_) return out;
   out.versions = counter_->current();
+  std::shared_ptr<const Response> answer;
   {
-    std::lock_guard lock(mutex_);
+    std::shared_lock lock(mutex_);
     out.forgotten = forgotten_;
     if (auto it = entries_.find(key); it != entries_.end()) {
-      // Counters only grow: an entry made at an older value is stale for good.
-      if (version_for(out.versions, it->second.lifetime) == it->second.version) out.hit = it->second.answer;
+      // A counter never returns to an older value: an entry made at one is stale for good.
+      if (version_for(out.versions, it->second.lifetime) == it->second.version) answer = it->second.answer;
     }
   }
+  if (answer) out.hit = *answer;
   ++(out.hit ? hits_ : misses_);
   return out;
 }
@@ -24,14 +26,16 @@ void ReadCache::keep(const std::string& key, const Lookup& at, const Response& a
   const auto version = version_for(at.versions, lifetime);
   if (!version || answer.result() != http::status::ok || answer.body().size() > kMaxBodyBytes) return;
   const auto size = key.size() + answer.body().size();
+  auto kept = std::make_shared<const Response>(answer);
   std::lock_guard lock(mutex_);
   if (at.forgotten != forgotten_) return;  // this process wrote while the answer was read
   if (entries_.size() >= kMaxEntries || bytes_ + size > kMaxBytes) {
     entries_.clear();  // full (stale entries included): start again with what is asked now
     bytes_ = 0;
   }
-  const auto [it, inserted] = entries_.insert_or_assign(key, Entry{answer, lifetime, *version});
-  if (inserted) bytes_ += size;
+  auto& entry = entries_[key];
+  bytes_ = bytes_ - entry.bytes + size;  // a new entry has 0 bytes
+  entry = Entry{std::move(kept), lifetime, *version, size};
 }
 
 void ReadCache::forget() {

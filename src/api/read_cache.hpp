@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 
@@ -52,16 +53,18 @@ class ReadCache {
 
  private:
   struct Entry {
-    Response answer;
+    // Shared, so that a hit copies it outside the lock and lookups only share the lock.
+    std::shared_ptr<const Response> answer;
     Lifetime lifetime;
     std::uint64_t version;  // of the counter its lifetime follows
+    std::size_t bytes;      // its key's and body's, counted in bytes_
   };
   static std::optional<std::uint64_t> version_for(const store::ChangeVersions& v, Lifetime lifetime) {
     return lifetime == Lifetime::until_deleted ? v.deletions : v.any;
   }
 
   std::unique_ptr<store::ChangeCounter> counter_;
-  std::mutex mutex_;
+  std::shared_mutex mutex_;  // shared by lookups, held alone by keep() and forget()
   std::unordered_map<std::string, Entry> entries_;
   std::size_t bytes_ = 0;
   std::uint64_t forgotten_ = 0;

@@ -20,7 +20,9 @@ struct ChangeVersions {
 class ChangeCounter {
  public:
   virtual ~ChangeCounter() = default;
-  // Safe from any thread; each value only ever grows.
+  // Safe from any thread; a counter never comes back to a value it had before (SQLite's is a
+  // 64-bit fingerprint of what it reads, so that holds but for a 2^-64 chance of one
+  // change going unseen).
   virtual ChangeVersions current() = 0;
 };
 

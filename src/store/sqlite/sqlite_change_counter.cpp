@@ -4,9 +4,28 @@
 
 namespace domainscan::store::sqlite {
 
-SqliteChangeCounter::SqliteChangeCounter(const std::string& path) : conn_(path) {}
+SqliteChangeCounter::SqliteChangeCounter(const std::string& path) : conn_(path) {
+  // A first read transaction makes the WAL index ready and maps it for this connection,
+  // which then holds it for as long as it is open.
+  data_version();
+  const bool wal = [&] {
+    auto mode = conn_.prepare("PRAGMA journal_mode");
+    return mode.step() && mode.text(0) == "wal";
+  }();
+  const char* file = sqlite3_db_filename(conn_.handle(), "main");
+  if (wal && file && *file) header_ = WalIndexHeader::open(std::string(file) + "-shm");
+  if (!header_) spdlog::debug("sqlite: no WAL index to read changes from; PRAGMA data_version instead");
+}
 
 ChangeVersions SqliteChangeCounter::current() {
+  if (header_) {
+    const auto version = header_->fingerprint();  // nullopt while a writer rewrites it
+    return {version, version};
+  }
+  return data_version();
+}
+
+ChangeVersions SqliteChangeCounter::data_version() {
   std::lock_guard lock(mutex_);
   try {
     auto st = conn_.prepare("PRAGMA data_version");

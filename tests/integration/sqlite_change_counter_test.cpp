@@ -1,0 +1,76 @@
+// SQLite's change counter (store/sqlite/sqlite_change_counter.hpp), read from the WAL index
+// SQLite itself keeps: it stands still while nothing is written, and moves at every commit,
+// whether by a connection of this process or by another process (the sqlite3 shell here,
+// which shares nothing with this one but the files).
+#include "store/sqlite/sqlite_change_counter.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+namespace domainscan::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using store::sqlite::Connection;
+using store::sqlite::SqliteChangeCounter;
+
+class SqliteChangeCounterTest : public ::testing::Test {
+ protected:
+  SqliteChangeCounterTest() : path((dir.path() / "d.db").string()), writer(path) {
+    writer.exec("CREATE TABLE t (x INTEGER)");
+  }
+  void write_from_another_process(const std::string& sql) {
+    const auto done = run_command({"/usr/bin/sqlite3", path, sql}, 10s);
+    ASSERT_EQ(done.exit_status, 0) << done.err;
+  }
+  TempDir dir;
+  std::string path;
+  Connection writer;
+};
+
+TEST_F(SqliteChangeCounterTest, StandsStillUntilACommitOfThisProcessOrAnother) {
+  SqliteChangeCounter counter(path);
+  ASSERT_TRUE(counter.reads_wal_index());
+  const auto first = counter.current();
+  ASSERT_TRUE(first.any);
+  EXPECT_EQ(first.deletions, first.any);
+  EXPECT_EQ(counter.current().any, first.any) << "nothing was written";
+
+  writer.exec("INSERT INTO t VALUES (1)");
+  const auto after_ours = counter.current().any;
+  ASSERT_TRUE(after_ours);
+  EXPECT_NE(after_ours, first.any);
+  EXPECT_EQ(counter.current().any, after_ours);
+
+  write_from_another_process("INSERT INTO t VALUES (2)");
+  const auto after_theirs = counter.current().any;
+  ASSERT_TRUE(after_theirs);
+  EXPECT_NE(after_theirs, after_ours);
+  EXPECT_NE(after_theirs, first.any);
+
+  write_from_another_process("DELETE FROM t");
+  EXPECT_NE(counter.current().any, after_theirs);
+}
+
+TEST_F(SqliteChangeCounterTest, EveryCommitOfMany) {
+  SqliteChangeCounter counter(path);
+  auto last = counter.current().any;
+  for (int i = 0; i < 50; ++i) {
+    writer.exec("INSERT INTO t VALUES (" + std::to_string(i) + ")");
+    const auto now = counter.current().any;
+    ASSERT_TRUE(now);
+    ASSERT_NE(now, last) << "commit " << i;
+    last = now;
+  }
+  // A checkpoint that moves the WAL back to its start, then a commit into the restarted WAL.
+  writer.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  writer.exec("INSERT INTO t VALUES (-1)");
+  const auto restarted = counter.current().any;
+  ASSERT_TRUE(restarted);
+  EXPECT_NE(restarted, last);
+}
+
+}  // namespace
+}  // namespace domainscan::testing
