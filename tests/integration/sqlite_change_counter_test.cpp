@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 namespace domainscan::testing {
 namespace {
 
@@ -18,8 +20,8 @@ using store::sqlite::SqliteChangeCounter;
 
 class SqliteChangeCounterTest : public ::testing::Test {
  protected:
-  SqliteChangeCounterTest() : path((dir.path() / "d.db").string()), writer(path) {
-    writer.exec("CREATE TABLE t (x INTEGER)");
+  SqliteChangeCounterTest() : path((dir.path() / "d.db").string()), writer(std::in_place, path) {
+    writer->exec("CREATE TABLE t (x INTEGER)");
   }
   void write_from_another_process(const std::string& sql) {
     const auto done = run_command({"/usr/bin/sqlite3", path, sql}, 10s);
@@ -27,7 +29,7 @@ class SqliteChangeCounterTest : public ::testing::Test {
   }
   TempDir dir;
   std::string path;
-  Connection writer;
+  std::optional<Connection> writer;  // this process's writer
 };
 
 TEST_F(SqliteChangeCounterTest, StandsStillUntilACommitOfThisProcessOrAnother) {
@@ -38,7 +40,7 @@ TEST_F(SqliteChangeCounterTest, StandsStillUntilACommitOfThisProcessOrAnother) {
   EXPECT_EQ(first.deletions, first.any);
   EXPECT_EQ(counter.current().any, first.any) << "nothing was written";
 
-  writer.exec("INSERT INTO t VALUES (1)");
+  writer->exec("INSERT INTO t VALUES (1)");
   const auto after_ours = counter.current().any;
   ASSERT_TRUE(after_ours);
   EXPECT_NE(after_ours, first.any);
@@ -58,18 +60,31 @@ TEST_F(SqliteChangeCounterTest, EveryCommitOfMany) {
   SqliteChangeCounter counter(path);
   auto last = counter.current().any;
   for (int i = 0; i < 50; ++i) {
-    writer.exec("INSERT INTO t VALUES (" + std::to_string(i) + ")");
+    writer->exec("INSERT INTO t VALUES (" + std::to_string(i) + ")");
     const auto now = counter.current().any;
     ASSERT_TRUE(now);
     ASSERT_NE(now, last) << "commit " << i;
     last = now;
   }
   // A checkpoint that moves the WAL back to its start, then a commit into the restarted WAL.
-  writer.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-  writer.exec("INSERT INTO t VALUES (-1)");
+  writer->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  writer->exec("INSERT INTO t VALUES (-1)");
   const auto restarted = counter.current().any;
   ASSERT_TRUE(restarted);
   EXPECT_NE(restarted, last);
+}
+
+// The header is only worth reading while the database stays in WAL mode: SQLite refuses to
+// leave it while another connection is open, and the counter keeps one open.
+TEST_F(SqliteChangeCounterTest, NoOtherProcessCanTakeTheDatabaseOutOfWalModeUnderIt) {
+  SqliteChangeCounter counter(path);
+  ASSERT_TRUE(counter.reads_wal_index());
+  writer.reset();  // the counter's connection is the only one left
+  const auto before = counter.current().any;
+  const auto refused = run_command({"/usr/bin/sqlite3", path, "PRAGMA journal_mode = DELETE"}, 10s);
+  EXPECT_EQ(refused.out.find("delete"), std::string::npos) << refused.out;
+  write_from_another_process("INSERT INTO t VALUES (3)");
+  EXPECT_NE(counter.current().any, before);
 }
 
 }  // namespace
