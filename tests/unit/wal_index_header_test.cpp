@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -36,9 +37,10 @@ Header header(std::uint32_t change, std::uint32_t frames) {
 }
 
 void write_index(const std::filesystem::path& path, const Header& first, const Header& second, std::size_t size = 32768) {
-  std::string bytes(size, '\0');
+  std::string bytes(std::max(size, 2 * sizeof(Header)), '\0');
   std::memcpy(bytes.data(), first.data(), sizeof(Header));
   std::memcpy(bytes.data() + sizeof(Header), second.data(), sizeof(Header));
+  bytes.resize(size);  // a file shorter than the two copies keeps what fits
   std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
