@@ -15,6 +15,8 @@ shift 2 || shift $#
 command -v dnsperf >/dev/null || { echo "run-dns-vs-dnsperf: dnsperf is missing (make bench-deps)" >&2; exit 2; }
 # shellcheck source=bench/scan-testbed.sh
 source "$root/bench/scan-testbed.sh"
+# shellcheck source=bench/median.sh
+source "$root/bench/median.sh"
 
 queries_answered() {
   unbound-control -c "$run_dir/dns/unbound.conf" stats_noreset | awk -F= '$1 == "total.num.queries" {print $2}'
@@ -53,5 +55,4 @@ for ((round = 1; round <= ${ROUNDS:-3}; round++)); do
   printf '%-6s %15.0f %15s %15.0f %7.2f   (%d queries sent by ours, %s lost by dnsperf)\n' "$round" "$ours_qps" \
     "$(cpu_per_query "$run_dir/ours.time" "$ours_queries")" "$perf_qps" "${ratios[-1]}" "$ours_queries" "$perf_lost"
 done
-printf 'ratio (ours / dnsperf), median of the rounds: %.2fx\n' \
-  "$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}')"
+printf 'ratio (ours / dnsperf), median of the rounds: %.2fx\n' "$(median "${ratios[@]}")"

@@ -80,7 +80,8 @@ measure() {
     /requests in/ {n = $1} /Requests\/sec/ {r = int($2)}
     END {printf "%d %.1f\n", r, ticks * 1e6 / hz / n}' <<<"$out"
 }
-median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+# shellcheck source=bench/median.sh
+source "$root/bench/median.sh"
 # The machine's speed moves from one minute to the next (other tenants), so each route is
 # measured in ROUNDS short pairs, ours then nginx, and the ratio is the median of the pairs'.
 echo "wrk -t2 -c64 -d${seconds}s x $rounds rounds; domainscan serve (SQLite) and nginx (1 worker, static files), same bodies"
@@ -97,8 +98,7 @@ for name in domain scan list healthz; do
     ours_rates+=("$ours") their_rates+=("$theirs") ours_cpu+=("$oc") their_cpu+=("$tc")
     ratios+=("$(python3 -c "print(f'{$ours / $theirs:.2f}')")")
   done
-  med() { printf '%s\n' "$@" | median; }
   printf '%-8s %8s %10s %10s %7s %11s %11s   %s\n' "$name" "$(stat -c %s "$run_dir/www/$name.json")" \
-    "$(med "${ours_rates[@]}")" "$(med "${their_rates[@]}")" "$(med "${ratios[@]}")" \
-    "$(med "${ours_cpu[@]}")" "$(med "${their_cpu[@]}")" "${ratios[*]}"
+    "$(median "${ours_rates[@]}")" "$(median "${their_rates[@]}")" "$(median "${ratios[@]}")" \
+    "$(median "${ours_cpu[@]}")" "$(median "${their_cpu[@]}")" "${ratios[*]}"
 done
