@@ -22,8 +22,8 @@ using Header = std::array<std::uint32_t, 12>;
 
 // A header as walIndexWriteHdr leaves it: version, unused, change counter, isInit (first
 // byte of word 3), mxFrame, nPage, frame checksum, salts, then the checksum of words 0-9.
-Header header(std::uint32_t change, std::uint32_t frames) {
-  Header h{3007000, 0, change, 0, frames, 10, 0x1234, 0x5678, 0x9abc, 0xdef0, 0, 0};
+Header header(std::uint32_t change, std::uint32_t frames, std::uint32_t version = 3007000) {
+  Header h{version, 0, change, 0, frames, 10, 0x1234, 0x5678, 0x9abc, 0xdef0, 0, 0};
   const std::uint8_t is_init = 1;
   std::memcpy(&h[3], &is_init, 1);
   std::uint32_t s1 = 0, s2 = 0;
@@ -89,8 +89,7 @@ TEST(WalIndexHeader, WhatIsNotAnIndexItCanReadIsNotOpened) {
   write_index(dir.path() / "short-shm", header(1, 1), header(1, 1), 3);  // as SQLite leaves it when it opens
   EXPECT_EQ(WalIndexHeader::open((dir.path() / "short-shm").string()), nullptr);
 
-  auto other_version = header(1, 1);
-  other_version[0] = 3007001;
+  const auto other_version = header(1, 1, 3007001);  // copies equal, checksum right: only the version differs
   write_index(dir.path() / "other-shm", other_version, other_version);
   EXPECT_EQ(WalIndexHeader::open((dir.path() / "other-shm").string()), nullptr);
 
