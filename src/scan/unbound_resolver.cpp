@@ -1,14 +1,15 @@
 #include "scan/unbound_resolver.hpp"
 
 #include "core/open_files.hpp"
+#include "scan/dns_answer_packet.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <unbound-event.h>
 #include <unbound.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -21,11 +22,12 @@ namespace asio = boost::asio;
 
 struct UnboundResolver::Pending {
   UnboundResolver* self;
+  int rrtype;
   int async_id = 0;
   std::optional<DnsAnswer> answer;
   asio::steady_timer done;
-  explicit Pending(UnboundResolver* s, const asio::strand<asio::any_io_executor>& strand)
-      : self(s), done(strand) {}
+  Pending(UnboundResolver* s, int type, const asio::strand<asio::any_io_executor>& strand)
+      : self(s), rrtype(type), done(strand) {}
 };
 
 namespace {
@@ -101,30 +103,35 @@ std::vector<HostPort> resolv_conf_servers(const char* path) {
   return out;
 }
 
-DnsAnswer answer_from(int err, ub_result* result) {
+// The answer as the DNS check reads it. A non-zero `rcode` is libunbound's own failure
+// (SERVFAIL when no server answered, or validation failed): the message it hands over then is
+// not the answer. Otherwise the message's header says what the answer was (NXDOMAIN among
+// them: libunbound passes 0 for every answer it got).
+DnsAnswer answer_from(int rcode, const void* message, int length, int rrtype, int security, const char* why_bogus) {
   DnsAnswer a;
-  if (err != 0 || result == nullptr) {
-    a.error = fmt::format("resolver error: {}", ub_strerror(err));
-    return a;
-  }
-  a.rcode = result->rcode;
-  a.nxdomain = result->nxdomain != 0;
-  a.secure = result->secure != 0;
-  a.bogus = result->bogus != 0;
-  if (result->why_bogus) a.why_bogus = result->why_bogus;
-  if (result->havedata) {
-    for (int i = 0; result->data[i] != nullptr; ++i) {
-      a.rdata.emplace_back(result->data[i], static_cast<std::size_t>(result->len[i]));
+  a.rcode = rcode;
+  if (rcode == 0 && message != nullptr && length > 0) {
+    try {
+      auto records = read_answer(std::string_view(static_cast<const char*>(message), static_cast<std::size_t>(length)), rrtype);
+      a.rcode = records.rcode;
+      a.rdata = std::move(records.rdata);
+    } catch (const std::invalid_argument& e) {
+      a.error = fmt::format("unreadable answer: {}", e.what());
     }
   }
-  ub_resolve_free(result);
+  a.nxdomain = a.rcode == 3;
+  a.secure = security == 2;  // ub_resolve_event: 0 insecure or not validated, 1 bogus, 2 secure
+  a.bogus = security == 1;
+  if (why_bogus != nullptr) a.why_bogus = why_bogus;
   return a;
 }
 
 }  // namespace
 
 UnboundResolver::UnboundResolver(asio::any_io_executor executor, const ResolverConfig& config)
-    : strand_(asio::make_strand(executor)), ctx_(ub_ctx_create(), &ub_ctx_delete), fd_(strand_) {
+    : strand_(asio::make_strand(executor)),
+      events_(strand_),
+      ctx_(ub_ctx_create_ub_event(events_.get()), &ub_ctx_delete) {
   if (!ctx_) throw std::runtime_error("libunbound: cannot create a context");
   // The resolvers we forward to may be on loopback (a local cache, the test bed).
   check(ub_ctx_set_option(ctx_.get(), "do-not-query-localhost:", "no"), "do-not-query-localhost");
@@ -145,72 +152,59 @@ UnboundResolver::UnboundResolver(asio::any_io_executor executor, const ResolverC
     check(ub_ctx_add_ta_file(ctx_.get(), config.trust_anchor_file->c_str()), "trust anchor file");
     validating_ = true;
   }
-  // Background resolution in a thread of libunbound's own (not a process per context).
-  check(ub_ctx_async(ctx_.get(), 1), "async mode");
-  // Asio gets its own descriptor, so closing it never closes unbound's.
-  const int fd = ::dup(ub_fd(ctx_.get()));
-  if (fd < 0) throw std::runtime_error("libunbound: cannot duplicate its descriptor");
-  fd_.assign(fd);
 }
 
 UnboundResolver::~UnboundResolver() {
+  // A query not cancelled would be answered SERVFAIL while the context is deleted.
   for (auto& [id, p] : pending_) ub_cancel(ctx_.get(), id);
-  boost::system::error_code ec;
-  fd_.close(ec);
+  ctx_.reset();  // frees libunbound's events: before events_ goes
 }
 
-void UnboundResolver::on_result(void* data, int err, ub_result* result) {
+void UnboundResolver::on_answer(void* data, int rcode, void* message, int length, int security, char* why_bogus,
+                                int /*was_ratelimited*/) {
   auto* pending = static_cast<Pending*>(data);
-  pending->answer = answer_from(err, result);
+  try {
+    pending->answer = answer_from(rcode, message, length, pending->rrtype, security, why_bogus);
+  } catch (const std::exception& e) {  // out of memory: nothing may leave a C callback
+    pending->answer.emplace();
+    pending->answer->error = fmt::format("resolver error: {}", e.what());
+  }
   pending->done.cancel();
-  pending->self->pending_.erase(pending->async_id);
+  pending->self->forget(pending->async_id);
 }
 
-void UnboundResolver::watch() {
-  if (watching_ || pending_.empty()) return;
-  watching_ = true;
-  fd_.async_wait(asio::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
-    watching_ = false;
-    if (ec && ec != asio::error::operation_aborted) {
-      spdlog::error("libunbound: waiting for answers failed: {}", ec.message());
-      return;  // the queries in flight end at their timeouts
-    }
-    if (!fd_.is_open()) return;
-    if (!ec) {
-      if (int rc = ub_process(ctx_.get()); rc != 0) spdlog::warn("libunbound: ub_process: {}", ub_strerror(rc));
-    }
-    watch();  // a query may have started after a cancelled wait
-  });
+void UnboundResolver::forget(int async_id) {
+  pending_.erase(async_id);
+  // Nothing left to wait for: let libunbound's events rest, or their waits would keep the
+  // io_context busy forever (a one-shot `domainscan scan` would never return).
+  if (pending_.empty()) events_.set_active(false);
 }
 
 asio::awaitable<DnsAnswer> UnboundResolver::query(std::string name, int rrtype, std::chrono::milliseconds timeout) {
-  // All unbound state lives on the strand: ub_process, callbacks and bookkeeping.
+  // All unbound state lives on the strand: its events, callbacks and bookkeeping.
   co_return co_await asio::co_spawn(strand_, query_on_strand(std::move(name), rrtype, timeout), asio::use_awaitable);
 }
 
 asio::awaitable<DnsAnswer> UnboundResolver::query_on_strand(std::string name, int rrtype,
                                                             std::chrono::milliseconds timeout) {
-  auto pending = std::make_shared<Pending>(this, strand_);
-  const int rc = ub_resolve_async(ctx_.get(), name.c_str(), rrtype, 1 /* IN */, pending.get(), &on_result,
+  auto pending = std::make_shared<Pending>(this, rrtype, strand_);
+  const int rc = ub_resolve_event(ctx_.get(), name.c_str(), rrtype, 1 /* IN */, pending.get(), &on_answer,
                                   &pending->async_id);
   if (rc != 0) {
     DnsAnswer failed;
     failed.error = fmt::format("resolver error: {}", ub_strerror(rc));
     co_return failed;
   }
-  // The callback may already have run inside ub_resolve_async (cached answers).
+  // The callback may already have run inside ub_resolve_event (cached answers).
   if (!pending->answer) {
     pending_[pending->async_id] = pending;
-    watch();
+    events_.set_active(true);
     pending->done.expires_after(timeout);
     boost::system::error_code ec;
     co_await pending->done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (!pending->answer) {  // the timer ran out before the answer came
       ub_cancel(ctx_.get(), pending->async_id);
-      pending_.erase(pending->async_id);
-      // Nothing left to wait for: stop watching, or the armed wait would keep the
-      // io_context busy forever (a one-shot `domainscan scan` would never return).
-      if (pending_.empty()) fd_.cancel();
+      forget(pending->async_id);
       DnsAnswer timed_out;
       timed_out.timed_out = true;
       timed_out.error = fmt::format("no answer within {} ms", timeout.count());

@@ -1,16 +1,17 @@
 #pragma once
-// Asynchronous DNS with libunbound, driven by Asio: queries are started with
-// ub_resolve_async, unbound's file descriptor is watched by the io_context, and ub_process
-// delivers the answers. No thread per query. DNSSEC is validated when trust anchors are set.
+// Asynchronous DNS with libunbound, run by Asio: libunbound's event mode (ub_resolve_event)
+// on an event base of our own (unbound_event_base.hpp), so its sockets and timers are
+// serviced on the caller's io_context. No thread per query, and none for libunbound. DNSSEC
+// is validated when trust anchors are set.
 //
 // libunbound is made for programs that ask a few questions; a scanner asks thousands at
 // once, and some of them (names with dead name servers) are never answered. Its defaults
 // let such names starve every other lookup: see tune_for_scanning() in the .cpp file.
 #include "core/settings.hpp"
+#include "scan/unbound_event_base.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/strand.hpp>
 
 #include <chrono>
@@ -22,7 +23,6 @@
 #include <vector>
 
 struct ub_ctx;
-struct ub_result;
 
 namespace domainscan::scan {
 
@@ -66,14 +66,14 @@ class UnboundResolver {
 
  private:
   struct Pending;
-  static void on_result(void* data, int err, ub_result* result);
-  void watch();
+  static void on_answer(void* data, int rcode, void* packet, int packet_length, int security, char* why_bogus,
+                        int was_ratelimited);
+  void forget(int async_id);
   boost::asio::awaitable<DnsAnswer> query_on_strand(std::string name, int rrtype, std::chrono::milliseconds timeout);
 
   boost::asio::strand<boost::asio::any_io_executor> strand_;
+  UnboundEventBase events_;  // outlives ctx_: libunbound frees its events when the context goes
   std::unique_ptr<ub_ctx, void (*)(ub_ctx*)> ctx_;
-  boost::asio::posix::stream_descriptor fd_;
-  bool watching_ = false;
   bool validating_ = false;
   std::vector<HostPort> upstreams_;
   std::map<int, std::shared_ptr<Pending>> pending_;  // by unbound's async id

@@ -83,6 +83,24 @@ TEST(UnboundResolver, ReportsNxdomain) {
   EXPECT_TRUE(run.answers[0].rdata.empty());
 }
 
+// big-txt.test's answer does not fit in a datagram: libunbound gets it truncated and asks
+// again over TCP, where it writes the question and reads the answer over several callbacks.
+TEST(UnboundResolver, AnAnswerTooLargeForUdpComesOverTcp) {
+  constexpr int kTXT = 16;
+  const auto run = resolve_all(test_dns_server(), {{"big-txt.test", kTXT}, {"big-txt.test", kTXT}});
+  ASSERT_TRUE(run.finished);
+  for (const auto& answer : run.answers) {
+    ASSERT_FALSE(answer.error) << *answer.error;
+    EXPECT_EQ(answer.rcode, 0);
+    ASSERT_EQ(answer.rdata.size(), 40u);
+    std::vector<std::string> texts;
+    for (const auto& rd : answer.rdata) texts.push_back(scan::rdata::txt(rd));
+    std::sort(texts.begin(), texts.end());
+    EXPECT_EQ(texts.front(), "record 00 of a set that does not fit in one datagram: padding padding");
+    EXPECT_EQ(texts.back(), "record 39 of a set that does not fit in one datagram: padding padding");
+  }
+}
+
 TEST(UnboundResolver, ManyQueriesAtOnceAllGetTheirOwnAnswer) {
   std::vector<std::pair<std::string, int>> queries;
   for (int i = 0; i < 100; ++i) queries.emplace_back(i % 2 ? "example.test" : "missing.test", kA);
