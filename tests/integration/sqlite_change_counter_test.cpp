@@ -56,6 +56,32 @@ TEST_F(SqliteChangeCounterTest, StandsStillUntilACommitOfThisProcessOrAnother) {
   EXPECT_NE(counter.current().any, after_theirs);
 }
 
+// SQLite tells other processes that the WAL index is in use by a shared lock on one byte of
+// the "-shm" file (the "DMS" byte); a process that finds no such lock takes the index for
+// abandoned and truncates it, under the mappings of the processes still using it. POSIX
+// drops all of a process's locks on a file when it closes any descriptor of that file: the
+// counter once opened and closed one, which let the sqlite3 shell truncate the index of a
+// running `domainscan serve` (SIGBUS). Asked from another process, the lock is still held.
+TEST_F(SqliteChangeCounterTest, ThisProcessStillHoldsTheLockThatSaysTheIndexIsInUse) {
+  SqliteChangeCounter counter(path);
+  ASSERT_TRUE(counter.reads_wal_index());
+  // F_GETLK for a write lock on the DMS byte (offset 128: 120 + SQLITE_SHM_NLOCK): which lock
+  // stands in its way, if any.
+  const auto asked = run_command(
+      {"/usr/bin/python3", "-c",
+       "import fcntl, os, struct, sys\n"
+       "fd = os.open(sys.argv[1], os.O_RDWR)\n"
+       "found = fcntl.fcntl(fd, fcntl.F_GETLK, struct.pack('hhqqi', fcntl.F_WRLCK, os.SEEK_SET, 128, 1, 0))\n"
+       "print({fcntl.F_RDLCK: 'shared', fcntl.F_WRLCK: 'exclusive', fcntl.F_UNLCK: 'none'}[struct.unpack('hhqqi', found)[0]])",
+       path + "-shm"},
+      10s);
+  ASSERT_EQ(asked.exit_status, 0) << asked.err;
+  EXPECT_EQ(asked.out, "shared\n");
+  // And what the shell does when it opens the database leaves our view of it whole.
+  write_from_another_process("INSERT INTO t VALUES (3)");
+  EXPECT_TRUE(counter.current().any);
+}
+
 TEST_F(SqliteChangeCounterTest, EveryCommitOfMany) {
   SqliteChangeCounter counter(path);
   auto last = counter.current().any;

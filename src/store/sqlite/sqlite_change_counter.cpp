@@ -12,8 +12,7 @@ SqliteChangeCounter::SqliteChangeCounter(const std::string& path) : conn_(path) 
     auto mode = conn_.prepare("PRAGMA journal_mode");
     return mode.step() && mode.text(0) == "wal";
   }();
-  const char* file = sqlite3_db_filename(conn_.handle(), "main");
-  if (wal && file && *file) header_ = WalIndexHeader::open(std::string(file) + "-shm");
+  if (wal) header_ = WalIndexHeader::over(wal_index_region(conn_.handle()));
   if (!header_) spdlog::debug("sqlite: no WAL index to read changes from; PRAGMA data_version instead");
 }
 

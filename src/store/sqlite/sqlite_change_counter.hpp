@@ -27,7 +27,7 @@ class SqliteChangeCounter final : public ChangeCounter {
 
   std::mutex mutex_;  // the connection's, for callers on any thread
   // Never writes: every commit it sees is someone else's. Kept open while the header is read:
-  // while any connection is open, SQLite never shrinks the WAL index under the mapping.
+  // the header is read in this connection's mapping of the WAL index.
   Connection conn_;
   std::unique_ptr<WalIndexHeader> header_;
 };

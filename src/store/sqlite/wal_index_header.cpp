@@ -1,9 +1,6 @@
 #include "store/sqlite/wal_index_header.hpp"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <sqlite3.h>
 
 #include <array>
 #include <atomic>
@@ -16,10 +13,10 @@ namespace {
 // host's byte order: version, unused, change counter, {isInit, bigEndCksum, page size},
 // mxFrame, nPage, frame checksum (2), salts (2), header checksum (2).
 constexpr std::size_t kWords = 12;
-constexpr std::size_t kHeaderBytes = 2 * kWords * sizeof(std::uint32_t);
 constexpr std::uint32_t kIndexVersion = 3007000;  // WALINDEX_MAX_VERSION, unchanged since 3.7.0
 constexpr std::size_t kVersionWord = 0, kFlagsWord = 3, kChecksumWord = 10;
 constexpr int kAttempts = 4;
+constexpr int kRegionBytes = 32768;  // WALINDEX_PGSZ
 
 using Copy = std::array<std::uint32_t, kWords>;
 
@@ -58,29 +55,29 @@ std::uint64_t fnv1a(const Copy& h) {
 
 }  // namespace
 
-std::unique_ptr<WalIndexHeader> WalIndexHeader::open(const std::string& shm_path) {
-  const int fd = ::open(shm_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return nullptr;
-  struct stat st {};
-  void* map = MAP_FAILED;
-  const auto length = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-  // Shorter than the header: not an index this connection has made ready, and a mapping
-  // past the end of a file faults when read.
-  if (fstat(fd, &st) == 0 && static_cast<std::size_t>(st.st_size) >= kHeaderBytes) {
-    map = mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, 0);
+const volatile void* wal_index_region(sqlite3* db) {
+  sqlite3_file* file = nullptr;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || file == nullptr ||
+      file->pMethods == nullptr || file->pMethods->iVersion < 2 || file->pMethods->xShmMap == nullptr) {
+    return nullptr;
   }
-  ::close(fd);  // the mapping stays
-  if (map == MAP_FAILED) return nullptr;
-  std::unique_ptr<WalIndexHeader> header(new WalIndexHeader(map, length));
-  const auto* words = static_cast<const volatile std::uint32_t*>(map);
+  // Region 0 (SQLite's regions are 32 KiB), not extended: mapped already by the
+  // connection's first read in WAL mode, in which case this returns SQLite's own pointer.
+  void volatile* region = nullptr;
+  if (file->pMethods->xShmMap(file, 0, kRegionBytes, 0, &region) != SQLITE_OK) return nullptr;
+  return region;
+}
+
+std::unique_ptr<WalIndexHeader> WalIndexHeader::over(const volatile void* region) {
+  if (region == nullptr) return nullptr;
+  std::unique_ptr<WalIndexHeader> header(new WalIndexHeader(region));
+  const auto* words = static_cast<const volatile std::uint32_t*>(region);
   if (words[kVersionWord] != kIndexVersion || !header->fingerprint()) return nullptr;
   return header;
 }
 
-WalIndexHeader::~WalIndexHeader() { munmap(map_, length_); }
-
 std::optional<std::uint64_t> WalIndexHeader::fingerprint() const {
-  const auto* words = static_cast<const volatile std::uint32_t*>(map_);
+  const auto* words = static_cast<const volatile std::uint32_t*>(region_);
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     // The first copy, then the second: the writer's order reversed (walIndexTryHdr).
     const Copy first = read_copy(words);

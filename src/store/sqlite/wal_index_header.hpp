@@ -8,26 +8,29 @@
 // this to begin a transaction. Reading it costs a few loads, where PRAGMA data_version costs
 // a read transaction and its file locks (fcntl calls) on every call.
 //
-// The mapping is only sound while the file cannot shrink under it: SQLite truncates or zeroes
-// the WAL index only when the last connection to the database closes, or when the first one
-// opens it, so the owner of this object keeps a connection of its own open for as long as it
-// reads (store/sqlite/sqlite_change_counter.hpp).
-#include <cstddef>
+// It reads the memory SQLite itself mapped for a connection (wal_index_region()), never a
+// descriptor of its own on the "-shm" file: closing one would release every POSIX lock the
+// process holds on that file, SQLite's included, and the next connection to open would take
+// itself for the first and truncate the index under every mapping (SIGBUS in SQLite, seen in
+// the pipeline benchmark). The region stays mapped while that connection is open, so its
+// owner keeps it open for as long as it reads (store/sqlite/sqlite_change_counter.hpp).
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <string>
+
+struct sqlite3;
 
 namespace domainscan::store::sqlite {
 
+// The first region of the WAL index as SQLite mapped it for `db` (through its VFS's xShmMap),
+// or nullptr: not in WAL mode, no read yet, or a VFS without shared memory.
+const volatile void* wal_index_region(sqlite3* db);
+
 class WalIndexHeader {
  public:
-  // nullptr when there is nothing this code can read: no such file (not in WAL mode, or a
-  // VFS that keeps the index elsewhere), a file too short, or a header of another version.
-  static std::unique_ptr<WalIndexHeader> open(const std::string& shm_path);
-  ~WalIndexHeader();
-  WalIndexHeader(const WalIndexHeader&) = delete;
-  WalIndexHeader& operator=(const WalIndexHeader&) = delete;
+  // Reads the header at the start of `region` (which must stay mapped while this is used).
+  // nullptr when there is no header this code can read: none yet, or of another version.
+  static std::unique_ptr<WalIndexHeader> over(const volatile void* region);
 
   // A 64-bit fingerprint of the header, which changes with every commit by any connection of
   // any process (the header holds a counter of its rewrites, the WAL's frame count, salts and
@@ -35,10 +38,9 @@ class WalIndexHeader {
   std::optional<std::uint64_t> fingerprint() const;
 
  private:
-  WalIndexHeader(void* map, std::size_t length) : map_(map), length_(length) {}
+  explicit WalIndexHeader(const volatile void* region) : region_(region) {}
 
-  void* map_;
-  std::size_t length_;
+  const volatile void* region_;
 };
 
 }  // namespace domainscan::store::sqlite
