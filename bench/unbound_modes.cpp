@@ -1,10 +1,11 @@
 // libunbound's CPU a query in its two asynchronous modes, on the same questions to the same
 // forwarder (bench/run-unbound-modes.sh starts the test bed's resolver):
-//  - thread: what the resolver uses today (scan/unbound_resolver.cpp): ub_resolve_async with
-//    ub_ctx_async(1). Each question goes through a pipe to libunbound's own thread and each
-//    answer back through another, read with ub_process.
+//  - thread: what the resolver used until 2026-12-05: ub_resolve_async with ub_ctx_async(1).
+//    Each question goes through a pipe to libunbound's own thread and each answer back
+//    through another, read with ub_process.
 //  - event: ub_resolve_event on an event base run by the caller's thread (libevent here), so
-//    there is neither the thread nor the pipes.
+//    there is neither the thread nor the pipes. The resolver now uses this mode, on an event
+//    base of its own on Asio (scan/unbound_event_base.cpp); this measures libunbound alone.
 // It keeps IN_FLIGHT questions waiting (the eight types of the DNS check, for fresh names of
 // ZONE) and prints queries a second and CPU (user + system, every thread) a query.
 //   unbound_modes thread|event ADDRESS@PORT ZONE QUERIES [IN_FLIGHT=256]
