@@ -24,6 +24,10 @@ struct UnboundResolver::Pending {
   UnboundResolver* self;
   int rrtype;
   int async_id = 0;
+  // In pending_, under async_id. An answer libunbound gives inside ub_resolve_event (its
+  // local zones: localhost, ...) comes before the query has an id, with async_id still 0,
+  // which is also an id libunbound gives once its counter wraps.
+  bool registered = false;
   std::optional<DnsAnswer> answer;
   asio::steady_timer done;
   Pending(UnboundResolver* s, int type, const asio::strand<asio::any_io_executor>& strand)
@@ -170,7 +174,7 @@ void UnboundResolver::on_answer(void* data, int rcode, void* message, int length
     pending->answer->error = fmt::format("resolver error: {}", e.what());
   }
   pending->done.cancel();
-  pending->self->forget(pending->async_id);
+  if (pending->registered) pending->self->forget(pending->async_id);
 }
 
 void UnboundResolver::forget(int async_id) {
@@ -198,6 +202,7 @@ asio::awaitable<DnsAnswer> UnboundResolver::query_on_strand(std::string name, in
   // The callback may already have run inside ub_resolve_event (cached answers).
   if (!pending->answer) {
     pending_[pending->async_id] = pending;
+    pending->registered = true;
     events_.set_active(true);
     pending->done.expires_after(timeout);
     boost::system::error_code ec;

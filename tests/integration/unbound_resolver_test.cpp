@@ -101,6 +101,19 @@ TEST(UnboundResolver, AnAnswerTooLargeForUdpComesOverTcp) {
   }
 }
 
+// libunbound answers names of its built-in local zones (localhost) inside ub_resolve_event,
+// before it has given the query an id: that answer is the query's, and the query asked
+// before it still gets its own.
+TEST(UnboundResolver, AnAnswerGivenAtOnceIsThatQuerysAndTheOthersStillGetTheirs) {
+  const auto run = resolve_all(test_dns_server(), {{"example.test", kA}, {"localhost", kA}});
+  ASSERT_TRUE(run.finished);
+  ASSERT_FALSE(run.answers[0].error) << *run.answers[0].error;
+  EXPECT_EQ(run.answers[0].rdata.size(), 2u);
+  ASSERT_FALSE(run.answers[1].error) << *run.answers[1].error;
+  ASSERT_EQ(run.answers[1].rdata.size(), 1u);
+  EXPECT_EQ(scan::rdata::a(run.answers[1].rdata[0]), "127.0.0.1");
+}
+
 TEST(UnboundResolver, ManyQueriesAtOnceAllGetTheirOwnAnswer) {
   std::vector<std::pair<std::string, int>> queries;
   for (int i = 0; i < 100; ++i) queries.emplace_back(i % 2 ? "example.test" : "missing.test", kA);
