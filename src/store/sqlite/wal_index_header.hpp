@@ -10,9 +10,9 @@
 //
 // It reads the memory SQLite itself mapped for a connection (wal_index_region()), never a
 // descriptor of its own on the "-shm" file: closing one would release every POSIX lock the
-// process holds on that file, SQLite's included, and the next connection to open would take
-// itself for the first and truncate the index under every mapping (SIGBUS in SQLite, seen in
-// the pipeline benchmark). The region stays mapped while that connection is open, so its
+// process holds on that file, SQLite's included, and the next process to open the database
+// would take itself for the first and truncate the index under every mapping (SIGBUS in
+// SQLite, seen with the sqlite3 shell next to `serve`). The region stays mapped while that connection is open, so its
 // owner keeps it open for as long as it reads (store/sqlite/sqlite_change_counter.hpp).
 #include <cstdint>
 #include <memory>
