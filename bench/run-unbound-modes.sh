@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# libunbound's CPU a query in its thread mode (what scan/unbound_resolver.cpp uses) and in
-# its event mode, side by side, in ROUNDS pairs, against the DNS test bed's unbound (which
-# caches nothing, so each question goes on to knot). See bench/unbound_modes.cpp.
+# libunbound's CPU a query in its thread mode (what scan/unbound_resolver.cpp used until
+# 2026-12-05) and in its event mode (what it uses now, there on Asio), side by side, in
+# ROUNDS pairs, against the DNS test bed's unbound (which caches nothing, so each question
+# goes on to knot). See bench/unbound_modes.cpp.
 #   [ROUNDS=3] bench/run-unbound-modes.sh [BUILD_DIR] [QUERIES=40000]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

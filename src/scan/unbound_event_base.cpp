@@ -1,6 +1,5 @@
 #include "scan/unbound_event_base.hpp"
 
-#include <boost/asio/bind_executor.hpp>
 #include <spdlog/spdlog.h>
 #include <sys/epoll.h>
 #include <sys/time.h>
@@ -213,15 +212,13 @@ void UnboundEventBase::unschedule(Event& e) {
 }
 
 void UnboundEventBase::set_active(bool active) {
-  if (active == active_) {
-    if (active) arm();
-    return;
-  }
-  active_ = active;
   if (active) {
+    active_ = true;
     arm();  // timers already due fire at once, and so does a wait on a ready set
     return;
   }
+  if (!active_) return;
+  active_ = false;
   // Idle: give up the waits, so that they no longer keep the io_context running.
   ++wait_generation_;
   ++timer_generation_;

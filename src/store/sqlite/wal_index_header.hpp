@@ -12,8 +12,9 @@
 // descriptor of its own on the "-shm" file: closing one would release every POSIX lock the
 // process holds on that file, SQLite's included, and the next process to open the database
 // would take itself for the first and truncate the index under every mapping (SIGBUS in
-// SQLite, seen with the sqlite3 shell next to `serve`). The region stays mapped while that connection is open, so its
-// owner keeps it open for as long as it reads (store/sqlite/sqlite_change_counter.hpp).
+// SQLite, seen with the sqlite3 shell next to `serve`). The region stays mapped while that
+// connection is open, so its owner keeps it open for as long as it reads
+// (store/sqlite/sqlite_change_counter.hpp).
 #include <cstdint>
 #include <memory>
 #include <optional>
