@@ -6,8 +6,9 @@
 #                RabbitMQ and PostgreSQL (fsync on, as in production)
 #   serve:       `domainscan serve` (SQLite, embedded bus)
 # For each: a bulk import of NAMES names (`domainscan import`, batches of 10,000): the time
-# until the api took them all, and until every scan was stored; then single POSTs from
-# 16 clients for 10 s (wrk): accepted a second.
+# until the api took them all, and until every scan was stored (the newest finished_at in
+# the database); then single POSTs from 16 clients for 10 s (wrk): accepted a second.
+# PG_STATS=1: PostgreSQL's costliest statements of each phase (see pg_stats_report).
 #   bench/run-pipeline.sh [BUILD_DIR] [NAMES] [WORKERS]     (as root: starts its own servers)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,15 +76,16 @@ LUA
 common=(--allow-suffix test --dns-server "$DOMAINSCAN_TEST_DNS_SERVER" --trust-anchor-file none
         --rate-limit off --scan-rate-limit off --log-level warn --bulk-max 10000)
 
-# Waits until COUNT_COMMAND prints at least $1; prints the seconds it took from $2.
+# Waits until COUNT_COMMAND prints at least $1; then prints the seconds from $2 to the time
+# LAST_COMMAND prints (when the last scan was stored: the poll's second would add up to 1 s).
 wait_for() {
-  local want=$1 since=$2 count_command=$3 n=0
+  local want=$1 since=$2 count_command=$3 last_command=$4 n=0
   while :; do
     n=$(eval "$count_command")
     if (( n >= want )); then break; fi
     sleep 1  # (counting is a query of its own: not too often)
   done
-  python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$since" "$(now)"
+  python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$since" "$(eval "$last_command")"
 }
 
 # The peak memory (VmHWM) of each process of the mode so far.
@@ -122,8 +124,29 @@ cpu_report() {  # $1 mode, $2 before file, $3 after file, $4 scans
     }'
 }
 
-measure() {  # $1 mode, $2 api port, $3 the count command for stored scans
-  local mode=$1 api=$2 count=$3
+# PG_STATS=1 (with POSTGRES_EXTRA_OPTIONS="-c shared_preload_libraries=pg_stat_statements
+# -c pg_stat_statements.track_planning=on"):
+# PostgreSQL's statements since the last report, the costliest first, then a reset, so that
+# the bulk import and the single POSTs are reported each on its own.
+pg_stats_report() {  # $1 phase
+  [[ -n ${PG_STATS:-} && -n ${pg_url:-} ]] || return 0
+  echo "== PostgreSQL statements: $1"
+  "$psql_bin" -At "$pg_url" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+  "$psql_bin" "$pg_url" -c "SELECT calls, round(total_exec_time) AS ms, round(mean_exec_time::numeric, 3) AS mean_ms,
+    round(total_plan_time) AS plan_ms, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
+    FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 25"
+  "$psql_bin" -At "$pg_url" -c "SELECT 'transactions committed: ' || xact_commit FROM pg_stat_database WHERE datname = current_database()"
+  "$psql_bin" -At "$pg_url" -c "SELECT pg_stat_statements_reset(); SELECT pg_stat_reset()" >/dev/null
+  # With "-c log_lock_waits=on -c deadlock_timeout=5ms" in POSTGRES_EXTRA_OPTIONS: who waited on whom.
+  if grep -q "still waiting" "$run_dir/pg/server.log" 2>/dev/null; then
+    echo "lock waits over deadlock_timeout: $(grep -c "still waiting" "$run_dir/pg/server.log")"
+    grep -A3 "still waiting" "$run_dir/pg/server.log" | grep -E "still waiting|STATEMENT|DETAIL" | cut -c1-220 | head -12
+    : >"$run_dir/pg/server.log"
+  fi
+}
+
+measure() {  # $1 mode, $2 api port, $3 the count command for stored scans, $4 the last one's time
+  local mode=$1 api=$2 count=$3 last=$4
   local start accepted_s done_s
   # PERF=DIR: a system-wide profile of the first 20 s of each mode, to DIR/MODE.perf (and of
   # its single POSTs, to DIR/MODE-posts.perf).
@@ -132,12 +155,13 @@ measure() {  # $1 mode, $2 api port, $3 the count command for stored scans
   start=$(now)
   "$bin" import "$run_dir/names.txt" --api-url "http://127.0.0.1:$api" --batch 10000 >/dev/null
   accepted_s=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$start" "$(now)")
-  done_s=$(wait_for "$names" "$start" "$count")
+  done_s=$(wait_for "$names" "$start" "$count" "$last")
   echo "$mode: $names names: accepted in $accepted_s s ($(python3 -c "print(round($names / $accepted_s))")/s)," \
        "all scanned and stored in $done_s s ($(python3 -c "print(round($names / $done_s))") scans/s)"
   cpu_ticks >"$run_dir/cpu.after"
   cpu_report "$mode" "$run_dir/cpu.before" "$run_dir/cpu.after" "$names"
   peak_memory "$mode"
+  if [[ $mode == distributed ]]; then pg_stats_report "bulk import"; fi
   # Single POSTs (each also queues a scan, which the workers do meanwhile): the CPU counted
   # is a request's and its scan's together.
   cpu_ticks >"$run_dir/cpu.before"
@@ -147,6 +171,7 @@ measure() {  # $1 mode, $2 api port, $3 the count command for stored scans
   cpu_ticks >"$run_dir/cpu.after"
   cpu_report "$mode single POSTs" "$run_dir/cpu.before" "$run_dir/cpu.after" \
     "$(awk '/^accepted/ {print $3}' "$run_dir/wrk.out")"
+  if [[ $mode == distributed ]]; then sleep 2; pg_stats_report "single POSTs (and their scans)"; fi
 }
 
 echo "== distributed: api + $workers workers + scheduler"
@@ -163,17 +188,8 @@ pids+=($!)
 until curl -sf "http://127.0.0.1:$api_port/readyz" >/dev/null; do sleep 0.2; done
 sleep 2  # the workers' consumers
 pg_count="$psql_bin -At '$pg_url' -c \"SELECT count(*) FROM scans WHERE status IN ('completed','failed')\""
-measure distributed "$api_port" "$pg_count"
-if [[ -n ${PG_STATS:-} ]]; then  # PG_STATS=1 (with POSTGRES_EXTRA_OPTIONS="-c shared_preload_libraries=pg_stat_statements")
-  "$psql_bin" -At "$pg_url" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
-  "$psql_bin" "$pg_url" -c "SELECT calls, round(total_exec_time) AS ms, round(mean_exec_time::numeric, 3) AS mean_ms,
-    left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25"
-  # With "-c log_lock_waits=on -c deadlock_timeout=5ms" in POSTGRES_EXTRA_OPTIONS: who waited on whom.
-  if grep -q "still waiting" "$run_dir/pg/server.log" 2>/dev/null; then
-    echo "lock waits over deadlock_timeout: $(grep -c "still waiting" "$run_dir/pg/server.log")"
-    grep -A3 "still waiting" "$run_dir/pg/server.log" | grep -E "still waiting|STATEMENT|DETAIL" | cut -c1-220 | head -12
-  fi
-fi
+pg_last="$psql_bin -At '$pg_url' -c \"SELECT extract(epoch FROM max(finished_at)) FROM scans\""
+measure distributed "$api_port" "$pg_count" "$pg_last"
 for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 wait 2>/dev/null || true
 pids=()
@@ -184,4 +200,5 @@ serve_port=$(port)
 pids+=($!)
 until curl -sf "http://127.0.0.1:$serve_port/readyz" >/dev/null; do sleep 0.2; done
 sqlite_count="sqlite3 '$run_dir/serve.db' \"SELECT count(*) FROM scans WHERE status IN ('completed','failed')\""
-measure serve "$serve_port" "$sqlite_count"
+sqlite_last="sqlite3 '$run_dir/serve.db' \"SELECT (julianday(max(finished_at)) - 2440587.5) * 86400.0 FROM scans\""
+measure serve "$serve_port" "$sqlite_count" "$sqlite_last"
