@@ -2,6 +2,7 @@
 // Reading and writing PostgreSQL values the same way in every file of the backend. Times
 // cross the wire as milliseconds since the epoch: no text formats, no time zones.
 #include "core/clock.hpp"
+#include "store/postgres/postgres_connection.hpp"
 
 #include <fmt/format.h>
 #include <pqxx/pqxx>
@@ -46,16 +47,15 @@ pqxx::result exec_prepared_sql(pqxx::work& tx, const std::string& sql, Args&&...
   return tx.exec_prepared(name, std::forward<Args>(args)...);
 }
 
-// Runs sql planned for this call's values (an unnamed statement, parsed and planned each
-// time): for the batch statements that find rows of a large table by the ids or names in an
-// array. A prepared statement's plan is made once for any values and kept until the table
-// is next analysed; made while the table was small (a new install, before autovacuum's
-// first ANALYZE), it reads the whole table, however large it has grown since: an UPDATE of
-// 10 domains by unnest() took 2.7 ms at 20,000 domains (a hash join over all of them)
-// where its own plan takes 0.1. Planning costs 0.1-0.5 ms, once a batch.
+// Runs sql as a prepared statement on its generic plan, made again every few dozen runs (see
+// PostgresConnection::kRunsPerPlan): for the batch statements that find rows of a large table
+// by the ids or names in an array, whose plan depends on how large the table has grown. tx
+// must be a transaction of PostgresStore::in_transaction, as every one of the store is; the
+// prepared statements it runs after this one also run on their generic plans.
 template <typename... Args>
 pqxx::result exec_planned_sql(pqxx::work& tx, const std::string& sql, Args&&... args) {
-  return tx.exec_params(sql, std::forward<Args>(args)...);
+  auto& conn = static_cast<PostgresConnection&>(tx.conn());
+  return tx.exec_prepared(conn.replanned_statement(tx, sql), std::forward<Args>(args)...);
 }
 
 // The same for a statement that answers exactly one row.

@@ -1,6 +1,7 @@
 #pragma once
 // The Store on PostgreSQL (libpqxx): for the distributed mode, shared by every service.
 #include "store/connection_pool.hpp"
+#include "store/postgres/postgres_connection.hpp"
 #include "store/store.hpp"
 
 #include <pqxx/pqxx>
@@ -72,7 +73,7 @@ class PostgresStore final : public Store {
   auto in_transaction(Fn&& fn);
 
   std::string url_;
-  ConnectionPool<pqxx::connection> pool_;
+  ConnectionPool<PostgresConnection> pool_;
 };
 
 }  // namespace domainscan::store::postgres

@@ -13,10 +13,11 @@ namespace domainscan::store::postgres {
 
 template <typename Fn>
 auto PostgresStore::in_transaction(Fn&& fn) {
-  std::optional<ConnectionPool<pqxx::connection>::Lease> lease;
+  std::optional<ConnectionPool<PostgresConnection>::Lease> lease;
   try {
     lease.emplace(pool_.acquire());
     pqxx::work tx(**lease);
+    (*lease)->transaction_began();
     if constexpr (std::is_void_v<decltype(fn(tx))>) {
       fn(tx);
       tx.commit();
