@@ -141,9 +141,10 @@ class Store {
   virtual std::vector<ScanRef> unfinished_scans() = 0;
 
   // The outbox. A scan's request is published after its row is committed; the broker's
-  // confirm is recorded here, as a hint only: a record lost (a crash) or skipped (a worker
-  // claiming the scan at that moment: it is no longer queued) means at most one more
-  // publish. The sweeper takes, oldest first and at most `limit`, what to publish again:
+  // confirm is recorded here, on scans still queued, as a hint only: a record lost (a crash)
+  // or skipped (a worker claiming the scan at that moment) means at most one more publish; a
+  // scan claimed already needs none (the sweeper takes queued scans, and running ones whose
+  // lease ran out). The sweeper takes, oldest first and at most `limit`, what to publish again:
   // queued scans older than min_age with no confirm recorded, and running scans whose
   // lease ran out. A row taken is not taken again (by this or another sweeping process)
   // for min_age, and rows another sweeper is taking are left out.

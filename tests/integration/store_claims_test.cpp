@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <pqxx/pqxx>
+#include <sqlite3.h>
 
 #include <thread>
 
@@ -25,7 +27,36 @@ class StoreClaimsTest : public testing::StoreOnEachBackend {
     std::this_thread::sleep_for(20ms);
   }
   static ClaimLease lease(const std::string& owner) { return ClaimLease{owner, 1h}; }
+  // Whether the scan's row holds a recorded confirm (published_at), read from the database.
+  bool confirm_recorded(std::int64_t id) {
+    const auto sql = fmt::format("SELECT published_at IS NOT NULL FROM scans WHERE id = {}", id);
+    if (GetParam() == testing::Backend::postgres) {
+      pqxx::connection conn(db_->url());
+      pqxx::nontransaction tx(conn);
+      return tx.exec(sql)[0][0].as<bool>();
+    }
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open_v2(db_->url().substr(7).c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK);
+    EXPECT_EQ(sqlite3_step(st), SQLITE_ROW);
+    const bool recorded = sqlite3_column_int(st, 0) != 0;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return recorded;
+  }
 };
+
+TEST_P(StoreClaimsTest, AConfirmIsRecordedOnAQueuedScanOnly) {
+  const auto waiting = queued("waiting.test");
+  const auto taken = queued("taken.test");
+  ASSERT_TRUE(store_->claim_scan(taken, lease("worker-a")));
+  // The worker claimed it before the broker's confirm reached the API: no longer queued, so
+  // the sweeper would not take it for a lost publish, and the row is not written again.
+  store_->mark_published({waiting, taken});
+  EXPECT_TRUE(confirm_recorded(waiting));
+  EXPECT_FALSE(confirm_recorded(taken));
+}
 
 TEST_P(StoreClaimsTest, AScanAnotherWorkerHoldsIsNotClaimedAgain) {
   const auto id = queued("held.test");

@@ -32,6 +32,9 @@ constexpr int kScanColumnCount = 11;
 // with the statistics of before a bulk import (tens of thousands of scans queued since the
 // last ANALYZE) it did, reading the whole index to match a few ids, 2 ms a claim at 20,000
 // queued and growing with the queue. The CHECK on status makes each equal to its plain form.
+std::string still_queued(std::string_view column = "status") {  // = 'queued'
+  return fmt::format("{} NOT IN ('running', 'completed', 'failed')", column);
+}
 std::string still_running(std::string_view column = "status") {  // = 'running'
   return fmt::format("{} NOT IN ('queued', 'completed', 'failed')", column);
 }
@@ -145,7 +148,7 @@ constexpr std::int64_t kMigrationLockKey = 0x646f6d61696e73;  // "domains"
 }  // namespace
 
 PostgresStore::PostgresStore(std::string url, std::size_t pool_size)
-    : url_(std::move(url)), pool_(pool_size, [this] { return std::make_unique<pqxx::connection>(url_); }) {}
+    : url_(std::move(url)), pool_(pool_size, [this] { return std::make_unique<PostgresConnection>(url_); }) {}
 
 void PostgresStore::migrate() {
   in_transaction([](pqxx::work& tx) {
@@ -627,13 +630,15 @@ void PostgresStore::mark_published(const std::vector<std::int64_t>& scan_ids) {
   in_transaction([&](pqxx::work& tx) {
     // published_at only spares the sweeper a re-publish, so this write need not wait for the
     // disk (lost in a crash: the request is published again, and consumers are idempotent);
-    // and it skips rows a worker has locked to claim: a claimed scan is no longer queued, so
-    // the sweeper would not touch it anyway. Waiting for each other's row locks (through an
+    // and it skips rows a worker has claimed or is claiming (locked): a claimed scan is no
+    // longer queued, so the sweeper would not touch it anyway, and writing a row costs an
+    // entry in each of the table's indexes. Waiting for each other's row locks (through an
     // fsync each) was the single POST's largest cost next to workers.
     tx.exec("SET LOCAL synchronous_commit = off");
     exec_planned_sql(tx,
-                     "UPDATE scans SET published_at = now() WHERE id IN (SELECT id FROM scans WHERE id = "
-                     "ANY($1::bigint[]) AND published_at IS NULL FOR UPDATE SKIP LOCKED)",
+                     fmt::format("UPDATE scans SET published_at = now() WHERE id IN (SELECT id FROM scans WHERE id = "
+                                 "ANY($1::bigint[]) AND published_at IS NULL AND {} FOR UPDATE SKIP LOCKED)",
+                                 still_queued()),
                      bigint_array(scan_ids));
   });
 }

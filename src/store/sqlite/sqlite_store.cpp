@@ -424,7 +424,9 @@ void SqliteStore::mark_published(const std::vector<std::int64_t>& scan_ids) {
   Transaction tx(*conn);
   const auto now = now_text();
   for (const auto id : scan_ids) {
-    conn->prepare("UPDATE scans SET published_at = ? WHERE id = ? AND published_at IS NULL").bind_all(now, id).run();
+    conn->prepare("UPDATE scans SET published_at = ? WHERE id = ? AND published_at IS NULL AND status = 'queued'")
+        .bind_all(now, id)
+        .run();
   }
   tx.commit();
 }
