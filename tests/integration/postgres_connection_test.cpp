@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 
 namespace domainscan::store::postgres {
 namespace {
@@ -80,6 +81,18 @@ TEST_F(PostgresConnectionTest, AStatementKeepsItsPlanBetweenGenerations) {
   run(tx, PostgresConnection::kRunsPerPlan - 1);
   EXPECT_EQ(prepared(tx), name) << "prepared once for its first kRunsPerPlan runs";
   run(tx, 1);
+  EXPECT_NE(prepared(tx), name);
+  EXPECT_EQ(prepared(tx).size(), 1u);
+}
+
+TEST_F(PostgresConnectionTest, AStatementIsPlannedAgainOnceItsPlanIsOlderThanItsLifetime) {
+  pqxx::work tx(conn_);
+  conn_.transaction_began();
+  tx.exec("CREATE TEMPORARY TABLE items (id BIGINT PRIMARY KEY, payload TEXT)");
+  run(tx, 1);
+  const auto name = prepared(tx);
+  std::this_thread::sleep_for(PostgresConnection::kPlanLifetime + std::chrono::milliseconds(50));
+  run(tx, 1);  // one run only, far from kRunsPerPlan
   EXPECT_NE(prepared(tx), name);
   EXPECT_EQ(prepared(tx).size(), 1u);
 }
