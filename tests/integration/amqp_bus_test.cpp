@@ -10,6 +10,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
@@ -248,6 +251,40 @@ TEST_F(AmqpBusTest, ReconnectsByItselfWhenTheBrokerDropsEveryConnection) {
   ASSERT_TRUE(eventually([&] { return seen.size() >= 2; }, 30s));
   std::lock_guard l(seen.m);
   EXPECT_EQ(seen.messages.back().body, "after");
+}
+
+TEST_F(AmqpBusTest, AMessageStillHandledIsNotAcknowledgedWithTheOnesAfterIt) {
+  // The consumer acknowledges what is done below the oldest delivery in hand with one frame
+  // (DeliveryLedger). A delivery still being handled must stay unacknowledged, whatever came
+  // after it: when the connection drops, the broker gives back that one, and only that one.
+  wait_connected(*bus_);
+  Seen seen;
+  std::atomic<bool> release{false};
+  bus_->subscribe(bus::kScanQueue, [&](const Message& m) -> asio::awaitable<Outcome> {
+    seen.add(m);
+    if (m.body == "slow") {
+      asio::steady_timer timer(co_await asio::this_coro::executor);
+      while (!release) {
+        timer.expires_after(10ms);
+        co_await timer.async_wait(asio::use_awaitable);
+      }
+    }
+    co_return Outcome::ack;
+  }, 32);
+  publish(*bus_, bus::kScanRequested, "slow");
+  for (int i = 0; i < 20; ++i) publish(*bus_, bus::kScanRequested, std::to_string(i));
+  ASSERT_TRUE(eventually([&] { return seen.size() == 21; }));
+  std::this_thread::sleep_for(500ms);  // the acks of the 20 are sent
+
+  ASSERT_TRUE(rabbitmqctl("close_all_connections test"));
+  release = true;
+  const auto times_seen = [&](const std::string& body) {
+    std::lock_guard l(seen.m);
+    return std::count_if(seen.messages.begin(), seen.messages.end(), [&](const Message& m) { return m.body == body; });
+  };
+  ASSERT_TRUE(eventually([&] { return times_seen("slow") == 2; }, 30s)) << "the one in hand came back";
+  std::this_thread::sleep_for(500ms);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(times_seen(std::to_string(i)), 1) << "message " << i << " was acknowledged";
 }
 
 }  // namespace

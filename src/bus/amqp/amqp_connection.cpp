@@ -367,8 +367,8 @@ std::optional<Delivery> AmqpConnection::consume_one(std::chrono::milliseconds ti
   throw AmqpError("consume: " + describe(reply));
 }
 
-void AmqpConnection::ack(std::uint64_t delivery_tag) {
-  if (const int rc = amqp_basic_ack(state_, kChannel, delivery_tag, 0); rc != AMQP_STATUS_OK) {
+void AmqpConnection::ack(std::uint64_t delivery_tag, bool multiple) {
+  if (const int rc = amqp_basic_ack(state_, kChannel, delivery_tag, multiple ? 1 : 0); rc != AMQP_STATUS_OK) {
     throw AmqpError(fmt::format("ack: {}", amqp_error_string2(rc)));
   }
 }

@@ -87,7 +87,8 @@ class AmqpConnection {
   // The next delivery, or nullopt when none came within `timeout`. Throws AmqpError when the
   // channel or connection closed.
   std::optional<Delivery> consume_one(std::chrono::milliseconds timeout);
-  void ack(std::uint64_t delivery_tag);
+  // multiple: every unacknowledged delivery up to delivery_tag (DeliveryLedger says when).
+  void ack(std::uint64_t delivery_tag, bool multiple = false);
   void reject(std::uint64_t delivery_tag, bool requeue);
 
   // Publisher-confirm frames: reads one frame within `timeout`. Returns the confirm it

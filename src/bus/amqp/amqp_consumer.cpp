@@ -1,5 +1,6 @@
 #include "bus/amqp/amqp_consumer.hpp"
 
+#include "bus/amqp/delivery_ledger.hpp"
 #include "bus/topology.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -86,19 +87,24 @@ void AmqpConsumer::run(std::stop_token stop) {
 void AmqpConsumer::serve(AmqpConnection& connection, std::stop_token stop) {
   const auto generation = generation_.load();
   const auto idle_wait = std::chrono::duration_cast<std::chrono::milliseconds>(options_.heartbeat) / 4;
+  DeliveryLedger ledger;  // of this connection's deliveries
   while (true) {
     std::vector<Settlement> ready;
     {
       std::lock_guard lock(mutex_);
       ready.swap(settlements_);
     }
+    std::vector<DeliveryLedger::Outcome> outcomes;
+    outcomes.reserve(ready.size());
     for (const auto& s : ready) {
       if (s.generation != generation) continue;  // from a connection that is gone
-      if (s.action == Action::ack) {
-        connection.ack(s.delivery_tag);
-      } else {
-        connection.reject(s.delivery_tag, true);
-      }
+      outcomes.push_back({s.delivery_tag, s.action == Action::ack});
+    }
+    if (!outcomes.empty()) {
+      const auto frames = ledger.settle(outcomes);
+      for (const auto tag : frames.rejects) connection.reject(tag, true);
+      if (frames.ack_upto) connection.ack(*frames.ack_upto, true);
+      for (const auto tag : frames.acks) connection.ack(tag, false);
     }
     if (stop.stop_requested() || (stopping_ && in_flight_ == 0)) return;
 
@@ -111,6 +117,7 @@ void AmqpConsumer::serve(AmqpConnection& connection, std::stop_token stop) {
         continue;
       }
       ++in_flight_;
+      ledger.delivered(delivery->delivery_tag);
       dispatch(*delivery);
     }
   }
