@@ -43,6 +43,8 @@ struct ApiContext {
   std::shared_ptr<StoreStatsCache> stats = std::make_shared<StoreStatsCache>();
   // Rendered answers of the read routes; null: every read goes to the database.
   ReadCache* reads = nullptr;
+  // Where the bulk route's confirms are recorded, a moment later with others (null: at once).
+  outbox::ConfirmRecorder* confirms = nullptr;
 };
 
 }  // namespace domainscan::api

@@ -55,7 +55,7 @@ boost::asio::awaitable<Response> add_bulk(ApiContext& ctx, const RouteRequest& r
         co_await ctx.db.run([&] { return ctx.store.add_domains(batch, bulk.schedule, store::ScanTrigger::api); });
     added += stored.added.size();
     known += stored.known;
-    co_await outbox::publish_scans(ctx.store, ctx.db, ctx.bus, stored.added);
+    co_await outbox::publish_scans(ctx.store, ctx.db, ctx.bus, stored.added, ctx.confirms);
     if (bulk.schedule && !stored.added.empty()) co_await announce_schedules(ctx, stored.added, *bulk.schedule);
   }
   // The request cost one scan; each scan past the first is charged now.

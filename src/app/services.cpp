@@ -131,6 +131,7 @@ int run_services(const Settings& settings, ServiceSet services) {
   api::Router router;
   std::unique_ptr<api::ReadCache> read_cache;
   std::unique_ptr<api::AddBatcher> adds;
+  std::unique_ptr<outbox::ConfirmRecorder> confirms;
   std::unique_ptr<outbox::ScanPublisher> publisher;
   std::unique_ptr<api::ApiContext> api_context;
   std::unique_ptr<api::Authenticator> authenticator;
@@ -174,13 +175,15 @@ int run_services(const Settings& settings, ServiceSet services) {
         return render_service_metrics(counters);
       };
       adds = std::make_unique<api::AddBatcher>(io.get_executor(), *store, db);
-      publisher = std::make_unique<outbox::ScanPublisher>(io.get_executor(), *store, db, *bus);
+      confirms = std::make_unique<outbox::ConfirmRecorder>(io.get_executor(), *store, db);
+      publisher = std::make_unique<outbox::ScanPublisher>(io.get_executor(), *store, db, *bus, confirms.get());
       api_context = std::make_unique<api::ApiContext>(
           api::ApiContext{*store, *bus, db, metrics, *adds, *publisher, DomainNameRules{settings.allow_suffixes},
                           settings.allow_targets, extra_metrics, settings.rescan_cooldown,
                           static_cast<std::size_t>(settings.bulk_max)});
       read_cache = std::make_unique<api::ReadCache>(store->change_counter());
       api_context->reads = read_cache.get();
+      api_context->confirms = confirms.get();
       api_context->seed_compat = settings.seed_compat;
       api_context->virustotal_daily = settings.virustotal_daily;
       api::add_all_routes(router, *api_context);
@@ -244,6 +247,8 @@ int run_services(const Settings& settings, ServiceSet services) {
             co_await timer.async_wait(asio::use_awaitable);
           }
         }
+        // The confirms of the last requests' publishes (else the sweeper publishes them again).
+        if (confirms) co_await confirms->flush();
         // Scans in flight finish within their check timeouts; give them that and a margin.
         using namespace asio::experimental::awaitable_operators;
         timer.expires_after(settings.check_timeout * 3 + std::chrono::seconds(5));

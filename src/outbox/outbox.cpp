@@ -26,13 +26,13 @@ asio::awaitable<bool> publish_scan(store::Store& store, BlockingPool& db, bus::B
 }
 
 asio::awaitable<std::size_t> publish_scans(store::Store& store, BlockingPool& db, bus::Bus& bus,
-                                           const std::vector<store::ScanRef>& scans) {
-  const auto taken = co_await publish_each(store, db, bus, scans);
+                                           const std::vector<store::ScanRef>& scans, ConfirmRecorder* confirms) {
+  const auto taken = co_await publish_each(store, db, bus, scans, confirms);
   co_return static_cast<std::size_t>(std::count(taken.begin(), taken.end(), true));
 }
 
 asio::awaitable<std::vector<bool>> publish_each(store::Store& store, BlockingPool& db, bus::Bus& bus,
-                                                const std::vector<store::ScanRef>& scans) {
+                                                const std::vector<store::ScanRef>& scans, ConfirmRecorder* confirms) {
   std::vector<bus::Message> messages;
   messages.reserve(scans.size());
   for (const auto& scan : scans) {
@@ -54,6 +54,10 @@ asio::awaitable<std::vector<bool>> publish_each(store::Store& store, BlockingPoo
                  scans.size() - published.size(), bus.healthy() ? "it refused them" : "it is not connected");
   }
   if (published.empty()) co_return taken;
+  if (confirms) {
+    confirms->record(std::move(published));
+    co_return taken;
+  }
   try {
     co_await db.run([&] { store.mark_published(published); });
   } catch (const std::exception& e) {

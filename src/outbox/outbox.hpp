@@ -6,6 +6,7 @@
 // be published twice; the worker's claim makes the second one a no-op.
 #include "bus/bus.hpp"
 #include "core/blocking_pool.hpp"
+#include "outbox/confirm_recorder.hpp"
 #include "store/store.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -16,13 +17,16 @@ namespace domainscan::outbox {
 boost::asio::awaitable<bool> publish_scan(store::Store& store, BlockingPool& db, bus::Bus& bus,
                                           const store::ScanRef& scan);
 
-// Publishes many at once (Bus::publish_many) and records the confirms in one database call;
-// those the bus did not take wait for the sweeper. Returns how many were published.
+// Publishes many at once (Bus::publish_many) and records the confirms in one database call,
+// or hands them to `confirms` (ConfirmRecorder) to record a moment later with others; those
+// the bus did not take wait for the sweeper. Returns how many were published.
 boost::asio::awaitable<std::size_t> publish_scans(store::Store& store, BlockingPool& db, bus::Bus& bus,
-                                                  const std::vector<store::ScanRef>& scans);
+                                                  const std::vector<store::ScanRef>& scans,
+                                                  ConfirmRecorder* confirms = nullptr);
 // The same, answering for each scan whether it was published.
 boost::asio::awaitable<std::vector<bool>> publish_each(store::Store& store, BlockingPool& db, bus::Bus& bus,
-                                                       const std::vector<store::ScanRef>& scans);
+                                                       const std::vector<store::ScanRef>& scans,
+                                                       ConfirmRecorder* confirms = nullptr);
 
 class OutboxSweeper {
  public:

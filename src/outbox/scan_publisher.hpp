@@ -11,15 +11,27 @@ namespace domainscan::outbox {
 
 class ScanPublisher : public BatchedCalls<store::ScanRef, bool> {
  public:
+  // confirms: where the confirms go to be recorded (none: each batch records its own).
   ScanPublisher(boost::asio::any_io_executor executor, store::Store& store, BlockingPool& db, bus::Bus& bus,
-                std::size_t max_batch = 256)
+                ConfirmRecorder* confirms = nullptr, std::size_t max_batch = 256)
       : BatchedCalls(
             std::move(executor),
-            [&store, &db, &bus](const std::vector<store::ScanRef>& scans) { return publish_each(store, db, bus, scans); },
-            [&store, &db, &bus](const store::ScanRef& scan) { return publish_scan(store, db, bus, scan); },
+            [&store, &db, &bus, confirms](const std::vector<store::ScanRef>& scans) {
+              return publish_each(store, db, bus, scans, confirms);
+            },
+            [&store, &db, &bus, confirms](const store::ScanRef& scan) {
+              return publish_each_one(store, db, bus, scan, confirms);
+            },
             max_batch) {}
 
   boost::asio::awaitable<bool> publish(store::ScanRef scan) { return call(std::move(scan)); }
+
+ private:
+  static boost::asio::awaitable<bool> publish_each_one(store::Store& store, BlockingPool& db, bus::Bus& bus,
+                                                       store::ScanRef scan, ConfirmRecorder* confirms) {
+    const std::vector<store::ScanRef> one{std::move(scan)};  // a named local: see publish_scan
+    co_return (co_await publish_each(store, db, bus, one, confirms)).front();
+  }
 };
 
 }  // namespace domainscan::outbox
