@@ -61,10 +61,12 @@ asio::awaitable<void> WebhookDeliverer::run() {
   // always records its attempt before another may take the delivery.
   const auto lease = options_.timeout * 3 + std::chrono::seconds(30);
   while (!stopping_) {
+    const auto looked_at = std::chrono::steady_clock::now();
     woken_ = false;
     std::size_t taken = 0;
     const std::size_t free = options_.concurrency - std::min(options_.concurrency, in_flight_.load());
     if (free > 0) {
+      ++counters_.looks;
       std::vector<store::DueDelivery> due;
       try {
         due = co_await db_.run([&store = store_, free, lease] { return store.take_due_deliveries(now_ms(), free, lease); });
@@ -79,10 +81,16 @@ asio::awaitable<void> WebhookDeliverer::run() {
     }
     // More may be due already (the batch was full): look again at once.
     if (taken > 0 && taken == free) continue;
-    if (woken_) continue;
-    timer_.expires_after(options_.poll_interval);
-    boost::system::error_code ec;
-    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    boost::system::error_code ec;  // cancelled: woken, or stopping
+    if (!woken_) {
+      timer_.expires_after(options_.poll_interval);
+      co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    // Woken: the wakes that come meanwhile are answered by the same look (see wake_gap).
+    while (woken_ && !stopping_ && std::chrono::steady_clock::now() < looked_at + options_.wake_gap) {
+      timer_.expires_at(looked_at + options_.wake_gap);
+      co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
   }
 }
 

@@ -33,6 +33,10 @@ struct DelivererOptions {
   std::size_t concurrency = 16;               // attempts in flight (--webhook-concurrency)
   // How often the deliverer looks for due deliveries when nothing woke it.
   std::chrono::milliseconds poll_interval{1'000};
+  // A wake looks again at once, but no sooner than this after the last look: a worker stores
+  // events with nearly every batch of results (domain.bad for each name that does not exist),
+  // and a look is a database transaction, which most wakes would cost for nothing.
+  std::chrono::milliseconds wake_gap{100};
   RetryPolicy retry;
 };
 
@@ -40,6 +44,7 @@ struct DelivererCounters {
   std::atomic<long> delivered{0};
   std::atomic<long> retried{0};  // attempts that failed and will be tried again
   std::atomic<long> failed{0};   // deliveries given up (or refused with 410 Gone)
+  std::atomic<long> looks{0};    // times it asked the database for due deliveries
 };
 
 class WebhookDeliverer {
