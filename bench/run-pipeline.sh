@@ -171,7 +171,7 @@ measure() {  # $1 mode, $2 api port, $3 the count command for stored scans, $4 t
   cpu_ticks >"$run_dir/cpu.after"
   cpu_report "$mode single POSTs" "$run_dir/cpu.before" "$run_dir/cpu.after" \
     "$(awk '/^accepted/ {print $3}' "$run_dir/wrk.out")"
-  if [[ $mode == distributed ]]; then sleep 2; pg_stats_report "single POSTs (and their scans)"; fi
+  if [[ $mode == distributed && -n ${PG_STATS:-} ]]; then sleep 2; pg_stats_report "single POSTs (and their scans)"; fi
 }
 
 echo "== distributed: api + $workers workers + scheduler"
