@@ -1,7 +1,7 @@
 // The batch statements of the PostgreSQL store (exec_planned_sql) are prepared statements
-// on their generic plan, planned again every PostgresConnection::kRunsPerPlan runs: their plan
-// follows the table as it grows, and the server keeps one statement of each, not one a
-// generation.
+// on their generic plan, planned again every PostgresConnection::kRunsPerPlan runs or
+// kPlanLifetime: their plan follows the table as it grows, and the server keeps one statement
+// of each, not one a generation.
 #include "store/postgres/postgres_connection.hpp"
 #include "store/postgres/postgres_fields.hpp"
 #include "support/backends.hpp"
@@ -53,7 +53,7 @@ TEST_F(PostgresConnectionTest, ABatchStatementIsPlannedAgainForTheTableItHasBeco
   tx.exec("CREATE TEMPORARY TABLE items (id BIGINT PRIMARY KEY, payload TEXT)");
   tx.exec("INSERT INTO items SELECT g, 'x' FROM generate_series(1, 3) g");
   tx.exec("ANALYZE items");
-  EXPECT_EQ(run(tx, 10), 3);  // past the custom plans of the first runs: the kept plan
+  EXPECT_EQ(run(tx, 10), 3);  // on the plan the statement keeps
   const auto first = prepared(tx);
   ASSERT_EQ(first.size(), 1u);
   EXPECT_NE(plan_of(tx, first[0]).find("Seq Scan"), std::string::npos) << plan_of(tx, first[0]);
@@ -71,7 +71,7 @@ TEST_F(PostgresConnectionTest, ABatchStatementIsPlannedAgainForTheTableItHasBeco
   EXPECT_NE(plan.find("Index"), std::string::npos) << plan;
 }
 
-TEST_F(PostgresConnectionTest, AStatementKeepsItsPlanBetweenGenerations) {
+TEST_F(PostgresConnectionTest, AStatementKeepsItsPlanForItsRuns) {
   pqxx::work tx(conn_);
   conn_.transaction_began();
   tx.exec("CREATE TEMPORARY TABLE items (id BIGINT PRIMARY KEY, payload TEXT)");
