@@ -3,11 +3,10 @@
 // renew_claims, take_unpublished_scans).
 #include "store/store.hpp"
 #include "support/store_fixture.hpp"
+#include "support/store_helpers.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <pqxx/pqxx>
-#include <sqlite3.h>
 
 #include <thread>
 
@@ -27,24 +26,7 @@ class StoreClaimsTest : public testing::StoreOnEachBackend {
     std::this_thread::sleep_for(20ms);
   }
   static ClaimLease lease(const std::string& owner) { return ClaimLease{owner, 1h}; }
-  // Whether the scan's row holds a recorded confirm (published_at), read from the database.
-  bool confirm_recorded(std::int64_t id) {
-    const auto sql = fmt::format("SELECT published_at IS NOT NULL FROM scans WHERE id = {}", id);
-    if (GetParam() == testing::Backend::postgres) {
-      pqxx::connection conn(db_->url());
-      pqxx::nontransaction tx(conn);
-      return tx.exec(sql)[0][0].as<bool>();
-    }
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open_v2(db_->url().substr(7).c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK);
-    EXPECT_EQ(sqlite3_step(st), SQLITE_ROW);
-    const bool recorded = sqlite3_column_int(st, 0) != 0;
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return recorded;
-  }
+  bool confirm_recorded(std::int64_t id) { return testing::confirm_recorded(db_->url(), id); }
 };
 
 TEST_P(StoreClaimsTest, AConfirmIsRecordedOnAQueuedScanOnly) {

@@ -17,4 +17,8 @@ std::int64_t scan_with_events(store::Store& store, const std::string& domain, st
 // findings (a JSON array).
 std::string dns_only_result(const std::vector<std::string>& a, const std::string& findings_json = "[]");
 
+// Whether the scan's row holds a recorded confirm (published_at), read from the database
+// directly: Store::take_unpublished_scans would take (lock and mark) the rows it looks at.
+bool confirm_recorded(const std::string& db_url, std::int64_t scan_id);
+
 }  // namespace domainscan::testing
