@@ -18,11 +18,12 @@ namespace domainscan::outbox {
 
 namespace asio = boost::asio;
 
-asio::awaitable<bool> publish_scan(store::Store& store, BlockingPool& db, bus::Bus& bus, const store::ScanRef& scan) {
+asio::awaitable<bool> publish_scan(store::Store& store, BlockingPool& db, bus::Bus& bus, const store::ScanRef& scan,
+                                   ConfirmRecorder* confirms) {
   // A named local, not a temporary in the co_await: GCC 12 destroys temporaries inside a
   // co_await expression twice.
   const std::vector<store::ScanRef> one{scan};
-  co_return co_await publish_scans(store, db, bus, one) == 1;
+  co_return co_await publish_scans(store, db, bus, one, confirms) == 1;
 }
 
 asio::awaitable<std::size_t> publish_scans(store::Store& store, BlockingPool& db, bus::Bus& bus,

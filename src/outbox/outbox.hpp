@@ -15,7 +15,7 @@ namespace domainscan::outbox {
 
 // Publishes one scan request and records the confirm. False (logged) if publishing failed.
 boost::asio::awaitable<bool> publish_scan(store::Store& store, BlockingPool& db, bus::Bus& bus,
-                                          const store::ScanRef& scan);
+                                          const store::ScanRef& scan, ConfirmRecorder* confirms = nullptr);
 
 // Publishes many at once (Bus::publish_many) and records the confirms in one database call,
 // or hands them to `confirms` (ConfirmRecorder) to record a moment later with others; those

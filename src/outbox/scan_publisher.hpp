@@ -20,18 +20,11 @@ class ScanPublisher : public BatchedCalls<store::ScanRef, bool> {
               return publish_each(store, db, bus, scans, confirms);
             },
             [&store, &db, &bus, confirms](const store::ScanRef& scan) {
-              return publish_each_one(store, db, bus, scan, confirms);
+              return publish_scan(store, db, bus, scan, confirms);
             },
             max_batch) {}
 
   boost::asio::awaitable<bool> publish(store::ScanRef scan) { return call(std::move(scan)); }
-
- private:
-  static boost::asio::awaitable<bool> publish_each_one(store::Store& store, BlockingPool& db, bus::Bus& bus,
-                                                       store::ScanRef scan, ConfirmRecorder* confirms) {
-    const std::vector<store::ScanRef> one{std::move(scan)};  // a named local: see publish_scan
-    co_return (co_await publish_each(store, db, bus, one, confirms)).front();
-  }
 };
 
 }  // namespace domainscan::outbox
