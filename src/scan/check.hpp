@@ -16,6 +16,8 @@
 
 namespace domainscan::scan {
 
+class SharedTlsConnection;
+
 struct ScanContext {
   std::string domain;
   // The domain's addresses from the DNS check, IPv4 first. Checks connect to these, never
@@ -27,6 +29,9 @@ struct ScanContext {
   // MTA-STS policy host): looked up once, and the address found is the one connected to.
   UnboundResolver* resolver = nullptr;
   std::chrono::milliseconds timeout{10'000};  // per network operation (--check-timeout)
+  // Set when the TLS and the HTTP check both run: their connection to the domain's address,
+  // made once (scan/shared_tls_connection.hpp). Null: each makes its own.
+  SharedTlsConnection* shared_tls = nullptr;
 };
 
 class Check {

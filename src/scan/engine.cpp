@@ -10,6 +10,7 @@
 #include "scan/memory_reputation_ledger.hpp"
 #include "scan/rdap.hpp"
 #include "scan/reputation.hpp"
+#include "scan/shared_tls_connection.hpp"
 #include "scan/tls.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -88,7 +89,9 @@ ScanEngine::ScanEngine(asio::any_io_executor executor, const Settings& settings,
       resolver_(executor, ResolverConfig{settings.dns_servers, settings.trust_anchor_file, settings.allow_suffixes,
                                          static_cast<std::size_t>(settings.scan_concurrency) * kLookupsPerScan}),
       policy_(settings.allow_targets), check_timeout_(settings.check_timeout) {
-  checks_.push_back(std::make_unique<TlsCheck>(executor, settings.ca_file));
+  auto tls = std::make_unique<TlsCheck>(executor, settings.ca_file);
+  tls_ = tls.get();
+  checks_.push_back(std::move(tls));
   checks_.push_back(std::make_unique<HttpCheck>(executor));
   checks_.push_back(std::make_unique<EmailCheck>(executor, settings.ca_file));
   checks_.push_back(std::make_unique<RdapCheck>(executor, settings.rdap_url, settings.ca_file));
@@ -170,11 +173,19 @@ asio::awaitable<ScanReport> ScanEngine::scan(const std::string& domain) {
 
   bool reached_any = dns.json.at("status") == "ok";
   bool failed_any = dns.network_failure;
-  const ScanContext context{domain, addresses_of(dns.json), &dns.json, &policy_, &resolver_, check_timeout_};
+  auto addresses = addresses_of(dns.json);
   // A domain that does not exist has no servers to ask: only its registry is asked.
   const CheckFilter runs = [&](const Check& check) {
     return selected(check.name()) && (!dns.nxdomain || check.asks_the_registry());
   };
+  // The TLS and the HTTP check both connect to the first address over TLS: one handshake
+  // for both (the checks skip an address the policy refuses, and so does this).
+  std::optional<SharedTlsConnection> shared_tls;
+  if (!dns.nxdomain && selected("tls") && selected("http") && !addresses.empty() && !policy_.refusal(addresses.front())) {
+    shared_tls.emplace(tls_->report_context(), domain, addresses.front(), check_timeout_);
+  }
+  const ScanContext context{domain,   std::move(addresses), &dns.json,     &policy_,
+                            &resolver_, check_timeout_,     shared_tls ? &*shared_tls : nullptr};
   auto results = co_await run_checks(context, runs);
   for (std::size_t i = 0; i < checks_.size(); ++i) {
     if (!results[i]) {

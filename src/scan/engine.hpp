@@ -26,6 +26,8 @@
 
 namespace domainscan::scan {
 
+class TlsCheck;
+
 struct ScanReport {
   boost::json::object checks;
   boost::json::array findings;
@@ -70,6 +72,7 @@ class ScanEngine {
   std::chrono::milliseconds check_timeout_;
   std::unique_ptr<ReputationLedger> own_ledger_;
   std::vector<std::unique_ptr<Check>> checks_;
+  TlsCheck* tls_ = nullptr;  // one of checks_: the context of a scan's shared TLS connection
 };
 
 }  // namespace domainscan::scan

@@ -3,6 +3,7 @@
 #include "core/one_shot_event.hpp"
 #include "core/text.hpp"
 #include "scan/http_fetch.hpp"
+#include "scan/shared_tls_connection.hpp"
 #include "scan/target_address.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -54,11 +55,13 @@ struct Chain {
 // The check's fetches by URL and address. The plain chain usually redirects to the https://
 // URL the secure chain starts with: whichever asks second waits for the first one's answer
 // instead of opening a second connection (and TLS handshake) to ask the same. Both chains
-// run on the scan's strand, so the table needs no lock.
+// run on the scan's strand, so the table needs no lock. The https://domain/ request goes over
+// the scan's shared TLS connection when the TLS check runs too.
 class FetchOnce {
  public:
   asio::awaitable<HttpFetchResult> fetch(asio::any_io_executor executor, const urls::url& url,
-                                         const asio::ip::address& address, std::chrono::milliseconds timeout) {
+                                         const asio::ip::address& address, std::chrono::milliseconds timeout,
+                                         SharedTlsConnection* shared) {
     const auto key = fmt::format("{} {}", url.buffer(), address.to_string());
     if (auto it = entries_.find(key); it != entries_.end()) {
       const auto entry = it->second;
@@ -69,7 +72,11 @@ class FetchOnce {
     const auto entry = std::make_shared<Entry>(strand);
     entries_.emplace(key, entry);
     try {
-      entry->result = co_await http_fetch(executor, url, address, timeout, HttpCheck::kMaxBody);
+      if (shared && shared->serves(url, address)) {
+        entry->result = co_await http_fetch_shared(executor, *shared, url, timeout, HttpCheck::kMaxBody);
+      } else {
+        entry->result = co_await http_fetch(executor, url, address, timeout, HttpCheck::kMaxBody);
+      }
     } catch (const std::exception& e) {
       entry->result.emplace().error = e.what();  // a waiter must not wait for ever
       entry->done.set();
@@ -113,7 +120,7 @@ asio::awaitable<Chain> follow(asio::any_io_executor executor, const ScanContext&
       }
       co_return chain;
     }
-    auto res = co_await fetches.fetch(executor, url, std::get<asio::ip::address>(address), ctx.timeout);
+    auto res = co_await fetches.fetch(executor, url, std::get<asio::ip::address>(address), ctx.timeout, ctx.shared_tls);
     if (res.error) {
       chain.error = fmt::format("{}: {}", here, *res.error);
       chain.unreachable = hop == 0 && res.unreachable;

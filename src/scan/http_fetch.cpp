@@ -2,6 +2,8 @@
 
 #include "core/text.hpp"
 #include "scan/scanner_failure.hpp"
+#include "scan/shared_tls_connection.hpp"
+#include "scan/tls.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
@@ -12,6 +14,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 
 namespace domainscan::scan {
 
@@ -33,6 +37,18 @@ bool is_network_failure(const boost::system::error_code& ec) {
 
 std::string describe(const boost::system::error_code& ec) {
   return ec == beast::error::timeout ? std::string("timed out") : ec.message();
+}
+
+void connect_failed(HttpFetchResult& out, const asio::ip::address& address, std::uint16_t port,
+                    const boost::system::error_code& ec) {
+  out.error = fmt::format("cannot connect to {} port {}: {}", address.to_string(), port, describe(ec));
+  out.scanner_failure = is_scanner_resource_error(ec);
+  out.unreachable = !out.scanner_failure;
+}
+
+void handshake_failed(HttpFetchResult& out, const boost::system::error_code& ec) {
+  out.error = "TLS handshake failed: " + describe(ec);
+  out.unreachable = ec == beast::error::timeout;
 }
 
 // Sends the request and reads the answer on any stream (plain or TLS).
@@ -123,9 +139,7 @@ asio::awaitable<HttpFetchResult> http_fetch(asio::any_io_executor executor, boos
   boost::system::error_code ec;
   co_await tcp.async_connect(tcp::endpoint(address, port), asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
-    out.error = fmt::format("cannot connect to {} port {}: {}", address.to_string(), port, describe(ec));
-    out.scanner_failure = is_scanner_resource_error(ec);
-    out.unreachable = !out.scanner_failure;
+    connect_failed(out, address, port, ec);
     co_return out;
   }
   if (!https) {
@@ -155,8 +169,7 @@ asio::awaitable<HttpFetchResult> http_fetch(asio::any_io_executor executor, boos
   }
   co_await stream.async_handshake(ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
-    out.error = "TLS handshake failed: " + describe(ec);
-    out.unreachable = ec == beast::error::timeout;
+    handshake_failed(out, ec);
     if (options.verify) {
       if (const long verify = SSL_get_verify_result(stream.native_handle()); verify != X509_V_OK) {
         out.certificate_error = X509_verify_cert_error_string(verify);
@@ -168,10 +181,41 @@ asio::awaitable<HttpFetchResult> http_fetch(asio::any_io_executor executor, boos
   co_return out;
 }
 
+asio::awaitable<HttpFetchResult> http_fetch_shared(asio::any_io_executor executor, SharedTlsConnection& connection,
+                                                   boost::urls::url url, std::chrono::milliseconds timeout,
+                                                   std::size_t max_body) {
+  HttpFetchOptions options;
+  options.max_body = max_body;
+  HttpFetchResult out;
+  const TlsHandshake* handshake = co_await connection.handshake(executor);
+  if (handshake->connect_error) {
+    connect_failed(out, connection.address(), TlsCheck::kPort, handshake->connect_error);
+    co_return out;
+  }
+  if (handshake->handshake_error) {
+    handshake_failed(out, handshake->handshake_error);
+    co_return out;
+  }
+  auto stream = connection.take_stream();
+  if (!stream) {  // taken by an earlier request: this one makes a connection of its own
+    co_return co_await http_fetch(std::move(executor), std::move(url), connection.address(), timeout, std::move(options));
+  }
+  beast::get_lowest_layer(*stream).expires_after(timeout);
+  co_await exchange(*stream, url, options, out);
+  co_return out;
+}
+
 std::shared_ptr<ssl::context> make_verifying_context(const std::optional<std::string>& ca_file) {
+  // Kept for the process's life, like the unverified context: a process has one CA file or
+  // two (a test, a few), and a check made again (another engine) finds its store loaded.
+  static std::mutex mutex;
+  static std::map<std::optional<std::string>, std::shared_ptr<ssl::context>> made;
+  std::lock_guard lock(mutex);
+  if (const auto it = made.find(ca_file); it != made.end()) return it->second;
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
   ctx->set_default_verify_paths();
   if (ca_file) ctx->load_verify_file(*ca_file);
+  made.emplace(ca_file, ctx);
   return ctx;
 }
 

@@ -18,6 +18,8 @@
 
 namespace domainscan::scan {
 
+class SharedTlsConnection;
+
 struct HttpFetchResult {
   std::optional<std::string> error;  // no response: connect, TLS or protocol failure, timeout
   bool unreachable = false;          // the error is a network failure (refused, timed out)
@@ -47,7 +49,9 @@ struct HttpFetchOptions {
 };
 
 // A client context that trusts the system's CAs and, when given, the certificates of
-// `ca_file` (--ca-file): for HttpFetchOptions::verify.
+// `ca_file` (--ca-file): for HttpFetchOptions::verify. One per CA file and process: loading
+// the system's trust store (every certificate's key decoded) costs as much CPU as fifty
+// handshakes, and every check asks for one.
 std::shared_ptr<boost::asio::ssl::context> make_verifying_context(const std::optional<std::string>& ca_file);
 
 // Where a redirect's Location leads from `from`: resolved against it (RFC 3986), without
@@ -61,5 +65,11 @@ boost::asio::awaitable<HttpFetchResult> http_fetch(boost::asio::any_io_executor 
 boost::asio::awaitable<HttpFetchResult> http_fetch(boost::asio::any_io_executor executor, boost::urls::url url,
                                                     boost::asio::ip::address address,
                                                     std::chrono::milliseconds timeout, HttpFetchOptions options);
+// The same request over a scan's shared TLS connection (its handshake made, or awaited, by
+// whichever of the TLS and the HTTP check asked first; not verified); `url` must be one it
+// serves. The same answer, or error, as http_fetch's, without a handshake of its own.
+boost::asio::awaitable<HttpFetchResult> http_fetch_shared(boost::asio::any_io_executor executor,
+                                                           SharedTlsConnection& connection, boost::urls::url url,
+                                                           std::chrono::milliseconds timeout, std::size_t max_body);
 
 }  // namespace domainscan::scan

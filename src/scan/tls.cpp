@@ -1,7 +1,12 @@
 #include "scan/tls.hpp"
 
+#include "core/text.hpp"
 #include "core/time_format.hpp"
+#include "scan/http_fetch.hpp"
 #include "scan/scanner_failure.hpp"
+#include "scan/shared_tls_connection.hpp"
+#include "scan/tls_handshake.hpp"
+#include "scan/tls_version_probe.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -29,10 +34,6 @@ namespace {
 constexpr const char* kCheck = "tls";
 
 // RAII for the OpenSSL objects read here.
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Free>;
 struct BioFree {
   void operator()(BIO* b) const { BIO_free(b); }
 };
@@ -98,96 +99,53 @@ std::string fingerprint_sha256(const X509* cert) {
   return out;
 }
 
-// One TLS connection to address:443, bounded as a whole by `timeout`.
-struct Handshake {
-  std::optional<std::string> error;  // connect or handshake failure
-  bool unreachable = false;  // nothing answered (refused, timed out): a network failure
-  bool scanner_failure = false;  // this process could not connect (out of descriptors, ...)
-  std::string protocol, cipher;
-  int version = 0;  // TLS1_VERSION ... TLS1_3_VERSION
-  X509Ptr leaf;
-  long verify_result = X509_V_OK;
-};
-
-asio::awaitable<Handshake> handshake(asio::any_io_executor executor, ssl::context& ctx, const std::string& domain,
-                                     const asio::ip::address& address, std::chrono::milliseconds timeout) {
-  Handshake out;
-  ssl::stream<beast::tcp_stream> stream(executor, ctx);
-  // One deadline for connect and handshake together: a server that trickles bytes costs
-  // one timeout, not one per read.
-  beast::get_lowest_layer(stream).expires_after(timeout);
-  boost::system::error_code ec;
-  co_await beast::get_lowest_layer(stream).async_connect(tcp::endpoint(address, TlsCheck::kPort),
-                                                         asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) {
-    out.scanner_failure = is_scanner_resource_error(ec);
-    out.unreachable = !out.scanner_failure;
-    out.error = fmt::format("cannot connect to {} port {}: {}", address.to_string(), TlsCheck::kPort,
-                            ec == beast::error::timeout ? "timed out" : ec.message());
-    co_return out;
-  }
-  if (!SSL_set_tlsext_host_name(stream.native_handle(), domain.c_str())) {
-    out.error = "cannot set the server name (SNI)";
-    co_return out;
-  }
-  co_await stream.async_handshake(ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) {
-    // A server that accepts and never speaks TLS is as unreachable as one that refuses.
-    out.unreachable = ec == beast::error::timeout;
-    out.error = out.unreachable ? "TLS handshake timed out" : "TLS handshake failed: " + ec.message();
-    co_return out;
-  }
-  SSL* s = stream.native_handle();
-  out.protocol = SSL_get_version(s);
-  out.version = SSL_version(s);
-  out.cipher = SSL_get_cipher_name(s);
-  out.leaf.reset(SSL_get1_peer_certificate(s));
-  out.verify_result = SSL_get_verify_result(s);
-  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(1));
-  co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));  // polite; errors do not matter
-  co_return out;
-}
-
 // The context of the handshake that is reported on: any version OpenSSL allows, and every
 // handshake it can complete, whatever the certificate (the check reports the verification
-// result instead of refusing to look).
-std::unique_ptr<ssl::context> make_main_context(const std::optional<std::string>& ca_file) {
+// result instead of refusing to look). Its trust store is the one every verifying context of
+// the process shares (loading it is the costly part).
+std::unique_ptr<ssl::context> make_report_context(const std::optional<std::string>& ca_file) {
   auto ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
-  ctx->set_default_verify_paths();
-  if (ca_file) ctx->load_verify_file(*ca_file);
+  const auto verifying = make_verifying_context(ca_file);
+  SSL_CTX_set1_cert_store(ctx->native_handle(), SSL_CTX_get_cert_store(verifying->native_handle()));
   ctx->set_verify_mode(ssl::verify_peer);
   ctx->set_verify_callback([](bool, ssl::verify_context&) { return true; });
   SSL_CTX_set_mode(ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS);
   return ctx;
 }
 
-// A probe only asks whether the server accepts versions min..max: no trust store, no chain
-// to build. OpenSSL 3 refuses TLS 1.0/1.1 at its default security level; to learn whether the
-// server still accepts them, a probe must be willing to speak them.
-std::unique_ptr<ssl::context> make_probe_context(int min_version, int max_version) {
-  auto ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
-  ctx->set_verify_mode(ssl::verify_none);
-  SSL_CTX* native = ctx->native_handle();
-  SSL_CTX_set_min_proto_version(native, min_version);
-  SSL_CTX_set_max_proto_version(native, max_version);
-  SSL_CTX_set_security_level(native, 0);
-  SSL_CTX_set_cipher_list(native, "DEFAULT:@SECLEVEL=0");
-  SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
-  return ctx;
+// What a failed handshake says: the error, and whether it is the network's (nothing
+// answered) or this process's (out of descriptors, ...).
+CheckResult handshake_failure(const TlsHandshake& h, const asio::ip::address& address) {
+  if (h.connect_error) {
+    const auto& ec = h.connect_error;
+    const bool scanner_failure = is_scanner_resource_error(ec);
+    auto r = check_error(fmt::format("cannot connect to {} port {}: {}", address.to_string(), TlsCheck::kPort,
+                                     ec == beast::error::timeout ? "timed out" : ec.message()),
+                         !scanner_failure);
+    r.scanner_failure = scanner_failure;
+    return r;
+  }
+  // A server that accepts and never speaks TLS is as unreachable as one that refuses.
+  const bool timed_out = h.handshake_error == beast::error::timeout;
+  const std::string error = timed_out ? "TLS handshake timed out" : "TLS handshake failed: " + h.handshake_error.message();
+  auto r = check_error(error, timed_out);
+  if (!timed_out) r.add_finding(kCheck, "tls.handshake_failed", "high", error);
+  return r;
 }
 
 }  // namespace
 
 TlsCheck::TlsCheck(asio::any_io_executor executor, std::optional<std::string> ca_file)
-    : executor_(std::move(executor)), main_(make_main_context(ca_file)),
+    : executor_(std::move(executor)), main_(make_report_context(ca_file)),
       legacy_probe_(make_probe_context(TLS1_VERSION, TLS1_1_VERSION)),
       tls10_probe_(make_probe_context(TLS1_VERSION, TLS1_VERSION)),
       tls12_probe_(make_probe_context(TLS1_2_VERSION, TLS1_2_VERSION)) {}
 
 // The first handshake offered every version up to 1.3 and the server chose its highest: that
-// settles 1.3 and, unless it chose 1.3, 1.2 as well. One handshake offering only 1.0-1.1
-// settles both unless the server picks 1.1 (then one offering 1.0 alone). A current server
-// costs two handshakes after the first, one of which it refuses at its first message.
+// settles 1.3 and, unless it chose 1.3, 1.2 as well. One probe offering only 1.0-1.1 settles
+// both unless the server picks 1.1 (then one offering 1.0 alone). A probe reads the server's
+// answer up to its ServerHello (scan/tls_version_probe.hpp): a current server costs one full
+// handshake, one probe it refuses at its first message and one it answers with a ServerHello.
 asio::awaitable<TlsCheck::Versions> TlsCheck::accepted_versions(int first_version, const ScanContext& context,
                                                                const asio::ip::address& address) {
   using namespace asio::experimental::awaitable_operators;
@@ -198,20 +156,16 @@ asio::awaitable<TlsCheck::Versions> TlsCheck::accepted_versions(int first_versio
   v.tls12 = first_version == TLS1_2_VERSION;
   int legacy_version = 0;
   if (v.tls13) {
-    auto [legacy, tls12] =
-        co_await (handshake(executor_, *legacy_probe_, d, address, t) && handshake(executor_, *tls12_probe_, d, address, t));
-    v.tls12 = !tls12.error;
-    legacy_version = legacy.error ? 0 : legacy.version;
+    auto [legacy, tls12] = co_await (probe_tls_version(executor_, *legacy_probe_, d, address, kPort, t) &&
+                                     probe_tls_version(executor_, *tls12_probe_, d, address, kPort, t));
+    v.tls12 = tls12 == TLS1_2_VERSION;
+    legacy_version = legacy;
   } else {
-    const auto legacy = co_await handshake(executor_, *legacy_probe_, d, address, t);
-    legacy_version = legacy.error ? 0 : legacy.version;
+    legacy_version = co_await probe_tls_version(executor_, *legacy_probe_, d, address, kPort, t);
   }
   v.tls11 = legacy_version == TLS1_1_VERSION;
   v.tls10 = legacy_version == TLS1_VERSION;
-  if (v.tls11) {
-    const auto tls10 = co_await handshake(executor_, *tls10_probe_, d, address, t);
-    v.tls10 = !tls10.error;
-  }
+  if (v.tls11) v.tls10 = co_await probe_tls_version(executor_, *tls10_probe_, d, address, kPort, t) == TLS1_VERSION;
   co_return v;
 }
 
@@ -223,23 +177,31 @@ asio::awaitable<CheckResult> TlsCheck::run(const ScanContext& context) {
   }
 
   const auto& d = context.domain;
-  const auto main = co_await handshake(executor_, *main_, d, address, context.timeout);
-  if (main.error) {
-    auto r = check_error(*main.error, main.unreachable);
-    r.scanner_failure = main.scanner_failure;
-    if (!main.unreachable && !main.scanner_failure) r.add_finding(kCheck, "tls.handshake_failed", "high", *main.error);
-    co_return r;
+  // The scan's connection when the HTTP check shares it; else one of the check's own.
+  TlsHandshake own;
+  const TlsHandshake* reported = &own;
+  if (context.shared_tls && context.shared_tls->address() == address && iequals(context.shared_tls->domain(), d)) {
+    reported = co_await context.shared_tls->handshake(executor_);
+  } else {
+    own = co_await tls_handshake(executor_, *main_, d, address, kPort, context.timeout);
   }
-  const auto versions = co_await accepted_versions(main.version, context, address);
+  if (reported->failed()) co_return handshake_failure(*reported, address);
+  if (own.stream) {
+    boost::system::error_code ignored;  // polite; errors do not matter
+    beast::get_lowest_layer(*own.stream).expires_after(std::chrono::seconds(1));
+    co_await own.stream->async_shutdown(asio::redirect_error(asio::use_awaitable, ignored));
+    own.stream.reset();
+  }
+  const auto versions = co_await accepted_versions(reported->version, context, address);
   CheckResult r;
   auto& out = r.json;
   out["status"] = "ok";
   out["address"] = address.to_string();
-  out["protocol"] = main.protocol;
-  out["cipher"] = main.cipher;
+  out["protocol"] = reported->protocol;
+  out["cipher"] = reported->cipher;
   out["protocols"] = json::object{
       {"TLSv1.0", versions.tls10}, {"TLSv1.1", versions.tls11}, {"TLSv1.2", versions.tls12}, {"TLSv1.3", versions.tls13}};
-  if (!main.leaf) {
+  if (!reported->leaf) {
     out["certificate"] = nullptr;
     out["chain_valid"] = false;
     out["hostname_match"] = false;
@@ -248,7 +210,7 @@ asio::awaitable<CheckResult> TlsCheck::run(const ScanContext& context) {
     co_return r;
   }
 
-  X509* leaf = main.leaf.get();
+  X509* leaf = reported->leaf.get();
   const auto not_before = asn1_time(X509_get0_notBefore(leaf));
   const auto not_after = asn1_time(X509_get0_notAfter(leaf));
   const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
@@ -265,20 +227,20 @@ asio::awaitable<CheckResult> TlsCheck::run(const ScanContext& context) {
       {"fingerprint_sha256", fingerprint_sha256(leaf)},
       {"signature_algorithm", OBJ_nid2ln(X509_get_signature_nid(leaf))},
   };
-  const bool chain_valid = main.verify_result == X509_V_OK;
+  const bool chain_valid = reported->verify_result == X509_V_OK;
   const bool hostname_match = X509_check_host(leaf, d.c_str(), d.size(), 0, nullptr) == 1;
   out["chain_valid"] = chain_valid;
   out["hostname_match"] = hostname_match;
   out["verify_error"] =
-      chain_valid ? json::value(nullptr) : json::value(X509_verify_cert_error_string(main.verify_result));
+      chain_valid ? json::value(nullptr) : json::value(X509_verify_cert_error_string(reported->verify_result));
 
   // Findings, most severe first.
-  if (main.verify_result == X509_V_ERR_CERT_HAS_EXPIRED || (not_after && *not_after < now)) {
+  if (reported->verify_result == X509_V_ERR_CERT_HAS_EXPIRED || (not_after && *not_after < now)) {
     r.add_finding(kCheck, "tls.certificate_expired", "critical",
                   fmt::format("the certificate expired on {}", not_after ? to_rfc3339(*not_after) : "?"));
   } else if (!chain_valid) {
     r.add_finding(kCheck, "tls.certificate_untrusted", "critical",
-                  fmt::format("the certificate is not trusted: {}", X509_verify_cert_error_string(main.verify_result)));
+                  fmt::format("the certificate is not trusted: {}", X509_verify_cert_error_string(reported->verify_result)));
   }
   if (!hostname_match) {
     r.add_finding(kCheck, "tls.hostname_mismatch", "high", fmt::format("the certificate is not valid for {}", d));

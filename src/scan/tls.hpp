@@ -4,7 +4,9 @@
 // (subject, issuer, SANs, validity, days left, key, signature algorithm), whether the chain
 // verifies against the system trust store plus --ca-file, whether the name matches, and
 // which of TLS 1.0-1.3 the server accepts (learnt from the first handshake where it can, and
-// from one or two probes where it cannot).
+// from one or two probes that stop at the server's hello where it cannot). When the HTTP
+// check runs too, the handshake reported on is the scan's shared one
+// (scan/shared_tls_connection.hpp), over which the HTTP check then sends its request.
 #include "scan/check.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -26,6 +28,8 @@ class TlsCheck final : public Check {
   TlsCheck(boost::asio::any_io_executor executor, std::optional<std::string> ca_file);
   const char* name() const override { return "tls"; }
   boost::asio::awaitable<CheckResult> run(const ScanContext& context) override;
+  // The context of the handshake reported on: a scan's shared connection is made with it.
+  boost::asio::ssl::context& report_context() { return *main_; }
 
  private:
   struct Versions {
