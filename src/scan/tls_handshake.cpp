@@ -17,9 +17,9 @@ asio::awaitable<TlsHandshake> tls_handshake(asio::any_io_executor executor, ssl:
                                             std::chrono::milliseconds timeout) {
   TlsHandshake out;
   auto stream = std::make_unique<TlsStream>(executor, ctx);
-  auto& tcp = beast::get_lowest_layer(*stream);
-  tcp.expires_after(timeout);
-  co_await tcp.async_connect(tcp::endpoint(address, port), asio::redirect_error(asio::use_awaitable, out.connect_error));
+  auto& socket = beast::get_lowest_layer(*stream);
+  socket.expires_after(timeout);
+  co_await socket.async_connect(tcp::endpoint(address, port), asio::redirect_error(asio::use_awaitable, out.connect_error));
   if (out.connect_error) co_return out;
   if (!SSL_set_tlsext_host_name(stream->native_handle(), domain.c_str())) {
     out.handshake_error = boost::system::errc::make_error_code(boost::system::errc::invalid_argument);  // a name over 255 bytes
