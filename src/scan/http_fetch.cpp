@@ -3,7 +3,6 @@
 #include "core/text.hpp"
 #include "scan/scanner_failure.hpp"
 #include "scan/shared_tls_connection.hpp"
-#include "scan/tls.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
@@ -189,7 +188,7 @@ asio::awaitable<HttpFetchResult> http_fetch_shared(asio::any_io_executor executo
   HttpFetchResult out;
   const TlsHandshake* handshake = co_await connection.handshake(executor);
   if (handshake->connect_error) {
-    connect_failed(out, connection.address(), TlsCheck::kPort, handshake->connect_error);
+    connect_failed(out, connection.address(), connection.port(), handshake->connect_error);
     co_return out;
   }
   if (handshake->handshake_error) {

@@ -13,9 +13,11 @@ SharedTlsConnection::SharedTlsConnection(asio::ssl::context& ctx, std::string do
                                          std::chrono::milliseconds timeout)
     : ctx_(ctx), domain_(std::move(domain)), address_(address), timeout_(timeout) {}
 
+unsigned short SharedTlsConnection::port() const { return TlsCheck::kPort; }
+
 bool SharedTlsConnection::serves(boost::urls::url_view url, const asio::ip::address& address) const {
   return url.scheme() == "https" && iequals(std::string(url.encoded_host()), domain_) &&
-         (!url.has_port() || url.port_number() == TlsCheck::kPort) && address == address_;
+         (!url.has_port() || url.port_number() == port()) && address == address_;
 }
 
 asio::awaitable<const TlsHandshake*> SharedTlsConnection::handshake(asio::any_io_executor executor) {
@@ -25,7 +27,7 @@ asio::awaitable<const TlsHandshake*> SharedTlsConnection::handshake(asio::any_io
   }
   done_.emplace(co_await asio::this_coro::executor);
   try {
-    result_ = co_await tls_handshake(std::move(executor), ctx_, domain_, address_, TlsCheck::kPort, timeout_);
+    result_ = co_await tls_handshake(std::move(executor), ctx_, domain_, address_, port(), timeout_);
   } catch (...) {
     result_.emplace().handshake_error = asio::error::operation_aborted;  // a waiter must not wait for ever
     done_->set();

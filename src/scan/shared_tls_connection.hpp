@@ -23,6 +23,7 @@ class SharedTlsConnection {
 
   const std::string& domain() const { return domain_; }
   const boost::asio::ip::address& address() const { return address_; }
+  unsigned short port() const;  // 443, the TLS check's
   // Whether a request for `url` at `address` may go over this connection: https://, the
   // domain's own name, port 443, the address connected to.
   bool serves(boost::urls::url_view url, const boost::asio::ip::address& address) const;

@@ -22,17 +22,10 @@ ScanReport scan(const std::string& domain, std::optional<std::string> rdap_url =
                std::optional<std::string> virustotal_key = std::nullopt,
                const std::string& dns_server = testing::test_dns_server(),
                std::vector<std::string> checks = {"dns", "email", "tls", "http", "rdap", "reputation"}) {
-  Settings settings;
-  settings.checks = std::move(checks);
+  Settings settings = testing::test_bed_scan_settings(std::move(checks), 3s, dns_server);
   settings.virustotal_key = std::move(virustotal_key);
   settings.virustotal_url = "http://vt.web.test";
   settings.rdap_url = std::move(rdap_url);
-  settings.dns_servers = {parse_host_port(dns_server, 53)};
-  settings.allow_suffixes = {"test"};
-  settings.allow_targets = {parse_cidr("127.0.0.0/8")};
-  settings.trust_anchor_file = std::nullopt;
-  settings.check_timeout = 3s;
-  settings.ca_file = testing::test_ca_file();
   asio::io_context io;
   ScanEngine engine(io.get_executor(), settings);
   auto report = testing::run_to_completion(io, engine.scan(domain), 60s);

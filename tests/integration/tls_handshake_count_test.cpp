@@ -103,16 +103,8 @@ class CountingTlsServer {
 };
 
 ScanReport scan_counted(std::vector<std::string> checks) {
-  Settings settings;
-  settings.checks = std::move(checks);
-  settings.dns_servers = {parse_host_port(testing::test_dns_server(), 53)};
-  settings.allow_suffixes = {"test"};
-  settings.allow_targets = {parse_cidr("127.0.0.0/8")};
-  settings.trust_anchor_file = std::nullopt;
-  settings.check_timeout = 3s;
-  settings.ca_file = testing::test_ca_file();
   asio::io_context io;
-  ScanEngine engine(io.get_executor(), settings);
+  ScanEngine engine(io.get_executor(), testing::test_bed_scan_settings(std::move(checks), 3s));
   auto report = testing::run_to_completion(io, engine.scan(kDomain), 60s);
   EXPECT_TRUE(report);
   return report.value_or(ScanReport{});

@@ -36,6 +36,15 @@ Settings dns_only_settings(std::chrono::milliseconds check_timeout, const std::s
   return settings;
 }
 
+Settings test_bed_scan_settings(std::vector<std::string> checks, std::chrono::milliseconds check_timeout,
+                                const std::string& dns_server) {
+  Settings settings = dns_only_settings(check_timeout, dns_server);
+  settings.checks = std::move(checks);
+  settings.allow_targets = {parse_cidr("127.0.0.0/8")};
+  settings.ca_file = test_ca_file();
+  return settings;
+}
+
 SilentDnsServer::SilentDnsServer()
     : socket_(io_, boost::asio::ip::udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)) {}
 

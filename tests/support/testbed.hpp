@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace domainscan::testing {
 
@@ -39,6 +40,12 @@ const scan::TargetPolicy& test_bed_policy();
 // Settings for a scan engine that runs only the DNS check through `dns_server` (the test
 // bed's resolver unless told), without DNSSEC trust anchors, for names under .test.
 Settings dns_only_settings(std::chrono::milliseconds check_timeout, const std::string& dns_server = test_dns_server());
+
+// Settings for a scan engine that runs `checks` against the whole test bed: its resolver
+// (unless told), names under .test, loopback targets allowed, the test CA trusted, no
+// DNSSEC trust anchors.
+Settings test_bed_scan_settings(std::vector<std::string> checks, std::chrono::milliseconds check_timeout,
+                                const std::string& dns_server = test_dns_server());
 
 // A UDP socket on loopback that never answers: a DNS server that is down.
 class SilentDnsServer {
