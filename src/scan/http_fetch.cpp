@@ -199,7 +199,8 @@ asio::awaitable<HttpFetchResult> http_fetch_shared(asio::any_io_executor executo
   if (!stream) {  // taken by an earlier request: this one makes a connection of its own
     co_return co_await http_fetch(std::move(executor), std::move(url), connection.address(), timeout, std::move(options));
   }
-  beast::get_lowest_layer(*stream).expires_after(timeout);
+  // The deadline set before the connect still runs: connect, handshake and exchange within
+  // one timeout, as a connection of the fetch's own would be.
   co_await exchange(*stream, url, options, out);
   co_return out;
 }
