@@ -6,6 +6,8 @@
 #include <pqxx/pqxx>
 #include <sqlite3.h>
 
+#include <memory>
+
 namespace domainscan::testing {
 
 std::int64_t scan_with_events(store::Store& store, const std::string& domain, std::vector<store::NewEvent> events,
@@ -41,15 +43,15 @@ bool confirm_recorded(const std::string& db_url, std::int64_t scan_id) {
     pqxx::nontransaction tx(conn);
     return tx.exec(sql)[0][0].as<bool>();
   }
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(db_url.substr(7).c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK);
-  EXPECT_EQ(sqlite3_step(st), SQLITE_ROW);
-  const bool recorded = sqlite3_column_int(st, 0) != 0;
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return recorded;
+  sqlite3* raw_db = nullptr;
+  const int opened = sqlite3_open_v2(db_url.substr(7).c_str(), &raw_db, SQLITE_OPEN_READONLY, nullptr);
+  const std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw_db, &sqlite3_close);  // even when open failed
+  EXPECT_EQ(opened, SQLITE_OK);
+  sqlite3_stmt* raw_st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &raw_st, nullptr), SQLITE_OK);
+  const std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> st(raw_st, &sqlite3_finalize);
+  EXPECT_EQ(sqlite3_step(st.get()), SQLITE_ROW);
+  return sqlite3_column_int(st.get(), 0) != 0;
 }
 
 }  // namespace domainscan::testing
