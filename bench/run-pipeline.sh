@@ -7,7 +7,8 @@
 #   serve:       `domainscan serve` (SQLite, embedded bus)
 # For each: a bulk import of NAMES names (`domainscan import`, batches of 10,000): the time
 # until the api took them all, and until every scan was stored (the newest finished_at in
-# the database); then single POSTs from 16 clients for 10 s (wrk): accepted a second.
+# the database); then single POSTs from 16 clients for 10 s (wrk): accepted a second, their
+# latency, and the time until their scans were stored too.
 # PG_STATS=1: PostgreSQL's costliest statements of each phase (see pg_stats_report).
 #   bench/run-pipeline.sh [BUILD_DIR] [NAMES] [WORKERS]     (as root: starts its own servers)
 set -euo pipefail
@@ -166,11 +167,19 @@ measure() {  # $1 mode, $2 api port, $3 the count command for stored scans, $4 t
   # is a request's and its scan's together.
   cpu_ticks >"$run_dir/cpu.before"
   if [[ -n ${PERF:-} ]]; then perf record -a -g -F 499 -o "$PERF/$mode-posts.perf" -- sleep 8 >/dev/null 2>&1 & fi
-  wrk -t2 -c16 -d10s -s "$run_dir/post.lua" "http://127.0.0.1:$api" >"$run_dir/wrk.out"
+  start=$(now)
+  wrk -t2 -c16 -d10s --latency -s "$run_dir/post.lua" "http://127.0.0.1:$api" >"$run_dir/wrk.out"
   grep -E "Requests/sec|accepted|Non-2xx" "$run_dir/wrk.out" | sed "s/^/$mode single POSTs, 16 clients: /"
+  echo "$mode single POSTs: latency $(grep -A4 "Latency Distribution" "$run_dir/wrk.out" | tail -4 | awk '{printf "%s %s  ", $1, $2}')"
+  # The API answers once a scan is stored and queued, and publishes it after (the outbox):
+  # the scans of the last answers may still be under way. Until they are stored, too.
+  local posted
+  posted=$(awk '/^accepted/ {print $3}' "$run_dir/wrk.out")
+  done_s=$(wait_for "$((names + posted))" "$start" "$count" "$last")
+  echo "$mode single POSTs: all $posted scanned and stored $done_s s after the first POST" \
+       "($(python3 -c "print(round($posted / $done_s))") scans/s end to end)"
   cpu_ticks >"$run_dir/cpu.after"
-  cpu_report "$mode single POSTs" "$run_dir/cpu.before" "$run_dir/cpu.after" \
-    "$(awk '/^accepted/ {print $3}' "$run_dir/wrk.out")"
+  cpu_report "$mode single POSTs" "$run_dir/cpu.before" "$run_dir/cpu.after" "$posted"
   if [[ $mode == distributed && -n ${PG_STATS:-} ]]; then sleep 2; pg_stats_report "single POSTs (and their scans)"; fi
 }
 

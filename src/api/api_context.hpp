@@ -9,6 +9,7 @@
 #include "core/blocking_pool.hpp"
 #include "core/domain_name.hpp"
 #include "core/settings.hpp"
+#include "outbox/background_publisher.hpp"
 #include "outbox/scan_publisher.hpp"
 #include "store/store.hpp"
 
@@ -45,6 +46,8 @@ struct ApiContext {
   ReadCache* reads = nullptr;
   // Where the bulk route's confirms are recorded, a moment later with others (null: at once).
   outbox::ConfirmRecorder* confirms = nullptr;
+  // Publishes single POSTs' and rescans' scan requests after the answer (null: before it).
+  outbox::BackgroundPublisher* after_answer = nullptr;
 };
 
 }  // namespace domainscan::api

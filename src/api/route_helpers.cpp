@@ -106,7 +106,11 @@ boost::asio::awaitable<store::AddDomainResult> add_domain(ApiContext& ctx, const
 boost::asio::awaitable<void> publish_scan_request(ApiContext& ctx, std::int64_t scan_id, const std::string& domain,
                                                   store::ScanTrigger trigger) {
   store::ScanRef scan{scan_id, domain, trigger};  // a named local: see outbox::publish_scan
-  co_await ctx.publisher.publish(std::move(scan));
+  if (ctx.after_answer != nullptr) {
+    co_await ctx.after_answer->hand_off(std::move(scan));
+  } else {
+    co_await ctx.publisher.publish(std::move(scan));
+  }
 }
 
 }  // namespace domainscan::api

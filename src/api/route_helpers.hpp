@@ -44,7 +44,8 @@ boost::asio::awaitable<store::AddDomainResult> add_domain(ApiContext& ctx, const
                                                           store::ScanTrigger trigger);
 
 // Publishes scan.requested through the outbox, in a batch with other requests'
-// (outbox/scan_publisher.hpp). A bus failure is logged,
+// (outbox/scan_publisher.hpp); with ctx.after_answer, once the request is answered
+// (outbox/background_publisher.hpp). A bus failure is logged,
 // not raised: the scan row is stored and queued, and the sweeper publishes it later.
 boost::asio::awaitable<void> publish_scan_request(ApiContext& ctx, std::int64_t scan_id, const std::string& domain,
                                                   store::ScanTrigger trigger);

@@ -1,5 +1,6 @@
 #include "app/services.hpp"
 
+#include "outbox/background_publisher.hpp"
 #include "outbox/outbox.hpp"
 #include "api/authenticator.hpp"
 #include "api/request_gate.hpp"
@@ -133,6 +134,7 @@ int run_services(const Settings& settings, ServiceSet services) {
   std::unique_ptr<api::AddBatcher> adds;
   std::unique_ptr<outbox::ConfirmRecorder> confirms;
   std::unique_ptr<outbox::ScanPublisher> publisher;
+  std::unique_ptr<outbox::BackgroundPublisher> after_answer;
   std::unique_ptr<api::ApiContext> api_context;
   std::unique_ptr<api::Authenticator> authenticator;
   std::unique_ptr<api::RequestGate> gate;
@@ -184,6 +186,8 @@ int run_services(const Settings& settings, ServiceSet services) {
       read_cache = std::make_unique<api::ReadCache>(store->change_counter());
       api_context->reads = read_cache.get();
       api_context->confirms = confirms.get();
+      after_answer = std::make_unique<outbox::BackgroundPublisher>(io.get_executor(), *publisher);
+      api_context->after_answer = after_answer.get();
       api_context->seed_compat = settings.seed_compat;
       api_context->virustotal_daily = settings.virustotal_daily;
       api::add_all_routes(router, *api_context);
@@ -245,6 +249,11 @@ int run_services(const Settings& settings, ServiceSet services) {
           while (server->in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
             timer.expires_after(std::chrono::milliseconds(20));
             co_await timer.async_wait(asio::use_awaitable);
+          }
+          // The scan requests of the last answers (else the sweeper publishes them).
+          if (after_answer && !co_await after_answer->drain(deadline)) {
+            spdlog::warn("api: {} scan requests not published at shutdown: the outbox sweeper publishes them",
+                         after_answer->in_flight());
           }
         }
         // The confirms of the last requests' publishes (else the sweeper publishes them again).

@@ -25,6 +25,7 @@ class ApiBadInput : public ::testing::Test {
   void expect_still_serving_and_empty() {
     EXPECT_EQ(http_request(api.port(), "GET", "/healthz").status, 200);
     EXPECT_TRUE(api.store().list_domains({}).items.empty()) << "bad input must store nothing";
+    api.wait_for_publishes();
     EXPECT_EQ(api.bus().depth(bus::kScanQueue), 0) << "bad input must publish nothing";
   }
   void expect_error_status(const HttpResponse& res, int status) {
@@ -66,6 +67,7 @@ TEST_F(ApiBadInput, JsonSentAsAnotherTypeIsRefused) {
 
 TEST_F(ApiBadInput, ChangesFromAnotherSitesPageAreRefused) {
   ASSERT_EQ(post_domains(R"({"domain": "example.com"})").status, 202);
+  api.wait_for_publishes();
   const auto depth = api.bus().depth(bus::kScanQueue);
   // No body, no preflight: a form on any page could send this.
   const auto forged = http_request(api.port(), "POST", "/api/v1/domains/example.com/scans", "", "application/json",
@@ -77,6 +79,7 @@ TEST_F(ApiBadInput, ChangesFromAnotherSitesPageAreRefused) {
                 .status,
             403);
   EXPECT_TRUE(api.store().find_domain("example.com"));
+  api.wait_for_publishes();
   EXPECT_EQ(api.bus().depth(bus::kScanQueue), depth);
   // A name re-pointed at this server (DNS rebinding) is not this server's name.
   const auto rebound = http_request(api.port(), "GET", "/api/v1/domains", "", "application/json",

@@ -30,11 +30,13 @@ TEST_F(ApiDomains, AddIsIdempotentAndNormalises) {
   const auto scan_id = body.at("scan_id").as_int64();
   EXPECT_EQ(body.at("last_scan").at("id").as_int64(), scan_id);
   EXPECT_EQ(body.at("last_scan").at("status").as_string(), "queued");
+  api.wait_for_publishes();
   EXPECT_EQ(api.bus().depth(bus::kScanQueue), 1) << "the scan request was published";
 
   const auto second = call("POST", "/api/v1/domains", R"({"domain": "https://example.com/some/path"})");
   ASSERT_EQ(second.status, 200) << second.body;
   EXPECT_EQ(second.json().at("scan_id").as_int64(), scan_id);
+  api.wait_for_publishes();
   EXPECT_EQ(api.bus().depth(bus::kScanQueue), 1) << "a known domain queues nothing new";
   EXPECT_EQ(api.store().list_scans("example.com", 10).size(), 1u);
 }

@@ -15,6 +15,8 @@ ApiHarness::ApiHarness(Backend backend, api::ServerLimits limits, api::AuthPolic
                                                                std::chrono::milliseconds(0)});
   reads_ = std::make_unique<api::ReadCache>(store_->change_counter());
   context_->reads = reads_.get();
+  after_answer_ = std::make_unique<outbox::BackgroundPublisher>(io_.get_executor(), *publisher_);
+  context_->after_answer = after_answer_.get();
   api::add_all_routes(router_, *context_);
   authenticator_ = std::make_unique<api::Authenticator>(*store_, pool_, auth);
   gate_ = std::make_unique<api::RequestGate>(*authenticator_, rates.requests, rates.scans);
@@ -26,8 +28,15 @@ ApiHarness::ApiHarness(Backend backend, api::ServerLimits limits, api::AuthPolic
 
 ApiHarness::~ApiHarness() {
   server_->stop();
+  wait_for_publishes();  // as `domainscan api` waits for them at shutdown
   io_.stop();
   for (auto& t : threads_) t.join();
+}
+
+void ApiHarness::wait_for_publishes() const {
+  for (int i = 0; i < 200 && after_answer_->in_flight() > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 }  // namespace domainscan::testing

@@ -35,6 +35,9 @@ class ApiHarness {
   api::ReadCache& reads() { return *reads_; }
   const std::string& database_url() const { return db_.url(); }
   bus::embedded::EmbeddedBus& bus() { return *bus_; }
+  // Waits (2 s at most) until the scan requests of the answers so far are published: the
+  // API publishes them once it has answered (outbox/background_publisher.hpp).
+  void wait_for_publishes() const;
 
  private:
   FreshDatabase db_;
@@ -46,6 +49,7 @@ class ApiHarness {
   api::Router router_;
   std::unique_ptr<api::AddBatcher> adds_;
   std::unique_ptr<outbox::ScanPublisher> publisher_;
+  std::unique_ptr<outbox::BackgroundPublisher> after_answer_;  // as `domainscan api` publishes
   std::unique_ptr<api::ReadCache> reads_;  // as `domainscan api` runs: every test reads through it
   std::unique_ptr<api::ApiContext> context_;
   std::unique_ptr<api::Authenticator> authenticator_;
