@@ -2,6 +2,8 @@
 // Stored in batches, a transaction each, and each batch's scans published at once through
 // the outbox: an accepted name is never lost, and a request cut short (the database or the
 // process gone) can be sent again as it was, since names already stored count as known.
+// A batch is stored while the one before it is published (the database and the broker each
+// wait on their disk): at most two batches in hand, and the answer once the last is published.
 #include "api/bulk_request.hpp"
 #include "api/route_helpers.hpp"
 #include "api/routes.hpp"
@@ -9,12 +11,14 @@
 #include "bus/topology.hpp"
 #include "outbox/outbox.hpp"
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <spdlog/spdlog.h>
 
 namespace domainscan::api {
 namespace {
 
 namespace json = boost::json;
+using namespace boost::asio::experimental::awaitable_operators;
 
 // Names a transaction, and scan requests a publish.
 constexpr std::size_t kBatch = 1000;
@@ -39,6 +43,19 @@ boost::asio::awaitable<void> announce_schedules(ApiContext& ctx, const std::vect
   }
 }
 
+boost::asio::awaitable<store::AddDomainsResult> store_batch(ApiContext& ctx, const std::vector<std::string>& names,
+                                                           const std::optional<store::Schedule>& schedule) {
+  co_return co_await ctx.db.run([&] { return ctx.store.add_domains(names, schedule, store::ScanTrigger::api); });
+}
+
+// The batch's scan requests through the outbox (a scan not confirmed is the sweeper's), and
+// its schedules.
+boost::asio::awaitable<void> publish_batch(ApiContext& ctx, const std::vector<store::ScanRef>& added,
+                                           const std::optional<store::Schedule>& schedule) {
+  co_await outbox::publish_scans(ctx.store, ctx.db, ctx.bus, added, ctx.confirms);
+  if (schedule) co_await announce_schedules(ctx, added, *schedule);
+}
+
 json::object invalid_view(const BulkInvalid& invalid, bool lines) {
   return {{lines ? "line" : "index", invalid.position}, {"input", invalid.input}, {"error", invalid.error}};
 }
@@ -47,17 +64,27 @@ boost::asio::awaitable<Response> add_bulk(ApiContext& ctx, const RouteRequest& r
   const auto bulk = parse_bulk_request(req.request, ctx.names, ctx.bulk_max);
   std::size_t added = 0;
   std::size_t known = 0;
+  std::vector<store::ScanRef> stored_before;  // the batch before, stored, to publish
   for (std::size_t start = 0; start < bulk.names.size(); start += kBatch) {
     const auto end = std::min(bulk.names.size(), start + kBatch);
     const std::vector<std::string> batch(bulk.names.begin() + static_cast<std::ptrdiff_t>(start),
                                          bulk.names.begin() + static_cast<std::ptrdiff_t>(end));
-    const auto stored =
-        co_await ctx.db.run([&] { return ctx.store.add_domains(batch, bulk.schedule, store::ScanTrigger::api); });
+    // Named locals, not temporaries, in a co_await (GCC 12 destroys those twice). Both run to
+    // their end even when one throws (a parallel group waits for all its operations).
+    auto store_this = store_batch(ctx, batch, bulk.schedule);
+    store::AddDomainsResult stored;
+    if (stored_before.empty()) {
+      stored = co_await std::move(store_this);
+    } else {
+      auto publish_before = publish_batch(ctx, stored_before, bulk.schedule);
+      auto both = std::move(store_this) && std::move(publish_before);
+      stored = co_await std::move(both);
+    }
     added += stored.added.size();
     known += stored.known;
-    co_await outbox::publish_scans(ctx.store, ctx.db, ctx.bus, stored.added, ctx.confirms);
-    if (bulk.schedule && !stored.added.empty()) co_await announce_schedules(ctx, stored.added, *bulk.schedule);
+    stored_before = std::move(stored.added);
   }
+  if (!stored_before.empty()) co_await publish_batch(ctx, stored_before, bulk.schedule);
   // The request cost one scan; each scan past the first is charged now.
   req.charge_more_scans(added > 1 ? added - 1 : 0);
 

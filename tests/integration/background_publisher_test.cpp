@@ -10,7 +10,6 @@
 #include "outbox/scan_publisher.hpp"
 #include "store/store.hpp"
 #include "support/backends.hpp"
-#include "support/run_to_completion.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
@@ -60,11 +59,39 @@ class BackgroundPublisherTest : public ::testing::Test {
     }
     return scans;
   }
+  // Runs the coroutine on io_ until it ends (true) or `limit` passes. (run_to_completion
+  // would run on for the whole limit while a held publish keeps io_ busy.)
+  template <typename T>
+  bool run_until_done(asio::awaitable<T> work, std::chrono::milliseconds limit, T* result = nullptr) {
+    bool done = false;
+    io_.restart();
+    asio::co_spawn(io_, std::move(work), [&](std::exception_ptr e, T value) {
+      if (e) std::rethrow_exception(e);
+      if (result != nullptr) *result = value;
+      done = true;
+    });
+    for (const auto until = std::chrono::steady_clock::now() + limit; !done && std::chrono::steady_clock::now() < until;) {
+      io_.run_for(5ms);
+    }
+    return done;
+  }
+  bool run_until_done(asio::awaitable<void> work, std::chrono::milliseconds limit) {
+    bool done = false;
+    io_.restart();
+    asio::co_spawn(io_, std::move(work), [&](std::exception_ptr e) {
+      if (e) std::rethrow_exception(e);
+      done = true;
+    });
+    for (const auto until = std::chrono::steady_clock::now() + limit; !done && std::chrono::steady_clock::now() < until;) {
+      io_.run_for(5ms);
+    }
+    return done;
+  }
   // Scans with no confirm recorded (what the sweeper would publish again).
   std::size_t unconfirmed() { return store_->take_unpublished_scans(0ms, 100).size(); }
   bool drain(outbox::BackgroundPublisher& publisher, std::chrono::milliseconds within) {
-    return testing::run_to_completion<bool>(io_, publisher.drain(std::chrono::steady_clock::now() + within), 5s)
-        .value_or(false);
+    bool drained = false;
+    return run_until_done<bool>(publisher.drain(std::chrono::steady_clock::now() + within), 5s, &drained) && drained;
   }
 
   asio::io_context io_;  // first: it outlives what runs on it
@@ -78,8 +105,7 @@ class BackgroundPublisherTest : public ::testing::Test {
 TEST_F(BackgroundPublisherTest, TheCallerGoesOnBeforeTheBrokerConfirmsAndThePublishFollows) {
   outbox::BackgroundPublisher publisher(io_.get_executor(), scans_, 8);
   const auto scans = queued_scans(3);
-  const bool handed = testing::run_to_completion(
-      io_,
+  const bool handed = run_until_done(
       [&]() -> asio::awaitable<void> {
         for (const auto& scan : scans) co_await publisher.hand_off(scan);
       }(),
@@ -129,8 +155,7 @@ TEST_F(BackgroundPublisherTest, APublishTheBrokerRefusesIsLeftToTheSweeper) {
   const auto scans = queued_scans(2);
   bus_.refuse = true;
   bus_.gate.set();
-  ASSERT_TRUE(testing::run_to_completion(
-      io_,
+  ASSERT_TRUE(run_until_done(
       [&]() -> asio::awaitable<void> {
         for (const auto& scan : scans) co_await publisher.hand_off(scan);
       }(),
@@ -144,7 +169,7 @@ TEST_F(BackgroundPublisherTest, APublishTheBrokerRefusesIsLeftToTheSweeper) {
 TEST_F(BackgroundPublisherTest, DrainingGivesUpAtItsDeadline) {
   outbox::BackgroundPublisher publisher(io_.get_executor(), scans_, 8);
   const auto scans = queued_scans(1);
-  ASSERT_TRUE(testing::run_to_completion(io_, publisher.hand_off(scans[0]), 2s));
+  ASSERT_TRUE(run_until_done(publisher.hand_off(scans[0]), 2s));
   EXPECT_FALSE(drain(publisher, 100ms));
   EXPECT_EQ(publisher.in_flight(), 1u);
   bus_.gate.set();  // and then it finishes
