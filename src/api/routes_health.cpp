@@ -73,6 +73,14 @@ boost::asio::awaitable<Response> metrics(ApiContext& ctx) {
     out += prometheus_line("domainscan_read_cache_requests_total", {{"result", "miss"}},
                            static_cast<double>(ctx.reads->misses()));
   }
+  if (ctx.after_answer) {
+    out += "# HELP domainscan_scan_requests_publishing Scan requests answered and being published (not yet confirmed "
+           "by the broker).\n# TYPE domainscan_scan_requests_publishing gauge\n";
+    out += prometheus_line("domainscan_scan_requests_publishing", {}, static_cast<double>(ctx.after_answer->in_flight()));
+    out += "# HELP domainscan_scan_requests_waited_total Requests answered only after their own publish, the broker "
+           "being behind.\n# TYPE domainscan_scan_requests_waited_total counter\n";
+    out += prometheus_line("domainscan_scan_requests_waited_total", {}, static_cast<double>(ctx.after_answer->waited()));
+  }
   if (ctx.extra_metrics) out += ctx.extra_metrics();
   co_return prometheus_response(std::move(out));
 }

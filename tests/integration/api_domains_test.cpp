@@ -231,6 +231,7 @@ TEST_F(ApiDomains, HealthReadinessAndMetrics) {
   EXPECT_EQ(ready.status, 200);
   EXPECT_EQ(ready.json().at("database").as_string(), "ok");
   ASSERT_EQ(call("POST", "/api/v1/domains", R"({"domain": "m.com"})").status, 202);
+  api.wait_for_publishes();
   const auto metrics = call("GET", "/metrics");
   ASSERT_EQ(metrics.status, 200);
   EXPECT_NE(metrics.headers.at("content-type").find("text/plain"), std::string::npos);
@@ -239,6 +240,9 @@ TEST_F(ApiDomains, HealthReadinessAndMetrics) {
       << metrics.body;
   EXPECT_NE(metrics.body.find(R"(domainscan_scans{status="queued"} 1)"), std::string::npos) << metrics.body;
   EXPECT_NE(metrics.body.find(R"(domainscan_queue_depth{queue="domainscan.scans"} 1)"), std::string::npos);
+  // The scan request published after the answer, and none waiting.
+  EXPECT_NE(metrics.body.find("\ndomainscan_scan_requests_publishing 0\n"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("\ndomainscan_scan_requests_waited_total 0\n"), std::string::npos) << metrics.body;
 }
 
 TEST_F(ApiDomains, KeepAliveServesSeveralRequestsOnOneConnection) {

@@ -61,20 +61,6 @@ class BackgroundPublisherTest : public ::testing::Test {
   }
   // Runs the coroutine on io_ until it ends (true) or `limit` passes. (run_to_completion
   // would run on for the whole limit while a held publish keeps io_ busy.)
-  template <typename T>
-  bool run_until_done(asio::awaitable<T> work, std::chrono::milliseconds limit, T* result = nullptr) {
-    bool done = false;
-    io_.restart();
-    asio::co_spawn(io_, std::move(work), [&](std::exception_ptr e, T value) {
-      if (e) std::rethrow_exception(e);
-      if (result != nullptr) *result = value;
-      done = true;
-    });
-    for (const auto until = std::chrono::steady_clock::now() + limit; !done && std::chrono::steady_clock::now() < until;) {
-      io_.run_for(5ms);
-    }
-    return done;
-  }
   bool run_until_done(asio::awaitable<void> work, std::chrono::milliseconds limit) {
     bool done = false;
     io_.restart();
@@ -91,7 +77,10 @@ class BackgroundPublisherTest : public ::testing::Test {
   std::size_t unconfirmed() { return store_->take_unpublished_scans(0ms, 100).size(); }
   bool drain(outbox::BackgroundPublisher& publisher, std::chrono::milliseconds within) {
     bool drained = false;
-    return run_until_done<bool>(publisher.drain(std::chrono::steady_clock::now() + within), 5s, &drained) && drained;
+    auto drain_and_keep = [&]() -> asio::awaitable<void> {
+      drained = co_await publisher.drain(std::chrono::steady_clock::now() + within);
+    };
+    return run_until_done(drain_and_keep(), 5s) && drained;
   }
 
   asio::io_context io_;  // first: it outlives what runs on it
