@@ -11,6 +11,7 @@ BUILD_PACKAGES=(
   libunbound-dev libevent-dev dns-root-data libssl-dev libidn2-dev libpsl-dev publicsuffix
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
+  libgoogle-perftools-dev  # tcmalloc, the binary's allocator (CMakeLists.txt)
   python3-yaml  # docs/openapi.yaml is turned into the JSON the binary serves
 )
 # Servers and tools the tests start on loopback (the test bed and the real backends), what

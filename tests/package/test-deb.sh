@@ -16,7 +16,7 @@ echo "== package $pkg"
 # Control data and contents.
 [[ $(dpkg-deb --field "$pkg" Package) == domainscan ]] || fail "package name"
 depends=$(dpkg-deb --field "$pkg" Depends)
-for lib in libunbound8 libpqxx librabbitmq4 libsqlite3-0 libssl3 dns-root-data passwd; do
+for lib in libunbound8 libpqxx librabbitmq4 libsqlite3-0 libssl3 libtcmalloc-minimal4 dns-root-data passwd; do
   [[ $depends == *"$lib"* ]] || fail "Depends lacks $lib: $depends"
 done
 contents=$(dpkg-deb --contents "$pkg" | awk '{print $6}')
