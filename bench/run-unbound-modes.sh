@@ -3,7 +3,9 @@
 # 2026-12-05) and in its event mode (what it uses now, there on Asio), side by side, in
 # ROUNDS pairs, against the DNS test bed's unbound (which caches nothing, so each question
 # goes on to knot). See bench/unbound_modes.cpp.
-#   [ROUNDS=3] bench/run-unbound-modes.sh [BUILD_DIR] [QUERIES=40000]
+#   [ROUNDS=3] [MODES="thread event"] bench/run-unbound-modes.sh [BUILD_DIR] [QUERIES=40000]
+# MODES="event event-tcp": UDP to the forwarder against TCP (tcp-upstream), which the resolver
+# does not use (docs/benchmarks.md); the script prints the resolver's CPU for each run too.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-build}" && pwd)
@@ -13,7 +15,16 @@ trap '"$root/tests/testbed/dns.sh" stop "$run_dir/dns" || true; rm -rf "$run_dir
 trap 'exit 130' INT TERM
 eval "$("$root/tests/testbed/dns.sh" start "$run_dir/dns")"
 server="${DOMAINSCAN_TEST_DNS_SERVER%:*}@${DOMAINSCAN_TEST_DNS_SERVER##*:}"
+# The test bed's unbound (the forwarder): its CPU during each run, from /proc.
+resolver=$(pgrep -f "unbound.*$run_dir" | head -1)
+resolver_ticks() { awk '{print $14 + $15}' "/proc/$resolver/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
+read -r -a modes <<<"${MODES:-thread event}"
 for ((round = 1; round <= ${ROUNDS:-3}; round++)); do
-  "$build/bench/unbound_modes" thread "$server" bench.test "$queries"
-  "$build/bench/unbound_modes" event "$server" bench.test "$queries"
+  for mode in "${modes[@]}"; do
+    before=$(resolver_ticks)
+    "$build/bench/unbound_modes" "$mode" "$server" bench.test "$queries"
+    after=$(resolver_ticks)
+    echo "          the resolver: $(( (after - before) * 1000000 / ticks_per_second / queries )) us CPU a query"
+  done
 done

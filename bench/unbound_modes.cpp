@@ -6,9 +6,12 @@
 //  - event: ub_resolve_event on an event base run by the caller's thread (libevent here), so
 //    there is neither the thread nor the pipes. The resolver now uses this mode, on an event
 //    base of its own on Asio (scan/unbound_event_base.cpp); this measures libunbound alone.
+//  - event-tcp: the event mode with tcp-upstream, the questions to the forwarder pipelined
+//    over a few TCP connections instead of a UDP socket each (measured, not used: see
+//    docs/benchmarks.md, "tcmalloc instead of glibc's malloc").
 // It keeps IN_FLIGHT questions waiting (the eight types of the DNS check, for fresh names of
 // ZONE) and prints queries a second and CPU (user + system, every thread) a query.
-//   unbound_modes thread|event ADDRESS@PORT ZONE QUERIES [IN_FLIGHT=256]
+//   unbound_modes thread|event|event-tcp ADDRESS@PORT ZONE QUERIES [IN_FLIGHT=256]
 #include <event2/event.h>
 #include <poll.h>
 #include <sys/resource.h>
@@ -74,10 +77,11 @@ void ask_next() {
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::fprintf(stderr, "usage: unbound_modes thread|event ADDRESS@PORT ZONE QUERIES [IN_FLIGHT]\n");
+    std::fprintf(stderr, "usage: unbound_modes thread|event|event-tcp ADDRESS@PORT ZONE QUERIES [IN_FLIGHT]\n");
     return 2;
   }
-  run.event_mode = std::string(argv[1]) == "event";
+  const std::string mode = argv[1];
+  run.event_mode = mode == "event" || mode == "event-tcp";
   run.zone = argv[3];
   run.total = std::atoi(argv[4]);
   const int in_flight = argc > 5 ? std::atoi(argv[5]) : 256;
@@ -94,6 +98,10 @@ int main(int argc, char** argv) {
   ub_ctx_set_option(run.ctx, "outgoing-range:", std::to_string(2 * in_flight).c_str());
   ub_ctx_set_option(run.ctx, "num-queries-per-thread:", std::to_string(2 * in_flight).c_str());
   ub_ctx_set_option(run.ctx, "infra-cache-min-rtt:", "1000");
+  if (mode == "event-tcp") {
+    ub_ctx_set_option(run.ctx, "tcp-upstream:", "yes");
+    ub_ctx_set_option(run.ctx, "outgoing-num-tcp:", "16");
+  }
   ub_ctx_set_fwd(run.ctx, argv[2]);
 
   const auto start = std::chrono::steady_clock::now();
@@ -109,7 +117,7 @@ int main(int argc, char** argv) {
     }
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("%-6s %8d queries %6.2f s %8.0f queries/s %7.1f us CPU a query (%d failed)\n", argv[1], run.total,
+  std::printf("%-9s %8d queries %6.2f s %8.0f queries/s %7.1f us CPU a query (%d failed)\n", argv[1], run.total,
               seconds, run.total / seconds, (cpu_seconds() - cpu_start) * 1e6 / run.total, run.failed);
   return 0;
 }
