@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # libunbound's CPU a query in its thread mode (what scan/unbound_resolver.cpp used until
 # 2026-12-05) and in its event mode (what it uses now, there on Asio), side by side, in
-# ROUNDS pairs, against the DNS test bed's unbound (which caches nothing, so each question
+# ROUNDS rounds, against the DNS test bed's unbound (which caches nothing, so each question
 # goes on to knot). See bench/unbound_modes.cpp.
 #   [ROUNDS=3] [MODES="thread event"] bench/run-unbound-modes.sh [BUILD_DIR] [QUERIES=40000]
 # MODES="event event-tcp": UDP to the forwarder against TCP (tcp-upstream), which the resolver

@@ -76,11 +76,11 @@ void ask_next() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 5) {
+  const std::string mode = argc > 1 ? argv[1] : "";
+  if (argc < 5 || (mode != "thread" && mode != "event" && mode != "event-tcp")) {
     std::fprintf(stderr, "usage: unbound_modes thread|event|event-tcp ADDRESS@PORT ZONE QUERIES [IN_FLIGHT]\n");
     return 2;
   }
-  const std::string mode = argv[1];
   run.event_mode = mode == "event" || mode == "event-tcp";
   run.zone = argv[3];
   run.total = std::atoi(argv[4]);
