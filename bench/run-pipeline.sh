@@ -137,6 +137,10 @@ pg_stats_report() {  # $1 phase
     round(total_plan_time) AS plan_ms, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
     FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 25"
   "$psql_bin" -At "$pg_url" -c "SELECT 'transactions committed: ' || xact_commit FROM pg_stat_database WHERE datname = current_database()"
+  # Rows written a table, and how many updates were HOT (no index touched: cheaper).
+  "$psql_bin" "$pg_url" -c "SELECT relname AS table, n_tup_ins AS inserted, n_tup_upd AS updated,
+    n_tup_hot_upd AS hot_updates, n_tup_del AS deleted FROM pg_stat_user_tables
+    WHERE n_tup_ins + n_tup_upd + n_tup_del > 0 ORDER BY n_tup_ins + n_tup_upd + n_tup_del DESC"
   "$psql_bin" -At "$pg_url" -c "SELECT pg_stat_statements_reset(); SELECT pg_stat_reset()" >/dev/null
   # With "-c log_lock_waits=on -c deadlock_timeout=5ms" in POSTGRES_EXTRA_OPTIONS: who waited on whom.
   if grep -q "still waiting" "$run_dir/pg/server.log" 2>/dev/null; then
