@@ -1,6 +1,7 @@
 #include "support/api_harness.hpp"
 
 #include "api/routes.hpp"
+#include "support/eventually.hpp"
 
 namespace domainscan::testing {
 
@@ -34,9 +35,7 @@ ApiHarness::~ApiHarness() {
 }
 
 void ApiHarness::wait_for_publishes() const {
-  for (int i = 0; i < 200 && after_answer_->in_flight() > 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  eventually([this] { return after_answer_->in_flight() == 0; }, std::chrono::seconds(2));
 }
 
 }  // namespace domainscan::testing
