@@ -66,6 +66,14 @@ echo "== running tests"
 cd "$build"
 status=0
 ctest --output-on-failure --timeout 300 "$@" || status=$?
+if [[ $status -ne 0 ]]; then
+  # The servers' side of a failure is deleted with $run_dir: what the broker logged (at
+  # warning and above, e.g. a refused TLS handshake) is shown while it still exists.
+  # (Without the passive declares of missing queues that the tests make on purpose.)
+  echo "== RabbitMQ's log, last 40 lines (the test bed is removed at exit)"
+  cat "$run_dir"/rabbitmq/log/*@localhost.log 2>/dev/null |
+    grep -v -e 'channel exception not_found' -e 'Channel error on connection' | tail -n 40 || true
+fi
 
 # The API's contract: every answer above validates against it (and, in a full run, every
 # operation was asked at least once); Redocly's rules pass (npm, pinned in package-lock.json).

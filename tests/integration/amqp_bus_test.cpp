@@ -14,6 +14,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
+#include <fmt/format.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -226,6 +228,37 @@ TEST_F(AmqpBusTest, RefusesABrokerWhoseCertificateIsNotTrusted) {
   std::this_thread::sleep_for(1s);
   EXPECT_FALSE(untrusted->healthy());
   EXPECT_THROW(publish(*untrusted, bus::kScanRequested, "x"), UnavailableError);
+}
+
+// rabbitmq-c says "SSL handshake failed" or "SSL peer cert verification failed"; the error
+// also says why.
+std::string connection_error(const std::string& url, std::optional<std::string> ca_file) {
+  bus::amqp::ConnectionOptions options;
+  options.ca_file = std::move(ca_file);
+  try {
+    bus::amqp::AmqpConnection c(bus::amqp::parse_amqp_url(url), options);
+  } catch (const bus::amqp::AmqpError& e) {
+    return e.what();
+  }
+  return "connected";
+}
+
+TEST_F(AmqpBusTest, AFailedTlsConnectionSaysWhyInOpenSslsWords) {
+  const auto tls_url = required_env("DOMAINSCAN_TEST_AMQPS_URL");
+  const auto untrusted = connection_error(tls_url, std::nullopt);
+  EXPECT_THAT(untrusted, ::testing::HasSubstr(
+                             "SSL peer cert verification failed (self-signed certificate in certificate chain "
+                             "(depth 1, /CN=domainscan test CA))"));
+
+  // The same name on the plain port: a broker that does not speak TLS there.
+  const auto tls_host = bus::amqp::parse_amqp_url(tls_url).host;
+  const auto plain_port = bus::amqp::parse_amqp_url(test_amqp_url()).port;
+  const auto no_tls = connection_error(fmt::format("amqps://guest:guest@{}:{}/", tls_host, plain_port),
+                                       required_env("DOMAINSCAN_TEST_AMQPS_CA"));
+  EXPECT_THAT(no_tls, ::testing::HasSubstr("SSL handshake failed (wrong version number)"));
+
+  // And with the right trust anchor it connects: the reasons above are not left over for it.
+  EXPECT_EQ(connection_error(tls_url, required_env("DOMAINSCAN_TEST_AMQPS_CA")), "connected");
 }
 
 TEST_F(AmqpBusTest, ReconnectsByItselfWhenTheBrokerDropsEveryConnection) {

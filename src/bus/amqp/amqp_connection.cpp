@@ -1,5 +1,6 @@
 #include "bus/amqp/amqp_connection.hpp"
 
+#include "bus/amqp/tls_failure_reason.hpp"
 #include "core/errors.hpp"
 
 #include <amqp_ssl_socket.h>
@@ -187,6 +188,7 @@ AmqpConnection::AmqpConnection(const AmqpUrl& url, const ConnectionOptions& opti
   if (state_ == nullptr) throw AmqpError("cannot allocate an AMQP connection");
   try {
     amqp_socket_t* socket = nullptr;
+    std::optional<TlsFailureReason> tls_failure;
     if (url.tls) {
       socket = amqp_ssl_socket_new(state_);
       if (socket == nullptr) throw AmqpError("cannot create a TLS socket");
@@ -196,13 +198,18 @@ AmqpConnection::AmqpConnection(const AmqpUrl& url, const ConnectionOptions& opti
       if (amqp_ssl_socket_set_cacert(socket, ca.c_str()) != AMQP_STATUS_OK) {
         throw AmqpError("cannot load the CA file " + ca);
       }
+      tls_failure.emplace(socket);
     } else {
       socket = amqp_tcp_socket_new(state_);
       if (socket == nullptr) throw AmqpError("cannot create a socket");
     }
     auto connect_tv = to_timeval(options.connect_timeout);
     if (const int rc = amqp_socket_open_noblock(socket, url.host.c_str(), url.port, &connect_tv); rc != AMQP_STATUS_OK) {
-      throw AmqpError(fmt::format("cannot connect to {}: {}", url.to_string(), amqp_error_string2(rc)));
+      std::string reason = amqp_error_string2(rc);
+      if (tls_failure) {
+        if (const auto why = tls_failure->describe(); !why.empty()) reason += " (" + why + ")";
+      }
+      throw AmqpError(fmt::format("cannot connect to {}: {}", url.to_string(), reason));
     }
     auto rpc_tv = to_timeval(options.rpc_timeout);
     amqp_set_handshake_timeout(state_, &rpc_tv);
