@@ -21,6 +21,9 @@ trap cleanup EXIT
 # EXIT trap run once, to the end.
 trap 'exit 130' INT TERM
 
+# No port is handed out twice while the servers below start side by side (free-port.py).
+export DOMAINSCAN_PORTS_LEDGER="$run_dir/ports"
+
 # RabbitMQ takes the longest to start: it boots in the background meanwhile.
 echo "== starting RabbitMQ"
 "$root/tests/testbed/rabbitmq.sh" start "$run_dir/rabbitmq" "$(python3 "$root/tests/testbed/free-port.py")" \

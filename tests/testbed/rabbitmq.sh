@@ -73,6 +73,17 @@ CONF
       tail -20 "$dir/server.log" >&2
       exit 1
     fi
+    # RabbitMQ boots even when it cannot bind a listener (another process took the port
+    # since it was picked): then a client reaches that other process instead. Say so here.
+    for p in "$port" "$tls_port"; do
+      if ! /usr/lib/rabbitmq/bin/rabbitmq-diagnostics -q check_port_listener "$p" >/dev/null 2>&1; then
+        echo "rabbitmq.sh: the broker has no listener on 127.0.0.1:$p (taken by another process?)" >&2
+        grep -A3 "Failed to start Ranch listener" "$dir"/log/*@localhost.log >&2 || true
+        ctl stop "$RABBITMQ_PID_FILE" >/dev/null 2>&1 || true
+        epmd -port "$ERL_EPMD_PORT" -kill >/dev/null 2>&1 || true
+        exit 1
+      fi
+    done
     echo "amqp://guest:guest@127.0.0.1:$port/"
     ;;
   stop)
