@@ -39,8 +39,8 @@ int remember_certificate_error(int ok, X509_STORE_CTX* ctx) {
 }  // namespace
 
 TlsFailureReason::TlsFailureReason(amqp_socket_t* tls_socket) {
-  // rabbitmq-c sets the SSL object's verify mode without a callback of its own, so the
-  // certificate store's callback is the one OpenSSL calls.
+  // rabbitmq-c sets no verify callback of its own, so the certificate store's is the one
+  // OpenSSL calls while it checks the broker's chain.
   auto* ctx = static_cast<SSL_CTX*>(amqp_ssl_socket_get_context(tls_socket));
   if (ctx != nullptr) X509_STORE_set_verify_cb(SSL_CTX_get_cert_store(ctx), remember_certificate_error);
   last_certificate_error = {};
