@@ -146,6 +146,7 @@ AnswerRecords read_answer(std::string_view message, int rrtype) {
       std::string target;
       if (reader.read_name(start, target, true) > pos) throw std::invalid_argument("DNS message: a name runs past its record");
       owner_wanted = std::move(target);
+      answer.alias = true;  // the chain starts at the question's name: it owns the first
     }
   }
   return answer;

@@ -17,6 +17,10 @@ namespace domainscan::scan {
 struct AnswerRecords {
   int rcode = 0;                   // the header's RCODE: 0 NOERROR, 2 SERVFAIL, 3 NXDOMAIN, ...
   std::vector<std::string> rdata;  // wire-format rdata, names uncompressed
+  // The question's name is an alias: the answer has a CNAME record owned by it (for a
+  // question of another type than CNAME). An NXDOMAIN with this set is about the end of the
+  // chain (RFC 6604), not about the name asked.
+  bool alias = false;
 };
 
 // The records of type `rrtype` (class IN) owned by the question's name, or by the end of the

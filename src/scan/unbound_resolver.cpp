@@ -119,6 +119,7 @@ DnsAnswer answer_from(int rcode, const void* message, int length, int rrtype, in
       auto records = read_answer(std::string_view(static_cast<const char*>(message), static_cast<std::size_t>(length)), rrtype);
       a.rcode = records.rcode;
       a.rdata = std::move(records.rdata);
+      a.alias = records.alias;
     } catch (const std::invalid_argument& e) {
       a.error = fmt::format("unreadable answer: {}", e.what());
     }

@@ -32,6 +32,7 @@ struct DnsAnswer {
   bool secure = false;                 // validated by DNSSEC
   bool bogus = false;                  // DNSSEC validation failed
   bool timed_out = false;              // no answer within the query's timeout
+  bool alias = false;                  // the name asked owns a CNAME (AnswerRecords::alias)
   std::string why_bogus;
   std::vector<std::string> rdata;      // wire-format rdata of each record
   std::optional<std::string> error;    // set when there is no answer at all (timeout, ...)

@@ -113,6 +113,12 @@ TEST(ScanEngine, ASubsetOfChecksRunsThoseAndSaysSoOfTheOthers) {
   EXPECT_TRUE(missing.nxdomain);
   EXPECT_EQ(missing.checks.at("dns").at("error_kind"), "NXDOMAIN");
   EXPECT_EQ(missing.grade_reason, "the domain does not exist (NXDOMAIN)");
+
+  // An alias whose target does not exist does exist itself: its address lookups answer
+  // NXDOMAIN (for the target), with the CNAME record.
+  const auto dangling = scan("dangling.web.test", std::nullopt, std::nullopt, testing::test_dns_server(), {"tls"});
+  EXPECT_FALSE(dangling.nxdomain) << json::serialize(dangling.checks);
+  EXPECT_NE(dangling.grade_reason, "the domain does not exist (NXDOMAIN)");
 }
 
 TEST(ScanEngine, RdapRegistrationData) {

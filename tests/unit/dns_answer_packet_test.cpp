@@ -59,6 +59,23 @@ TEST(DnsAnswerPacket, FollowsTheCnameChainToTheRecordsOfTheAskedType) {
   ASSERT_EQ(answer.rdata.size(), 2u);  // not other.test's
   EXPECT_EQ(scan::rdata::a(answer.rdata[0]), "127.0.0.10");
   EXPECT_EQ(scan::rdata::a(answer.rdata[1]), "127.0.0.11");
+  EXPECT_TRUE(answer.alias);
+}
+
+TEST(DnsAnswerPacket, ADanglingAliasIsAnNxdomainThatSaysTheNameIsAnAlias) {
+  // www.example.test CNAME gone.test, which does not exist: the RCODE is about gone.test
+  // (RFC 6604), and the CNAME record says www.example.test itself exists.
+  const std::string dangling = header(3, 1, 1) + question(wire_name({"www", "example", "test"}), rrtype::A) +
+                               record(pointer_to(kQuestionName), rrtype::CNAME, wire_name({"gone", "test"}));
+  const auto answer = read_answer(dangling, rrtype::A);
+  EXPECT_EQ(answer.rcode, 3);
+  EXPECT_TRUE(answer.rdata.empty());
+  EXPECT_TRUE(answer.alias);
+
+  // A CNAME owned by another name says nothing of the name asked.
+  const std::string unrelated = header(3, 1, 1) + question(wire_name({"www", "example", "test"}), rrtype::A) +
+                                record(wire_name({"other", "test"}), rrtype::CNAME, wire_name({"gone", "test"}));
+  EXPECT_FALSE(read_answer(unrelated, rrtype::A).alias);
 }
 
 TEST(DnsAnswerPacket, AskedForTheCnameItselfGivesItsTargetWrittenOut) {
@@ -111,6 +128,7 @@ TEST(DnsAnswerPacket, OwnerNamesCompareWithoutCaseAndOnlyClassInCounts) {
   const auto answer = read_answer(message, rrtype::A);
   ASSERT_EQ(answer.rdata.size(), 1u);
   EXPECT_EQ(scan::rdata::a(answer.rdata[0]), "127.0.0.10");
+  EXPECT_FALSE(answer.alias);
 }
 
 TEST(DnsAnswerPacket, TheRcodeComesFromTheHeader) {
