@@ -137,10 +137,13 @@ test('a webhook added on the page gets signed events, and the pages show them', 
   await page.screenshot({ path: join(artifacts, 'w3-timeline.png'), fullPage: true });
   await page.getByRole('link', { name: 'Events' }).click();
   await page.getByRole('heading', { name: 'Events', level: 1 }).waitFor();
+  // The heading comes before the list (fetched after): wait for the list, then count it.
+  await page.locator('.events .event').nth(1).waitFor();
   assert.equal(await page.locator('.events .event').count(), 2);
   await page.getByLabel('Type').selectOption('registration.expiring');
   await page.waitForFunction(() => location.hash === '#/events?type=registration.expiring');
   await page.locator('.event-certificate-expiring').waitFor({ state: 'detached' });
+  await page.locator('.event-registration-expiring').waitFor();
   assert.equal(await page.locator('.events .event').count(), 1);
   await page.locator('.events .event').getByRole('link', { name: 'soon.web.test' }).waitFor();
 
