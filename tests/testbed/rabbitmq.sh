@@ -22,6 +22,12 @@ load_env() {
 
 ctl() { /usr/lib/rabbitmq/bin/rabbitmqctl "$@"; }
 
+# Stops the node and its epmd (after load_env).
+stop_node() {
+  ctl stop "$RABBITMQ_PID_FILE" >/dev/null 2>&1 || true
+  epmd -port "$ERL_EPMD_PORT" -kill >/dev/null 2>&1 || true
+}
+
 case $action in
   start)
     port=$1
@@ -79,8 +85,7 @@ CONF
       if ! /usr/lib/rabbitmq/bin/rabbitmq-diagnostics -q check_port_listener "$p" >/dev/null 2>&1; then
         echo "rabbitmq.sh: the broker has no listener on 127.0.0.1:$p (taken by another process?)" >&2
         grep -A3 "Failed to start Ranch listener" "$dir"/log/*@localhost.log >&2 || true
-        ctl stop "$RABBITMQ_PID_FILE" >/dev/null 2>&1 || true
-        epmd -port "$ERL_EPMD_PORT" -kill >/dev/null 2>&1 || true
+        stop_node
         exit 1
       fi
     done
@@ -89,8 +94,7 @@ CONF
   stop)
     [[ -f $dir/env ]] || exit 0
     load_env
-    ctl stop "$RABBITMQ_PID_FILE" >/dev/null 2>&1 || true
-    epmd -port "$ERL_EPMD_PORT" -kill >/dev/null 2>&1 || true
+    stop_node
     ;;
   ctl)
     load_env
