@@ -98,17 +98,19 @@ peak_memory() {  # $1 mode
   done
 }
 
+# shellcheck source=bench/process-ticks.sh
+source "$root/bench/process-ticks.sh"
 # CPU ticks used so far, a line per kind of process: ours (by command), PostgreSQL's server
 # processes, RabbitMQ's Erlang VM, unbound. (Processes that ended meanwhile are not counted.)
 cpu_ticks() {
   local p
   {
     for p in "${pids[@]}"; do
-      echo "$(tr '\0' ' ' <"/proc/$p/cmdline" | awk '{print $2}') $(awk '{print $14 + $15}' "/proc/$p/stat")"
+      echo "$(tr '\0' ' ' <"/proc/$p/cmdline" | awk '{print $2}') $(process_ticks "$p")"
     done
-    for p in $(pgrep -x postgres); do echo "postgresql $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)"; done
-    for p in $(pgrep -f beam.smp); do echo "rabbitmq $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)"; done
-    for p in $(pgrep -x unbound); do echo "unbound $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)"; done
+    for p in $(pgrep -x postgres); do echo "postgresql $(process_ticks "$p")"; done
+    for p in $(pgrep -f beam.smp); do echo "rabbitmq $(process_ticks "$p")"; done
+    for p in $(pgrep -x unbound); do echo "unbound $(process_ticks "$p")"; done
   } | awk '{t[$1] += $2} END {for (k in t) print k, t[k]}' | sort
 }
 

@@ -70,12 +70,13 @@ nginx_worker=$(pgrep -P "$(cat "$run_dir/nginx.pid")" | head -1)
 rounds=${ROUNDS:-5}
 # One wrk run: "requests-a-second CPU-microseconds-a-request" of the process PID (its user and
 # system time from /proc, across the run).
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# shellcheck source=bench/process-ticks.sh
+source "$root/bench/process-ticks.sh"
 measure() {
   local before after out
-  before=$(cpu_ticks "$2")
+  before=$(process_ticks "$2")
   out=$(wrk -t2 -c64 -d"${seconds}s" "$1")
-  after=$(cpu_ticks "$2")
+  after=$(process_ticks "$2")
   awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
     /requests in/ {n = $1} /Requests\/sec/ {r = int($2)}
     END {printf "%d %.1f\n", r, ticks * 1e6 / hz / n}' <<<"$out"

@@ -16,15 +16,16 @@ trap 'exit 130' INT TERM
 eval "$("$root/tests/testbed/dns.sh" start "$run_dir/dns")"
 server="${DOMAINSCAN_TEST_DNS_SERVER%:*}@${DOMAINSCAN_TEST_DNS_SERVER##*:}"
 # The test bed's unbound (the forwarder): its CPU during each run, from /proc.
+# shellcheck source=bench/process-ticks.sh
+source "$root/bench/process-ticks.sh"
 resolver=$(pgrep -f "unbound.*$run_dir" | head -1)
-resolver_ticks() { awk '{print $14 + $15}' "/proc/$resolver/stat"; }
 ticks_per_second=$(getconf CLK_TCK)
 read -r -a modes <<<"${MODES:-thread event}"
 for ((round = 1; round <= ${ROUNDS:-3}; round++)); do
   for mode in "${modes[@]}"; do
-    before=$(resolver_ticks)
+    before=$(process_ticks "$resolver")
     "$build/bench/unbound_modes" "$mode" "$server" bench.test "$queries"
-    after=$(resolver_ticks)
+    after=$(process_ticks "$resolver")
     echo "          the resolver: $(( (after - before) * 1000000 / ticks_per_second / queries )) us CPU a query"
   done
 done

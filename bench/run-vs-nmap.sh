@@ -20,7 +20,9 @@ command -v nmap >/dev/null || { echo "run-vs-nmap: nmap is missing (make bench-d
 source "$root/bench/scan-testbed.sh"
 
 nginx_worker=$(pgrep -P "$(cat "$run_dir/web/nginx.pid")" | head -1)
-nginx_ticks() { awk '{print $14 + $15}' "/proc/$nginx_worker/stat"; }
+# shellcheck source=bench/process-ticks.sh
+source "$root/bench/process-ticks.sh"
+nginx_ticks() { process_ticks "$nginx_worker"; }
 ticks_per_second=$(getconf CLK_TCK)
 
 # measure NAME COMMAND...: runs it under /usr/bin/time; sets NAME_wall, NAME_cpu, NAME_rss (KiB)
