@@ -21,6 +21,7 @@
 #include "worker/worker.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
@@ -232,8 +233,10 @@ int run_services(const Settings& settings, ServiceSet services) {
     asio::co_spawn(io, republish_unfinished(*store, db, *bus), asio::detached);
   }
 
+  // On a strand: it waits on two operations at once (`||` below), which is safe only there
+  // (see ScanEngine::scan).
   asio::co_spawn(
-      io,
+      asio::make_strand(io),
       [&]() -> asio::awaitable<void> {
         const int signal = co_await wait_for_stop_signal();
         spdlog::info("signal {} received: shutting down", signal);

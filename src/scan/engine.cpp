@@ -110,17 +110,11 @@ bool ScanEngine::selected(const std::string& check) const {
   return std::find(selected_.begin(), selected_.end(), check) != selected_.end();
 }
 
-asio::awaitable<std::vector<std::optional<CheckResult>>> ScanEngine::run_checks(const ScanContext& context,
+asio::awaitable<std::vector<std::optional<CheckResult>>> ScanEngine::run_checks(Strand strand, const ScanContext& context,
                                                                                 CheckFilter runs) {
-  // The checks, their completions and the collecting coroutine all run on one strand per
-  // scan: the results and the count are shared without locks, and the collector cannot
-  // return while a completion is still touching them. Scans stay concurrent with each other.
-  auto strand = asio::make_strand(executor_);
-  co_return co_await asio::co_spawn(strand, collect_checks(strand, context, std::move(runs)), asio::use_awaitable);
-}
-
-asio::awaitable<std::vector<std::optional<CheckResult>>> ScanEngine::collect_checks(
-    asio::strand<asio::any_io_executor> strand, const ScanContext& context, CheckFilter runs) {
+  // The checks and their completions run on the scan's strand, like this coroutine: the
+  // results and the count are shared without locks, and it cannot return while a completion
+  // is still touching them. Scans stay concurrent with each other.
   std::vector<std::optional<CheckResult>> results(checks_.size());
   std::size_t remaining = 0;
   for (const auto& check : checks_) remaining += runs(*check) ? 1 : 0;
@@ -147,6 +141,18 @@ asio::awaitable<std::vector<std::optional<CheckResult>>> ScanEngine::collect_che
 }
 
 asio::awaitable<ScanReport> ScanEngine::scan(const std::string& domain) {
+  // A strand for each scan, for all of it. Its lookups and checks wait on several operations
+  // at once with Asio's awaitable operators (`&&`, `||`: a parallel group), and Boost 1.81's
+  // parallel group hooks its cancellation handler into the caller's slot only after it has
+  // started its operations. On a multi-threaded io_context without a strand, the operations
+  // can complete on another thread inside that gap and the caller run on, and the late hook
+  // then races with the caller's next use of its slot (a worker under LeakSanitizer once
+  // leaked the hook's memory so). On a strand, their completions wait for the launch to end.
+  auto strand = asio::make_strand(executor_);
+  co_return co_await asio::co_spawn(strand, scan_on_strand(strand, domain), asio::use_awaitable);
+}
+
+asio::awaitable<ScanReport> ScanEngine::scan_on_strand(Strand strand, std::string domain) {
   ScanReport report;
   // The e-mail check reads the DNS check's MX and TXT records.
   const bool full_dns = selected("dns") || selected("email");
@@ -186,7 +192,7 @@ asio::awaitable<ScanReport> ScanEngine::scan(const std::string& domain) {
   }
   const ScanContext context{domain,   std::move(addresses), &dns.json,     &policy_,
                             &resolver_, check_timeout_,     shared_tls ? &*shared_tls : nullptr};
-  auto results = co_await run_checks(context, runs);
+  auto results = co_await run_checks(strand, context, runs);
   for (std::size_t i = 0; i < checks_.size(); ++i) {
     if (!results[i]) {
       report.checks[checks_[i]->name()] =

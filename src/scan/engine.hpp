@@ -52,16 +52,17 @@ class ScanEngine {
   // ledger: where the reputation check's budget and cache live (a worker's database);
   // null: in this process's memory.
   ScanEngine(boost::asio::any_io_executor executor, const Settings& settings, ReputationLedger* ledger = nullptr);
+  // Runs on a strand of its own (see scan_on_strand), whatever the caller's executor.
   boost::asio::awaitable<ScanReport> scan(const std::string& domain);
 
  private:
+  using Strand = boost::asio::strand<boost::asio::any_io_executor>;
+  boost::asio::awaitable<ScanReport> scan_on_strand(Strand strand, std::string domain);
   // Which checks run (all of them, or for a domain that does not exist only the registry's).
   using CheckFilter = std::function<bool(const Check&)>;
-  // One result per check, nullopt for those the filter left out.
-  boost::asio::awaitable<std::vector<std::optional<CheckResult>>> run_checks(const ScanContext& context,
+  // One result per check, nullopt for those the filter left out; called on the scan's strand.
+  boost::asio::awaitable<std::vector<std::optional<CheckResult>>> run_checks(Strand strand, const ScanContext& context,
                                                                              CheckFilter runs);
-  boost::asio::awaitable<std::vector<std::optional<CheckResult>>> collect_checks(
-      boost::asio::strand<boost::asio::any_io_executor> strand, const ScanContext& context, CheckFilter runs);
 
   bool selected(const std::string& check) const;
 
