@@ -7,8 +7,9 @@
 # bed's resolver (it resolves targets through the system's), so it is given the address every
 # bench.test name resolves to, once per name: it does less than we do (no DNS). Prints wall
 # time, rate, CPU per domain (user + system) and peak memory of each, the ratios, and what
-# nginx spent serving each (its worker's CPU). Needs root (ports 80/443) and nmap
-# (make bench-deps).
+# nginx spent serving each (its worker's CPU); then the floor: what `openssl s_time` spends
+# on one verified handshake and a GET over it, alone, as a fraction of nmap's CPU a name.
+# Needs root (ports 80/443) and nmap (make bench-deps).
 #   bench/run-vs-nmap.sh [BUILD_DIR] [DOMAINS=300] [extra scan_throughput flags...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,6 +58,15 @@ measure nmap nmap -Pn -n -p80,443 -sT --script ssl-cert,http-headers -oN "$run_d
 answered=$(grep -c "ssl-cert: Subject: commonName=\*.bench.test" "$run_dir/nmap.txt" || true)
 [[ $answered == "$domains" ]] || { echo "run-vs-nmap: nmap read $answered certificates of $domains" >&2; exit 1; }
 
+# The floor: what OpenSSL's own client spends on a part of a name's work done alone, one
+# verified handshake and GET / over it (no DNS, no http://, no version probes), against the
+# same server for 5 seconds.
+/usr/bin/time -f "%U %S" -o "$run_dir/s_time.time" openssl s_time -connect 127.0.0.37:443 -new -www / \
+  -CAfile "$DOMAINSCAN_TEST_CA_FILE" -verify 3 -time 5 >"$run_dir/s_time.out" 2>&1
+handshakes=$(grep -oE '^[0-9]+ connections in [0-9.]+s;' "$run_dir/s_time.out" | head -1 | cut -d' ' -f1)
+read -r s_time_user s_time_sys <"$run_dir/s_time.time"
+s_time_cpu=$(echo "($s_time_user + $s_time_sys) / $handshakes" | bc -l)
+
 row() {  # NAME LABEL
   local wall cpu rss nginx
   wall=${1}_wall cpu=${1}_cpu rss=${1}_rss nginx=${1}_nginx
@@ -71,3 +81,5 @@ row nmap "nmap (ssl-cert,http-headers)"
 printf 'ratios (ours / nmap): rate %.2fx, CPU per domain %.2fx, peak memory %.2fx\n' \
   "$(echo "$nmap_wall / $ours_wall" | bc -l)" "$(echo "$ours_cpu / $nmap_cpu" | bc -l)" \
   "$(echo "$ours_rss / $nmap_rss" | bc -l)"
+printf 'openssl s_time (%s verified handshakes, GET / on each, nothing else): %.2f ms CPU each, %.2fx nmap'"'"'s CPU per domain\n' \
+  "$handshakes" "$(echo "$s_time_cpu * 1000" | bc -l)" "$(echo "$s_time_cpu * $domains / $nmap_cpu" | bc -l)"
