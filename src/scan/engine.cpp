@@ -110,7 +110,8 @@ bool ScanEngine::selected(const std::string& check) const {
   return std::find(selected_.begin(), selected_.end(), check) != selected_.end();
 }
 
-asio::awaitable<std::vector<std::optional<CheckResult>>> ScanEngine::run_checks(Strand strand, const ScanContext& context,
+asio::awaitable<std::vector<std::optional<CheckResult>>> ScanEngine::run_checks(Strand strand,
+                                                                                const ScanContext& context,
                                                                                 CheckFilter runs) {
   // The checks and their completions run on the scan's strand, like this coroutine: the
   // results and the count are shared without locks, and it cannot return while a completion

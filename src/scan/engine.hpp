@@ -61,7 +61,8 @@ class ScanEngine {
   // Which checks run (all of them, or for a domain that does not exist only the registry's).
   using CheckFilter = std::function<bool(const Check&)>;
   // One result per check, nullopt for those the filter left out; called on the scan's strand.
-  boost::asio::awaitable<std::vector<std::optional<CheckResult>>> run_checks(Strand strand, const ScanContext& context,
+  boost::asio::awaitable<std::vector<std::optional<CheckResult>>> run_checks(Strand strand,
+                                                                             const ScanContext& context,
                                                                              CheckFilter runs);
 
   bool selected(const std::string& check) const;

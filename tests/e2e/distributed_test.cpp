@@ -105,7 +105,8 @@ class DistributedTest : public ::testing::Test {
       const auto status = s->process->wait(60s);
       // The end of the log says why a process did not exit 0 (its last error, a sanitizer's report).
       const std::string log = s->process->stderr_text();
-      EXPECT_EQ(status, std::optional<int>(0)) << s->name << ":\n" << log.substr(log.size() - std::min<std::size_t>(log.size(), 20000));
+      EXPECT_EQ(status, std::optional<int>(0))
+          << s->name << ":\n" << log.substr(log.size() - std::min<std::size_t>(log.size(), 20000));
     }
   }
 
