@@ -14,7 +14,6 @@
 #include "bus/amqp/amqp_topology.hpp"
 #include "bus/topology.hpp"
 
-#include <algorithm>
 #include <boost/json.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -103,10 +102,7 @@ class DistributedTest : public ::testing::Test {
     for (auto* s : all) {
       if (!s || killed_.count(s)) continue;
       const auto status = s->process->wait(60s);
-      // The end of the log says why a process did not exit 0 (its last error, a sanitizer's report).
-      const std::string log = s->process->stderr_text();
-      EXPECT_EQ(status, std::optional<int>(0))
-          << s->name << ":\n" << log.substr(log.size() - std::min<std::size_t>(log.size(), 20000));
+      EXPECT_EQ(status, std::optional<int>(0)) << s->name << ":\n" << s->process->stderr_tail(20000);
     }
   }
 

@@ -217,7 +217,7 @@ TEST(SlowClients, OutOfDescriptorsTheServerWaitsInsteadOfSpinningAndRecovers) {
       30s));
   EXPECT_TRUE(serve.wait_for_log("accepting connections again", 5s));
   serve.signal(SIGTERM);
-  EXPECT_EQ(serve.wait(30s), std::optional<int>(0)) << serve.stderr_text().substr(0, 3000);
+  EXPECT_EQ(serve.wait(30s), std::optional<int>(0)) << serve.stderr_tail(3000);
 }
 
 }  // namespace

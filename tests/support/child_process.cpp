@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -85,6 +86,11 @@ bool ChildProcess::running() { return !wait(std::chrono::milliseconds(0)).has_va
 
 std::string ChildProcess::stdout_text() const { return read_file(stdout_path_); }
 std::string ChildProcess::stderr_text() const { return read_file(stderr_path_); }
+
+std::string ChildProcess::stderr_tail(std::size_t chars) const {
+  const std::string text = stderr_text();
+  return text.substr(text.size() - std::min(text.size(), chars));
+}
 
 std::optional<std::string> ChildProcess::wait_for_log(const std::string& needle, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -26,6 +26,9 @@ class ChildProcess {
 
   std::string stdout_text() const;
   std::string stderr_text() const;
+  // Its last `chars` characters: where a process that failed says why (its last error, a
+  // sanitizer's report).
+  std::string stderr_tail(std::size_t chars) const;
   // Polls stderr until a line contains `needle`; returns that line, or nullopt at the timeout.
   std::optional<std::string> wait_for_log(const std::string& needle, std::chrono::milliseconds timeout);
 
