@@ -61,12 +61,9 @@ answered=$(grep -c "ssl-cert: Subject: commonName=\*.bench.test" "$run_dir/nmap.
 # The floor: what OpenSSL's own client spends on a part of a name's work done alone, one
 # verified handshake and GET / over it (no DNS, no http://, no version probes), against the
 # same server for 5 seconds.
-/usr/bin/time -f "%U %S" -o "$run_dir/s_time.time" openssl s_time -connect 127.0.0.37:443 -new -www / \
-  -CAfile "$DOMAINSCAN_TEST_CA_FILE" -verify 3 -time 5 >"$run_dir/s_time.out" 2>&1 || true
+measure s_time openssl s_time -connect 127.0.0.37:443 -new -www / -CAfile "$DOMAINSCAN_TEST_CA_FILE" -verify 3 -time 5
 handshakes=$(grep -oE '^[0-9]+ connections in [0-9.]+s;' "$run_dir/s_time.out" | head -1 | cut -d' ' -f1 || true)
 [[ ${handshakes:-0} -gt 0 ]] || { echo "run-vs-nmap: openssl s_time made no connection:" >&2; tail -20 "$run_dir/s_time.out" >&2; exit 1; }
-read -r s_time_user s_time_sys <"$run_dir/s_time.time"
-s_time_cpu=$(echo "($s_time_user + $s_time_sys) / $handshakes" | bc -l)
 
 row() {  # NAME LABEL
   local wall cpu rss nginx
@@ -83,4 +80,4 @@ printf 'ratios (ours / nmap): rate %.2fx, CPU per domain %.2fx, peak memory %.2f
   "$(echo "$nmap_wall / $ours_wall" | bc -l)" "$(echo "$ours_cpu / $nmap_cpu" | bc -l)" \
   "$(echo "$ours_rss / $nmap_rss" | bc -l)"
 printf 'openssl s_time (%s verified handshakes, GET / on each, nothing else): %.2f ms CPU each, %.2fx nmap'"'"'s CPU per domain\n' \
-  "$handshakes" "$(echo "$s_time_cpu * 1000" | bc -l)" "$(echo "$s_time_cpu * $domains / $nmap_cpu" | bc -l)"
+  "$handshakes" "$(echo "$s_time_cpu * 1000 / $handshakes" | bc -l)" "$(echo "$s_time_cpu * $domains / $handshakes / $nmap_cpu" | bc -l)"

@@ -52,7 +52,7 @@ class ScanEngine {
   // ledger: where the reputation check's budget and cache live (a worker's database);
   // null: in this process's memory.
   ScanEngine(boost::asio::any_io_executor executor, const Settings& settings, ReputationLedger* ledger = nullptr);
-  // Runs on a strand of its own (see scan_on_strand), whatever the caller's executor.
+  // Runs on a strand of its own, whatever the caller's executor (why: ScanEngine::scan).
   boost::asio::awaitable<ScanReport> scan(const std::string& domain);
 
  private:
