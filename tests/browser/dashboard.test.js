@@ -192,8 +192,9 @@ test('the list filters by status, and findings come most severe first', async ()
   await page.locator('tr[data-domain="missing.test"]').waitFor();
   await page.getByLabel('Show').selectOption('bad');
   await page.waitForFunction(() => location.hash === '#/?status=bad');
-  // The page is drawn anew for the filter, its table once the list has come: wait for the
-  // list, not for the old rows to go (they go at once, before the new list is there).
+  // The page is drawn anew for the filter (the old rows go at once) and its table once the
+  // filtered list has come: wait for both, the old rows to go and the new list to be there.
+  await page.locator('tr[data-domain="valid.web.test"]').waitFor({ state: 'detached' });
   await page.locator('tr[data-domain="missing.test"]').waitFor();
   assert.deepEqual(await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.domain)),
     ['missing.test']);
