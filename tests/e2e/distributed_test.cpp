@@ -129,7 +129,7 @@ class DistributedTest : public ::testing::Test {
     while (counts().completed < n) {
       ASSERT_LT(std::chrono::steady_clock::now(), deadline)
           << "only " << counts().completed << " of " << n << " scans completed\n"
-          << workers_[0]->process->stderr_text().substr(0, 5000);
+          << workers_[0]->process->stderr_tail(5000);
       std::this_thread::sleep_for(100ms);
     }
   }
@@ -226,7 +226,7 @@ TEST_F(DistributedTest, ASchedulePostedThroughTheApiFiresOnceAMinuteAndSurvivesA
   deadline = std::chrono::steady_clock::now() + 75s;
   while (scheduled_scans(db_->url(), "every-minute.load.test").second < 2) {
     ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the surviving scheduler did not fire the next run\n"
-                                                          << second.process->stderr_text().substr(0, 5000);
+                                                          << second.process->stderr_tail(5000);
     std::this_thread::sleep_for(200ms);
   }
   EXPECT_EQ(scheduled_scans(db_->url(), "every-minute.load.test").first, 2);
@@ -354,7 +354,7 @@ TEST_F(DistributedWebhooksTest, EveryEventIsDeliveredOnceByTheWorkers) {
   ASSERT_GE(events.size(), 5u);
   ASSERT_TRUE(eventually([&] { return receiver.received().size() >= events.size(); }, 60s))
       << receiver.received().size() << " of " << events.size() << " delivered\n"
-      << workers_[0]->process->stderr_text().substr(0, 5000);
+      << workers_[0]->process->stderr_tail(5000);
   std::this_thread::sleep_for(2s);  // a second delivery of any would show up now
   std::map<std::string, int> times;
   for (const auto& r : receiver.received()) {
